@@ -1,0 +1,128 @@
+"""The typed records every stage passes on, and the column order of the public tables.
+
+Stages import only this module; the column tuples below are the public contract documented in
+the README (CSV and Parquet share them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+ARTICLE_COLUMNS = (
+    "article_id", "path", "title", "publisher", "published", "dateline", "n_sentences", "sha256",
+)
+MENTION_COLUMNS = (
+    "article_id", "sentence_id", "start", "end", "text", "kind", "name", "country_code",
+    "lat", "lon", "geo_precision", "date_start", "date_end", "date_precision",
+)
+EVENT_COLUMNS = (
+    "event_id", "article_id", "sentence_id", "event_type", "status", "date_start", "date_end",
+    "date_precision", "place", "country_code", "lat", "lon", "geo_precision", "actor",
+    "actor_kind", "sentence",
+)
+ERROR_COLUMNS = ("path", "error")
+
+ACTOR_KINDS = ("person", "organization", "country")
+MENTION_KINDS = (*ACTOR_KINDS, "place", "date")
+EVENT_TYPES = ("meeting", "talks", "visit", "call", "briefing", "other")
+STATUSES = ("held", "planned", "cancelled")
+DATE_PRECISIONS = ("day", "week", "month", "year")
+GEO_PRECISIONS = ("city", "region", "country")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as read from a file or a record, before any language processing."""
+
+    article_id: str
+    path: str
+    text: str
+    title: str = ""
+    publisher: str = ""
+    published: date | None = None
+    dateline: str = ""
+    sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A normalised date: a closed interval [start, end] and how precise the text was."""
+
+    start: date
+    end: date
+    precision: str  # one of DATE_PRECISIONS
+
+    @property
+    def iso(self) -> str:
+        """The canonical name: 2019-10-28, 2019-W43, 2019-09 or 2019."""
+        if self.precision == "day":
+            return self.start.isoformat()
+        if self.precision == "week":
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        if self.precision == "month":
+            return f"{self.start.year}-{self.start.month:02d}"
+        return str(self.start.year)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A resolved location; for a country used as a place, the point is its capital."""
+
+    name: str
+    country_code: str
+    lat: float
+    lon: float
+    precision: str  # one of GEO_PRECISIONS
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class Mention:
+    """One entity mention, with its canonical name and, by kind, a place or a date."""
+
+    article_id: str
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    kind: str  # one of MENTION_KINDS
+    name: str
+    place: Place | None = None
+    date: DateValue | None = None
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class Event:
+    """A meeting-like event described by one sentence, with its participants."""
+
+    event_id: str
+    article_id: str
+    sentence_id: int
+    event_type: str
+    status: str
+    sentence: str
+    actors: list[tuple[str, str]] = field(default_factory=list)  # (name, kind)
+    place: Place | None = None
+    date: DateValue | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    """A file or record that could not be read, with a reason a user can act on."""
+
+    path: str
+    error: str
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything the pipeline extracted from one article."""
+
+    article: Article
+    n_sentences: int
+    mentions: list[Mention]
+    events: list[Event]
