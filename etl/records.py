@@ -92,6 +92,8 @@ class Mention:
     place: Place | None = None
     date: DateValue | None = None
     reason: str = ""
+    tok_start: int = -1  # token span, for the stages that read the parse
+    tok_end: int = -1
 
 
 @dataclass(slots=True)
@@ -126,3 +128,55 @@ class Extraction:
     n_sentences: int
     mentions: list[Mention]
     events: list[Event]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of a parsed article: what the stages need of spaCy's analysis."""
+
+    i: int  # index in the article
+    idx: int  # character offset in the article text
+    text: str
+    lemma: str
+    pos: str
+    dep: str
+    head: int  # index of the syntactic head (itself for a root)
+    sentence_id: int
+    ws: str = " "  # trailing whitespace
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named-entity span found by the model or a rule, in tokens and characters."""
+
+    start: int  # first token
+    end: int  # one past the last token
+    start_char: int
+    end_char: int
+    label: str  # spaCy label: PERSON, ORG, GPE, LOC, FAC, NORP, DATE, ...
+    text: str
+    sentence_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    sentence_id: int
+    start: int  # first token
+    end: int  # one past the last token
+    start_char: int
+    end_char: int
+    text: str
+
+
+@dataclass(slots=True)
+class ParsedArticle:
+    """An article with its sentences, tokens and entities: the one form stages read."""
+
+    article: Article
+    tokens: list[Token]
+    sentences: list[Sentence]
+    entities: list[Entity]

@@ -1,0 +1,81 @@
+"""The command line: `python -m etl [PATH...] [--out DIR]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from tqdm import tqdm
+
+from etl.nlp import ModelError
+from etl.run import build_tables
+
+EXAMPLE = """examples:
+  python -m etl                              # seeds/ → data/
+  python -m etl ~/news --out ~/news-tables --workers 2
+  python -m etl export.csv --text-column story_body
+  python -m etl seeds --geocoder nominatim  # online, cached in DIR/.cache, offline fallback
+"""
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl",
+        description="Turn news articles (txt, md, html, jsonl, csv) into tables of actors, "
+                    "places, dates and meetings (CSV and Parquet).",
+        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", default=["seeds"],
+                        help="files or folders, read recursively (default: seeds)")
+    parser.add_argument("--out", default="data", help="output folder (default: data)")
+    parser.add_argument("--geocoder", default="offline",
+                        help="offline (GeoNames, default) or a geopy service name such as "
+                             "nominatim: rate-limited, cached, falls back to offline")
+    parser.add_argument("--workers", type=int, default=1, help="processes (default: 1)")
+    parser.add_argument("--text-column", help="text column of CSV/JSONL input")
+    parser.add_argument("--title-column", help="title column of CSV/JSONL input")
+    parser.add_argument("--published-column", help="publication date column")
+    parser.add_argument("--source-column", help="publisher column")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(format="%(message)s", level=logging.WARNING)
+    # Skipped files are listed once at the end, not as they happen under the progress bar.
+    logging.getLogger("etl.run").setLevel(logging.ERROR)
+    bar = tqdm(desc="articles", unit="art", disable=args.quiet, file=sys.stderr)
+
+    def progress(done: int, total: int | None) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        summary = build_tables(
+            args.paths, args.out, geocoder=args.geocoder, workers=max(1, args.workers),
+            progress=progress, text_column=args.text_column, title_column=args.title_column,
+            published_column=args.published_column, source_column=args.source_column)
+    except ModelError as exc:
+        bar.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        bar.close()
+        print("interrupted: the previous tables are unchanged", file=sys.stderr)
+        return 130
+    bar.close()
+    for path, error in summary.errors:
+        print(f"skipped {path}: {error}", file=sys.stderr)
+    print(f"{summary.line()} → {args.out}/")
+    if summary.n_articles == 0:
+        print("error: no article could be processed; check the paths and the messages above",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

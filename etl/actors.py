@@ -1,0 +1,213 @@
+"""Mentions of people, groups and countries → one canonical name per actor within an article.
+
+- A short form ("Khalilzad", "Amb Khalilzad") takes the fullest name the article used, when
+  exactly one full name contains it; an ambiguous one stays as written.
+- A title reference ("the prime minister", "the PM", "the US special envoy") takes the person
+  the article introduced with that title, the nearest such introduction before it first.
+- Countries get one name each from the gazetteer ("US", "U.S." → United States).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.gazetteer import Gazetteer, normalize_name
+from etl.lexicon import GENERIC_REFERENCES, HONORIFICS, TITLE_CONNECTORS, TITLES
+from etl.records import ParsedArticle, Token
+
+_TITLE_PHRASES = sorted((tuple(t.split()) for t in TITLES), key=len, reverse=True)
+_NAME_PREFIXES = {tuple(t.split()) for t in TITLES} | {(h,) for h in HONORIFICS} | {
+    ("former",), ("acting",), ("deputy",), ("senior",), ("special",), ("the",)}
+
+
+def _word(token_text: str) -> str:
+    return token_text.lower().rstrip(".").replace("\u2019", "'")
+
+
+def strip_titles(name: str) -> str:
+    """'Amb Khalilzad' → 'Khalilzad'; 'President Ashraf Ghani's' → 'Ashraf Ghani'."""
+    words = re.sub(r"['\u2019]s?$", "", name.strip()).split()
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        for n in range(min(4, len(words) - 1), 0, -1):
+            if tuple(_word(w) for w in words[:n]) in _NAME_PREFIXES:
+                words = words[n:]
+                changed = True
+                break
+    return " ".join(words)
+
+
+def canonical_people(names: list[str]) -> dict[str, tuple[str, str]]:
+    """Map each (title-stripped) person name to (canonical name, reason)."""
+    distinct = sorted(set(names), key=lambda n: (-len(n.split()), n))
+    result: dict[str, tuple[str, str]] = {}
+    for name in distinct:
+        tokens = [normalize_name(t) for t in name.split()]
+        fuller = [other for other in distinct
+                  if len(other.split()) > len(tokens) and _contains(other, tokens)]
+        # Keep only the fullest forms: drop a candidate that another candidate contains.
+        maximal = [f for f in fuller if not any(
+            g != f and _contains(g, [normalize_name(t) for t in f.split()]) for g in fuller)]
+        if len(maximal) == 1:
+            result[name] = (maximal[0], f"short form of {maximal[0]}, named in the article")
+        elif len(maximal) > 1:
+            result[name] = (name, "ambiguous: " + " or ".join(maximal))
+        else:
+            result[name] = (name, "")
+    return result
+
+
+def _contains(full: str, tokens: list[str]) -> bool:
+    """True when every token of the short form is a word of the full name, last word kept."""
+    words = [normalize_name(w) for w in full.split()]
+    return all(t in words for t in tokens) and (tokens[-1] == words[-1] or len(tokens) > 1)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleIntro:
+    """A person introduced with a title: 'Prime Minister Imran Khan'."""
+
+    person: str  # canonical name
+    title: str  # key from lexicon.TITLES
+    country_code: str  # affiliation named with the title ("US special envoy"), if any
+    token: int  # where the introduction stands
+
+
+@dataclass(frozen=True, slots=True)
+class TitleReference:
+    """A definite description standing for a person: 'the prime minister'."""
+
+    start: int  # tokens
+    end: int
+    titles: frozenset[str]  # title keys it may stand for
+    country_code: str
+
+
+def match_title(words: list[str]) -> tuple[int, str]:
+    """(length, key) of the longest title at the start of `words`, or (0, '')."""
+    for phrase in _TITLE_PHRASES:
+        if tuple(words[: len(phrase)]) == phrase:
+            return len(phrase), TITLES[" ".join(phrase)]
+    return 0, ""
+
+
+def title_intros(parsed: ParsedArticle, person_spans: list[tuple[int, int, str]],
+                 country_at: dict[int, str]) -> list[TitleIntro]:
+    """Titles written next to a person's name, before it or in an appositive after it.
+
+    `person_spans` holds (start, end, canonical name) in tokens; `country_at` maps a token
+    index to the ISO code of a country mention covering it.
+    """
+    tokens = parsed.tokens
+    intros: list[TitleIntro] = []
+    for start, end, person in person_spans:
+        sentence = parsed.sentences[tokens[start].sentence_id]
+        # Before the name: walk back over title words, capitalised words and connectors.
+        i = start - 1
+        window: list[Token] = []
+        while i >= sentence.start and len(window) < 12:
+            t = tokens[i]
+            w = _word(t.text)
+            if t.text[:1].isupper() or w in TITLE_CONNECTORS or w in _TITLE_WORDS:
+                window.insert(0, t)
+                i -= 1
+            else:
+                break
+        found = _titles_in(window, country_at)
+        # After the name: ", the US special envoy," or ", Pakistan's foreign minister,".
+        if end < sentence.end and tokens[end].text == ",":
+            after = [t for t in tokens[end + 1: min(end + 8, sentence.end)]]
+            stop = next((k for k, t in enumerate(after) if t.text in {",", ".", ";"}), len(after))
+            found += _titles_in(after[:stop], country_at)
+        intros.extend(TitleIntro(person, key, code, start) for key, code in found)
+    return intros
+
+
+_TITLE_WORDS = {w for t in TITLES for w in t.split()}
+
+
+def _titles_in(window: list[Token], country_at: dict[int, str]) -> list[tuple[str, str]]:
+    """Title keys in a run of tokens, each with the country named in the run, if any."""
+    words = [_word(t.text) for t in window]
+    codes = [country_at[t.i] for t in window if t.i in country_at]
+    code = codes[0] if codes else ""
+    found = []
+    k = 0
+    while k < len(words):
+        n, key = match_title(words[k:])
+        if n:
+            found.append((key, code))
+            k += n
+        else:
+            k += 1
+    return found
+
+
+_DETERMINERS = {"the", "this", "that"}
+_REFERENCE_MODIFIERS = {"visiting", "new", "former", "top", "senior", "chief", "special",
+                        "acting", "country's", "nation's", "deputy"}
+
+
+def title_references(parsed: ParsedArticle, country_at: dict[int, str],
+                     person_tokens: set[int]) -> list[TitleReference]:
+    """'the (US) (visiting) <title>' not followed by a name: a reference, not an intro."""
+    tokens = parsed.tokens
+    refs: list[TitleReference] = []
+    i = 0
+    while i < len(tokens):
+        if _word(tokens[i].text) not in _DETERMINERS:
+            i += 1
+            continue
+        j = i + 1
+        code = ""
+        while j < len(tokens) and (j in country_at or _word(tokens[j].text) in
+                                   _REFERENCE_MODIFIERS):
+            code = country_at.get(j, code)
+            j += 1
+        words = [_word(t.text) for t in tokens[j: j + 4]]
+        n, key = match_title(words)
+        keys: frozenset[str] = frozenset({key}) if n else frozenset()
+        if not n and words and words[0] in GENERIC_REFERENCES:
+            n, keys = 1, GENERIC_REFERENCES[words[0]]
+        end = j + n
+        if n and keys and end not in person_tokens and not _followed_by_of_phrase(tokens, end):
+            refs.append(TitleReference(i, end, keys, code))
+            i = end
+        else:
+            i += 1
+    return refs
+
+
+def _followed_by_of_phrase(tokens: list[Token], end: int) -> bool:
+    """'the president of France' names its own office: not a reference to someone earlier."""
+    return end + 1 < len(tokens) and tokens[end].text == "of" and tokens[end + 1].text[:1].isupper()
+
+
+def resolve_reference(ref: TitleReference, intros: list[TitleIntro]) -> tuple[str, str] | None:
+    """The person a reference names, with the reason, or None when nobody fits."""
+    fitting = [x for x in intros if x.title in ref.titles
+               and (not ref.country_code or not x.country_code or
+                    x.country_code == ref.country_code)]
+    if not fitting:
+        return None
+    before = [x for x in fitting if x.token < ref.start]
+    chosen = max(before, key=lambda x: x.token) if before else min(fitting, key=lambda x: x.token)
+    people = {x.person for x in fitting}
+    why = f"introduced as {chosen.title}"
+    if len(people) > 1:
+        why += f" (nearest of {len(people)} people with that title)"
+    return chosen.person, why
+
+
+def canonical_organization(text: str) -> str:
+    """'the Taliban's' → 'Taliban'."""
+    text = re.sub(r"['\u2019]s?$", "", text.strip())
+    return re.sub(r"^(?:the|The)\s+", "", text)
+
+
+def country_name(text: str, gazetteer: Gazetteer) -> tuple[str, str] | None:
+    """(canonical name, ISO code) when the text names a country."""
+    country = gazetteer.country(text)
+    return (country.name, country.code) if country else None

@@ -1,0 +1,345 @@
+"""Sentences that describe a meeting, talks, a visit, a call or a briefing → events.
+
+A verb triggers an event ("met", "briefed", "toured", "called on"); a noun does only when a
+verb of holding, cancelling or planning governs it ("held talks", "cancelled a meeting"), so
+"the peace negotiations" and "the Moscow meeting" in passing make no new event. The event's
+words are its clause minus dependent clauses ("... in which a soldier was killed"); its
+participants are the actors there and its subject, a pronoun subject standing for the last
+person who was a subject before it. Its venue is a place in the clause, the noun a "where"
+clause hangs on, or, for "here" and an unplaced in-person event, the dateline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from etl.lexicon import (
+    CANCEL_LEMMAS,
+    LIGHT_VERBS,
+    NOUN_TRIGGERS,
+    PHRASAL_TRIGGERS,
+    TITLES,
+    VERB_TRIGGERS,
+)
+from etl.records import ACTOR_KINDS, Event, Mention, ParsedArticle, Place, Sentence, Token
+from etl.syntax import ancestors, children, clause_verb, is_future, is_negated, subject, subtree
+
+PRONOUNS = frozenset({"he", "she", "him", "her"})
+LOCATIVE = frozenset({"in", "at", "to", "inside", "near", "outside", "into"})
+TRAVEL_VERBS = frozenset({"arrive", "travel", "fly", "come", "go", "head", "return", "reach"})
+IN_PERSON = frozenset({"meeting", "visit", "briefing", "talks"})
+_TITLE_TOKENS = {w for t in TITLES for w in t.split()}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    token: int  # the word naming the event
+    anchor: int  # the verb whose clause holds it (the trigger itself for a verb)
+    event_type: str
+    status: str  # from a governing verb ("cancelled a meeting"), or "" to read from tense
+
+
+def find_triggers(tokens: list[Token], sentence: Sentence) -> list[Trigger]:
+    """Event triggers of one sentence, one per governing verb."""
+    by_anchor: dict[int, Trigger] = {}
+    for t in tokens[sentence.start: sentence.end]:
+        if t.pos == "VERB" and t.dep != "amod":
+            kind = _verb_trigger(tokens, t)
+            if kind and t.i not in by_anchor:
+                by_anchor[t.i] = Trigger(t.i, t.i, kind, "")
+        elif t.pos in ("NOUN", "PROPN") and (t.lemma in NOUN_TRIGGERS or t.lower in NOUN_TRIGGERS):
+            found = _noun_trigger(tokens, t)
+            if found:
+                by_anchor[found.anchor] = found  # "hosted talks": the noun names the event
+    return sorted(by_anchor.values(), key=lambda tr: tr.anchor)
+
+
+def _verb_trigger(tokens: list[Token], t: Token) -> str:
+    kids = children(tokens, t.i)
+    particles = {c.lower for c in kids if c.dep in ("prt", "prep")}
+    for particle in particles:
+        kind = PHRASAL_TRIGGERS.get((t.lemma, particle))
+        if kind and not _appeal(tokens, kids):
+            return kind
+    if t.lemma in ("speak", "talk"):
+        near = {c.lower for k in kids for c in [k, *children(tokens, k.i)]}
+        if near & {"phone", "telephone"}:
+            return "call"
+    if t.lemma == "call" and any(c.dep == "dobj" for c in kids) and not particles & {
+            "for", "off", "on", "up"} and not any(c.dep in ("oprd", "xcomp") for c in kids):
+        return "call"
+    return VERB_TRIGGERS.get(t.lemma, "")
+
+
+def _appeal(tokens: list[Token], kids: list[Token]) -> bool:
+    """'called on X to end the violence' is an appeal, not a meeting."""
+    for c in kids:
+        if c.dep in ("xcomp", "advcl", "ccomp") and any(
+                g.lower == "to" for g in children(tokens, c.i)):
+            return True
+    for c in kids:
+        if c.dep == "prep":
+            for obj in children(tokens, c.i):
+                if any(g.dep in ("xcomp", "acl", "relcl", "ccomp") and any(
+                        h.lower == "to" for h in children(tokens, g.i))
+                       for g in children(tokens, obj.i)):
+                    return True
+    return False
+
+
+def _noun_trigger(tokens: list[Token], t: Token) -> Trigger | None:
+    kind = NOUN_TRIGGERS.get(t.lemma) or NOUN_TRIGGERS.get(t.lower, "")
+    node = t
+    while node.dep == "conj" and node.head != node.i:  # "talks and a meeting"
+        node = tokens[node.head]
+    head = tokens[node.head]
+    if node.dep in ("dobj", "nsubjpass") and head.pos in ("VERB", "AUX"):
+        verb = head.lemma
+        if any(c.dep == "prt" and c.lower == "off" for c in children(tokens, head.i)):
+            verb = f"{verb} off"
+        if verb in LIGHT_VERBS:
+            return Trigger(t.i, head.i, kind, LIGHT_VERBS[verb])
+    if node.dep == "nsubj" and head.lemma == "take" and any(
+            c.lower == "place" for c in children(tokens, head.i)):
+        return Trigger(t.i, head.i, kind, "")
+    if node.dep == "pobj" and head.lower == "for":
+        verb_token = tokens[head.head]
+        if verb_token.lemma in TRAVEL_VERBS:
+            return Trigger(t.i, verb_token.i, kind, "")
+    return None
+
+
+def event_status(tokens: list[Token], trigger: Trigger) -> str:
+    """held, planned or cancelled; '' for a negated event ('did not meet'), which is dropped."""
+    anchor = trigger.anchor
+    if trigger.status == "cancelled" or tokens[anchor].lemma in CANCEL_LEMMAS or any(
+            h.lemma in CANCEL_LEMMAS for h in _xcomp_heads(tokens, anchor)):
+        return "cancelled"
+    if is_negated(tokens, anchor):
+        return ""
+    if trigger.status == "planned" or is_future(tokens, anchor):
+        return "planned"
+    return "held"
+
+
+def _xcomp_heads(tokens: list[Token], i: int) -> list[Token]:
+    heads = []
+    while tokens[i].dep == "xcomp" and tokens[i].head != i:
+        i = tokens[i].head
+        heads.append(tokens[i])
+    return heads
+
+
+class MentionIndex:
+    """The article's mentions by token, and who a pronoun subject stands for."""
+
+    def __init__(self, parsed: ParsedArticle, mentions: list[Mention]) -> None:
+        self.tokens = parsed.tokens
+        self.mentions = [m for m in mentions if m.tok_start >= 0]
+        self.at: dict[int, Mention] = {}
+        for m in self.mentions:
+            for i in range(m.tok_start, m.tok_end):
+                self.at[i] = m
+        self.person_subjects = sorted(
+            (m for m in self.mentions if m.kind == "person" and self._in_subject(m)),
+            key=lambda m: m.tok_start)
+        self.persons = sorted((m for m in self.mentions if m.kind == "person"),
+                              key=lambda m: m.tok_start)
+
+    def _in_subject(self, m: Mention) -> bool:
+        token = self.tokens[m.tok_end - 1]
+        for t in [token, *ancestors(self.tokens, token.i)]:
+            if t.dep in ("nsubj", "nsubjpass"):
+                return True
+            if t.pos in ("VERB", "AUX"):
+                return False
+        return False
+
+    def antecedent(self, i: int) -> Mention | None:
+        """The last person in a subject position before token i, else the last person."""
+        for pool in (self.person_subjects, self.persons):
+            before = [m for m in pool if m.tok_end <= i]
+            if before:
+                return before[-1]
+        return None
+
+
+def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place | None,
+                affiliations: dict[str, tuple[str, str]]) -> list[Event]:
+    """All events of an article. `affiliations` maps a person to the country (name, code)
+    their title named ("US special envoy"), which joins talks between countries."""
+    index = MentionIndex(parsed, mentions)
+    tokens = parsed.tokens
+    events = []
+    for sentence in parsed.sentences:
+        triggers = find_triggers(tokens, sentence)
+        anchors = {tr.anchor for tr in triggers}
+        for tr in triggers:
+            status = event_status(tokens, tr)
+            if not status:
+                continue
+            scope = subtree(tokens, tr.anchor, detach=True, stop=anchors - {tr.anchor})
+            actors = _participants(tokens, index, tr, scope)
+            place = _venue(tokens, index, tr, scope, dateline, status)
+            if any(kind == "country" for _, kind in actors):
+                for name, _ in list(actors):
+                    if name in affiliations:
+                        country = (affiliations[name][0], "country")
+                        if country not in actors:
+                            actors.append(country)
+            dates = [m for m in _mentions_in(index, scope) if m.kind == "date" and m.date]
+            events.append(Event(
+                event_id=_event_id(parsed.article.article_id, tr.token),
+                article_id=parsed.article.article_id,
+                sentence_id=sentence.sentence_id,
+                event_type=tr.event_type,
+                status=status,
+                sentence=sentence.text.strip(),
+                actors=actors,
+                place=place,
+                date=dates[0].date if dates else None,
+                reason=f"'{tokens[tr.token].text}'" + (
+                    f" governed by '{tokens[tr.anchor].text}'" if tr.anchor != tr.token else ""),
+            ))
+    return events
+
+
+def _event_id(article_id: str, token: int) -> str:
+    return hashlib.sha1(f"{article_id}:{token}".encode()).hexdigest()[:12]
+
+
+def _mentions_in(index: MentionIndex, scope: set[int]) -> list[Mention]:
+    seen: list[Mention] = []
+    for i in sorted(scope):
+        m = index.at.get(i)
+        if m is not None and (not seen or seen[-1] is not m) and m not in seen:
+            seen.append(m)
+    return seen
+
+
+def _participants(tokens: list[Token], index: MentionIndex, tr: Trigger,
+                  scope: set[int]) -> list[tuple[str, str]]:
+    found: list[Mention] = []
+    subj = subject(tokens, tr.anchor)
+    if subj is not None:
+        if subj.lower in PRONOUNS:
+            antecedent = index.antecedent(subj.i)
+            if antecedent is not None:
+                found.append(antecedent)
+        elif subj.i not in scope:
+            found.extend(_mentions_in(index, subtree(tokens, subj.i, detach=True)))
+    if not any(m.kind in ACTOR_KINDS for m in found) and not (
+            subj is not None and subj.lower in PRONOUNS):
+        # The parse lost the subject ("President Trump through a tweet announced ... and
+        # cancelled ..."): take the nearest person before the event in its sentence.
+        nearest = _nearest_person_before(tokens, index, tr.anchor)
+        if nearest is not None:
+            found.append(nearest)
+    found.extend(_mentions_in(index, scope))
+    for t in scope:  # "he" inside the clause, e.g. "toured Kabul where he briefed ..."
+        if tokens[t].lower in PRONOUNS and tokens[t].dep in ("nsubj", "dobj", "pobj"):
+            antecedent = index.antecedent(t)
+            if antecedent is not None:
+                found.append(antecedent)
+    actors: list[tuple[str, str]] = []
+    for m in found:
+        if m.kind not in ACTOR_KINDS or not m.name:
+            continue
+        if m.kind == "country" and (_is_affiliation(tokens, index, m) or _is_venue_country(
+                tokens, m)):
+            continue
+        if (m.name, m.kind) not in actors:
+            actors.append((m.name, m.kind))
+    return actors
+
+
+def _nearest_person_before(tokens: list[Token], index: MentionIndex,
+                           anchor: int) -> Mention | None:
+    sid = tokens[anchor].sentence_id
+    for m in reversed(index.persons):
+        if m.tok_end <= anchor and tokens[m.tok_start].sentence_id == sid and \
+                tokens[m.tok_end - 1].dep != "pobj":
+            return m
+    return None
+
+
+def _np_head(tokens: list[Token], m: Mention) -> Token:
+    """Climb from a mention through modifiers to the head noun of its noun phrase."""
+    t = tokens[m.tok_end - 1]
+    for _ in range(8):
+        if t.dep not in ("compound", "amod", "poss", "nmod", "npadvmod") or t.head == t.i:
+            return t
+        t = tokens[t.head]
+    return t
+
+
+def _is_affiliation(tokens: list[Token], index: MentionIndex, m: Mention) -> bool:
+    """'US' in 'the US special envoy' names whom a person represents, not a party."""
+    head = _np_head(tokens, m)
+    if head.i in range(m.tok_start, m.tok_end):
+        return False
+    if head.lower.rstrip(".") in _TITLE_TOKENS:
+        return True
+    other = index.at.get(head.i)
+    return other is not None and other.kind == "person"
+
+
+def _is_venue_country(tokens: list[Token], m: Mention) -> bool:
+    """A country used as a place: 'in Qatar', 'Qatar-based'."""
+    head = tokens[tokens[m.tok_end - 1].head]
+    if tokens[m.tok_end - 1].dep == "pobj" and head.lower in LOCATIVE:
+        return True
+    after = tokens[m.tok_end: m.tok_end + 2]
+    return len(after) == 2 and after[0].text == "-" and after[1].lower == "based"
+
+
+def _venue(tokens: list[Token], index: MentionIndex, tr: Trigger, scope: set[int],
+           dateline: Place | None, status: str) -> Place | None:
+    candidates: list[tuple[int, Place]] = []
+    for m in _mentions_in(index, scope):
+        if m.place is None:
+            continue
+        last = tokens[m.tok_end - 1]
+        head = tokens[last.head]
+        if m.kind == "place":
+            if last.dep == "pobj" and head.lower == "from":
+                continue  # where someone came from, not where they met
+            locative = (last.dep == "pobj" and head.lower in LOCATIVE) or (
+                last.dep == "dobj" and head.lemma in {"visit", "tour", "reach", "host"})
+            candidates.append((0 if locative else 1, m.place))
+        elif m.kind == "country" and _is_venue_country(tokens, m):
+            candidates.append((2, m.place))
+    if candidates:
+        return min(candidates, key=lambda c: c[0])[1]
+    where = _where_clause_place(tokens, index, tr.anchor)
+    if where is not None:
+        return where
+    if dateline is None:
+        return None
+    if any(tokens[t].lower == "here" for t in scope):
+        return _with_reason(dateline, "'here': the article's dateline")
+    if status != "cancelled" and tr.event_type in IN_PERSON:
+        return _with_reason(dateline, "no venue in the sentence: the article's dateline")
+    return None
+
+
+def _where_clause_place(tokens: list[Token], index: MentionIndex, anchor: int) -> Place | None:
+    """'toured Kabul where he briefed ...': the briefing's venue is the place before 'where'."""
+    clause = clause_verb(tokens, anchor)
+    if clause is None or tokens[clause].dep not in ("relcl", "advcl"):
+        return None
+    where = next((c for c in children(tokens, clause) if c.lower == "where"), None)
+    if where is None:
+        return None
+    sentence_start = next(i for i in range(where.i, -1, -1)
+                          if i == 0 or tokens[i - 1].sentence_id != where.sentence_id)
+    for i in range(where.i - 1, sentence_start - 1, -1):
+        m = index.at.get(i)
+        if m is not None and m.kind == "place" and m.place is not None:
+            return m.place
+    return None
+
+
+def _with_reason(place: Place, reason: str) -> Place:
+    return Place(place.name, place.country_code, place.lat, place.lon, place.precision, reason)

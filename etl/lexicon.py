@@ -1,0 +1,145 @@
+"""Word lists shared by the rules: titles of office and the words that signal events.
+
+Kept as data in one place so a rule in `nlp` (trimming titles off entity spans) and a rule in
+`actors` (resolving "the prime minister") agree on what a title is.
+"""
+
+from __future__ import annotations
+
+# Title of office (lower case, as written) → the key a later reference resolves by.
+TITLES: dict[str, str] = {
+    "president": "president",
+    "vice president": "vice president",
+    "vice-president": "vice president",
+    "prime minister": "prime minister",
+    "pm": "prime minister",
+    "premier": "prime minister",
+    "deputy prime minister": "deputy prime minister",
+    "chancellor": "chancellor",
+    "foreign minister": "foreign minister",
+    "foreign secretary": "foreign minister",
+    "minister of foreign affairs": "foreign minister",
+    "foreign affairs minister": "foreign minister",
+    "secretary of state": "secretary of state",
+    "defence minister": "defence minister",
+    "defense minister": "defence minister",
+    "defense secretary": "defence minister",
+    "interior minister": "interior minister",
+    "finance minister": "finance minister",
+    "minister": "minister",
+    "secretary-general": "secretary-general",
+    "secretary general": "secretary-general",
+    "special envoy": "envoy",
+    "special representative": "envoy",
+    "envoy": "envoy",
+    "ambassador": "ambassador",
+    "amb": "ambassador",
+    "chief executive": "chief executive",
+    "king": "king",
+    "queen": "queen",
+    "emir": "emir",
+    "crown prince": "crown prince",
+    "governor": "governor",
+    "mayor": "mayor",
+    "senator": "senator",
+    "general": "general",
+    "gen": "general",
+    "army chief": "army chief",
+    "commander": "commander",
+    "chairman": "chairman",
+    "chairwoman": "chairman",
+    "chair": "chairman",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson",
+    "national security adviser": "national security adviser",
+    "national security advisor": "national security adviser",
+    "mediator": "mediator",
+    "negotiator": "negotiator",
+    "chief negotiator": "negotiator",
+}
+
+# Words that go before a name but name no office: dropped from names, never resolved.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "madam", "sheikh", "lord"})
+
+# A generic word used for a person already introduced with one of these titles.
+GENERIC_REFERENCES: dict[str, frozenset[str]] = {
+    "diplomat": frozenset({"envoy", "ambassador", "foreign minister", "secretary of state"}),
+    "envoy": frozenset({"envoy", "ambassador"}),
+    "premier": frozenset({"prime minister"}),
+    "leader": frozenset({"president", "prime minister", "king", "emir", "chancellor"}),
+}
+
+# Words between a title and a name that keep the title attached ("Special Envoy for Afghan
+# Reconciliation Ambassador Zalmay Khalilzad").
+TITLE_CONNECTORS = frozenset({"for", "of", "on", "and", "to", "the", "-", "general"})
+
+# Event triggers: lemma → event type. Verbs trigger directly; nouns only when a verb of
+# holding or cancelling governs them ("held talks", "cancelled a meeting").
+VERB_TRIGGERS: dict[str, str] = {
+    "meet": "meeting",
+    "host": "meeting",
+    "visit": "visit",
+    "tour": "visit",
+    "brief": "briefing",
+    "phone": "call",
+    "telephone": "call",
+    "negotiate": "talks",
+    "confer": "talks",
+}
+NOUN_TRIGGERS: dict[str, str] = {
+    "meeting": "meeting",
+    "summit": "meeting",
+    "talk": "talks",
+    "talks": "talks",
+    "negotiation": "talks",
+    "dialogue": "talks",
+    "consultation": "talks",
+    "visit": "visit",
+    "trip": "visit",
+    "tour": "visit",
+    "call": "call",
+    "conversation": "call",
+    "briefing": "briefing",
+}
+# Verbs that make a noun trigger an event, and the status they give it.
+LIGHT_VERBS: dict[str, str] = {
+    "hold": "held",
+    "have": "held",
+    "attend": "held",
+    "conduct": "held",
+    "host": "held",
+    "join": "held",
+    "chair": "held",
+    "make": "held",
+    "pay": "held",
+    "begin": "held",
+    "start": "held",
+    "open": "held",
+    "resume": "held",
+    "convene": "held",
+    "cancel": "cancelled",
+    "postpone": "cancelled",
+    "scrap": "cancelled",
+    "call off": "cancelled",
+    "abandon": "cancelled",
+    "schedule": "planned",
+    "plan": "planned",
+    "arrange": "planned",
+    "propose": "planned",
+    "seek": "planned",
+}
+# "called on X" is a courtesy meeting; "spoke by phone" a call.
+PHRASAL_TRIGGERS: dict[tuple[str, str], str] = {
+    ("call", "on"): "meeting",
+    ("sit", "down"): "meeting",
+    ("speak", "phone"): "call",
+    ("talk", "phone"): "call",
+    ("speak", "telephone"): "call",
+    ("talk", "telephone"): "call",
+}
+CANCEL_LEMMAS = frozenset({"cancel", "postpone", "scrap", "abandon", "call off", "delay"})
+PLAN_MARKERS = frozenset({
+    "expect", "plan", "schedule", "due", "set", "will", "shall", "intend", "hope", "propose",
+    "aim", "arrange", "prepare",
+})

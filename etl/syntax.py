@@ -1,0 +1,116 @@
+"""Small walks over the dependency tree of a parsed article (plain `Token` records).
+
+Shared by the stages that need clause structure: who is the subject, what a clause covers,
+whether a clause speaks of the future.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from etl.lexicon import PLAN_MARKERS
+from etl.records import Token
+
+# Clauses hanging off a clause that speak of something else: their words are not the event's.
+DETACHED = frozenset({"advcl", "relcl", "ccomp", "parataxis", "csubj"})
+
+
+# "following an attack in Kabul", "before reaching Islamabad": other events, other places.
+OTHER_TIME_PREPOSITIONS = frozenset({
+    "after", "before", "following", "since", "amid", "despite", "until", "prior",
+})
+
+
+def is_detached(token: Token) -> bool:
+    """A dependent clause, a second verb joined by 'and', or a phrase about another time."""
+    return (token.dep in DETACHED or (token.dep == "conj" and token.pos in ("VERB", "AUX"))
+            or (token.dep == "prep" and token.lower in OTHER_TIME_PREPOSITIONS))
+
+
+def children(tokens: list[Token], i: int) -> list[Token]:
+    """Direct dependants of token i (tokens of one sentence lie near each other)."""
+    sid = tokens[i].sentence_id
+    lo = i
+    while lo > 0 and tokens[lo - 1].sentence_id == sid:
+        lo -= 1
+    hi = i
+    while hi + 1 < len(tokens) and tokens[hi + 1].sentence_id == sid:
+        hi += 1
+    return [t for t in tokens[lo: hi + 1] if t.head == i and t.i != i]
+
+
+def subtree(tokens: list[Token], i: int, *, detach: bool = False,
+            stop: Iterable[int] = ()) -> set[int]:
+    """Token i and its descendants; with `detach`, not entering dependent clauses, and never
+    the tokens in `stop` (other events' clauses)."""
+    stop_set = set(stop)
+    seen = {i}
+    todo = [i]
+    while todo:
+        for child in children(tokens, todo.pop()):
+            if child.i in seen or child.i in stop_set or (detach and is_detached(child)):
+                continue
+            seen.add(child.i)
+            todo.append(child.i)
+    return seen
+
+
+def ancestors(tokens: list[Token], i: int) -> list[Token]:
+    """Heads from token i up to the root of its sentence."""
+    chain = []
+    seen = {i}
+    while tokens[i].head != i and tokens[i].head not in seen:
+        i = tokens[i].head
+        seen.add(i)
+        chain.append(tokens[i])
+    return chain
+
+
+def subject(tokens: list[Token], verb: int) -> Token | None:
+    """The subject of a verb, inherited through xcomp/conj/advcl heads when it has none."""
+    i = verb
+    for _ in range(6):
+        for child in children(tokens, i):
+            if child.dep in ("nsubj", "nsubjpass"):
+                return child
+        if tokens[i].dep not in ("xcomp", "conj", "advcl", "acomp", "dobj", "pobj", "prep") \
+                or tokens[i].head == i:
+            return None
+        i = tokens[i].head
+    return None
+
+
+def is_negated(tokens: list[Token], i: int) -> bool:
+    return any(c.dep == "neg" for c in children(tokens, i))
+
+
+def is_future(tokens: list[Token], i: int) -> bool:
+    """True when the clause of token i looks forward: 'will meet', 'is expected to visit'."""
+    node = i
+    for _ in range(6):
+        token = tokens[node]
+        if token.pos in ("VERB", "AUX"):
+            for child in children(tokens, node):
+                if child.dep in ("aux", "auxpass") and child.lemma in ("will", "shall"):
+                    return True
+            if token.lemma in PLAN_MARKERS and any(
+                    c.dep == "xcomp" for c in children(tokens, node)):
+                return True
+            if token.dep == "xcomp" and tokens[token.head].lemma in PLAN_MARKERS:
+                return True
+            if token.dep not in ("xcomp", "conj"):
+                return False
+        if token.head == node:
+            return False
+        node = token.head
+    return False
+
+
+def clause_verb(tokens: list[Token], i: int) -> int | None:
+    """The nearest verb governing token i (itself if it is one)."""
+    if tokens[i].pos in ("VERB", "AUX"):
+        return i
+    for head in ancestors(tokens, i):
+        if head.pos in ("VERB", "AUX"):
+            return head.i
+    return None
