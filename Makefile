@@ -1,0 +1,42 @@
+# The README's commands. `make run` and `make test` each set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run data test browser eval bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+data: setup
+	$(PY) -m etl seeds --out data
+
+run: data
+	$(VENV)/bin/streamlit run dashboard/app.py
+
+# Debian's Chromium for the browser tests; without it they are skipped locally (never in CI).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "note: /usr/bin/chromium missing; browser tests will be skipped (sudo apt-get install chromium)"; fi; \
+	fi
+
+test: setup browser
+	$(PY) -m pytest
+
+eval: setup
+	$(PY) -m etl.evaluate
+
+lint: setup
+	$(VENV)/bin/ruff check etl dashboard tests
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf data test-output .pytest_cache
