@@ -1,0 +1,66 @@
+"""Canonical actors within an article: short forms, titles, countries."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.actors import canonical_organization, canonical_people, strip_titles
+from etl.gazetteer import shared_gazetteer
+from etl.actors import country_name
+
+
+@pytest.mark.parametrize(("raw", "stripped"), [
+    ("Amb Khalilzad", "Khalilzad"),
+    ("President Ashraf Ghani", "Ashraf Ghani"),
+    ("Prime Minister Imran Khan", "Imran Khan"),
+    ("Dr. Abdullah Abdullah", "Abdullah Abdullah"),
+    ("Ghani’s", "Ghani"),
+    ("King", "King"),  # a lone word is kept: it may be a surname
+])
+def test_strip_titles(raw: str, stripped: str) -> None:
+    assert strip_titles(raw) == stripped
+
+
+def test_short_forms_take_the_full_name() -> None:
+    resolved = canonical_people(["Zalmay Khalilzad", "Khalilzad", "Ashraf Ghani", "Ghani",
+                                 "Abdullah Abdullah", "Abdullah"])
+    assert resolved["Khalilzad"][0] == "Zalmay Khalilzad"
+    assert resolved["Ghani"][0] == "Ashraf Ghani"
+    assert resolved["Abdullah"][0] == "Abdullah Abdullah"
+    assert "short form" in resolved["Ghani"][1]
+
+
+def test_ambiguous_short_form_stays_as_written() -> None:
+    resolved = canonical_people(["Hillary Clinton", "Bill Clinton", "Clinton"])
+    assert resolved["Clinton"][0] == "Clinton"
+    assert "ambiguous" in resolved["Clinton"][1]
+
+
+def test_middle_name_forms_join_the_fullest() -> None:
+    resolved = canonical_people(["John Fitzgerald Kennedy", "John Kennedy", "Kennedy"])
+    assert resolved["Kennedy"][0] == "John Fitzgerald Kennedy"
+    assert resolved["John Kennedy"][0] == "John Fitzgerald Kennedy"
+
+
+def test_a_first_name_alone_is_not_a_surname_match() -> None:
+    resolved = canonical_people(["Imran Khan", "Imran"])
+    assert resolved["Imran"][0] == "Imran"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("US", "United States"), ("U.S.", "United States"),
+    ("the United States of America", "United States"), ("Britain", "United Kingdom"),
+    ("Russia", "Russia"), ("Pakistan", "Pakistan"), ("UAE", "United Arab Emirates"),
+])
+def test_countries_have_one_name(text: str, name: str) -> None:
+    found = country_name(text, shared_gazetteer())
+    assert found is not None and found[0] == name
+
+
+def test_not_a_country() -> None:
+    assert country_name("Dawn", shared_gazetteer()) is None
+
+
+def test_organization_names() -> None:
+    assert canonical_organization("the Taliban’s") == "Taliban"
+    assert canonical_organization("The United Nations") == "United Nations"

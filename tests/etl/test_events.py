@@ -1,0 +1,124 @@
+"""Events from sentences: triggers, status, participants, venue and date (general rules)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from etl.nlp import parse
+from etl.pipeline import extract
+from etl.places import PlaceResolver
+from etl.records import Article, Event, Extraction
+
+FRIDAY = date(2021, 3, 5)
+
+
+@pytest.fixture(scope="module")
+def resolver() -> PlaceResolver:
+    return PlaceResolver()
+
+
+def run(text: str, resolver: PlaceResolver, *, dateline: str = "",
+        published: date | None = FRIDAY) -> Extraction:
+    article = Article("a1", "test.txt", text, "", "The Daily", published, dateline)
+    return extract(next(parse([article])), resolver)
+
+
+def only(events: list[Event], **conditions: object) -> Event:
+    hits = [e for e in events if all(getattr(e, k) == v for k, v in conditions.items())]
+    assert len(hits) == 1, [(e.event_type, e.status, e.actors) for e in events]
+    return hits[0]
+
+
+def actors(event: Event) -> set[str]:
+    return {name for name, _ in event.actors}
+
+
+def test_meeting_in_a_city_on_a_weekday(resolver: PlaceResolver) -> None:
+    ex = run("German Chancellor Olaf Scholz met French President Emmanuel Macron in Paris "
+             "on Tuesday to discuss energy prices.", resolver)
+    event = only(ex.events, event_type="meeting")
+    assert event.status == "held"
+    assert {"Olaf Scholz", "Emmanuel Macron"} <= actors(event)
+    assert event.place is not None and event.place.name == "Paris"
+    assert event.place.country_code == "FR"
+    assert event.date is not None and event.date.start == date(2021, 3, 2)
+
+
+def test_planned_meeting_points_forward(resolver: PlaceResolver) -> None:
+    ex = run("Foreign Minister Sergey Lavrov is expected to meet Wang Yi in Beijing next week.",
+             resolver)
+    event = only(ex.events, event_type="meeting")
+    assert event.status == "planned"
+    assert event.date is not None and event.date.start == date(2021, 3, 8)
+    assert event.place is not None and event.place.country_code == "CN"
+
+
+def test_cancelled_meeting(resolver: PlaceResolver) -> None:
+    ex = run("President Joe Biden cancelled a planned meeting with Prime Minister Narendra "
+             "Modi.", resolver)
+    event = only(ex.events, event_type="meeting")
+    assert event.status == "cancelled"
+    assert {"Joe Biden", "Narendra Modi"} <= actors(event)
+    assert event.place is None
+
+
+def test_postponed_talks_count_as_cancelled(resolver: PlaceResolver) -> None:
+    ex = run("The two governments postponed talks on the border dispute.", resolver)
+    assert only(ex.events, event_type="talks").status == "cancelled"
+
+
+def test_negated_meeting_is_no_event(resolver: PlaceResolver) -> None:
+    ex = run("Kenyan President William Ruto did not meet the opposition leader Raila Odinga.",
+             resolver)
+    assert not [e for e in ex.events if e.event_type == "meeting"]
+
+
+def test_phone_call_has_no_venue(resolver: PlaceResolver) -> None:
+    ex = run("NAIROBI: President William Ruto spoke by phone with Ethiopian Prime Minister "
+             "Abiy Ahmed on Thursday.", resolver, dateline="Nairobi")
+    event = only(ex.events, event_type="call")
+    assert {"William Ruto", "Abiy Ahmed"} <= actors(event)
+    assert event.place is None
+    assert event.date is not None and event.date.start == date(2021, 3, 4)
+
+
+def test_unplaced_visit_falls_back_to_the_dateline(resolver: PlaceResolver) -> None:
+    ex = run("NAIROBI: Ethiopian Prime Minister Abiy Ahmed visited on Monday. He met President "
+             "William Ruto at State House.", resolver, dateline="Nairobi")
+    meeting = only(ex.events, event_type="meeting")
+    assert "Abiy Ahmed" in actors(meeting)  # "He" is the last subject
+    assert meeting.place is not None and meeting.place.name == "Nairobi"
+
+
+def test_an_appeal_is_not_a_meeting(resolver: PlaceResolver) -> None:
+    ex = run("The United Nations called on the Taliban to reopen girls' schools.", resolver)
+    assert not ex.events
+
+
+def test_talks_of_a_country_include_the_envoys_country(resolver: PlaceResolver) -> None:
+    ex = run("US special envoy Tom Perriello held talks with officials from Sudan and Egypt "
+             "in Cairo on Monday.", resolver)
+    event = only(ex.events, event_type="talks")
+    assert {"Tom Perriello", "Sudan", "Egypt", "United States"} <= actors(event)
+    assert event.place is not None and event.place.name == "Cairo"
+
+
+def test_title_reference_takes_the_introduced_person(resolver: PlaceResolver) -> None:
+    ex = run("Foreign Minister Sergey Lavrov arrived in Ankara. The foreign minister met "
+             "President Recep Tayyip Erdogan on Wednesday.", resolver)
+    event = only(ex.events, event_type="meeting")
+    assert {"Sergey Lavrov", "Recep Tayyip Erdogan"} <= actors(event)
+
+
+def test_qualified_place_name(resolver: PlaceResolver) -> None:
+    ex = run("The delegation met local farmers in Moscow, Idaho, on Monday.", resolver)
+    places = [m for m in ex.mentions if m.kind == "place" and m.text.startswith("Moscow")]
+    assert places and places[0].place is not None and places[0].place.country_code == "US"
+
+
+def test_relative_date_without_publication_date_stays_empty(resolver: PlaceResolver) -> None:
+    ex = run("Ruto met Odinga in Mombasa on Monday.", resolver, published=None)
+    dates = [m for m in ex.mentions if m.kind == "date"]
+    assert dates and dates[0].date is None and dates[0].name == ""
