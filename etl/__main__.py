@@ -46,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(format="%(message)s", level=logging.WARNING)
     # Skipped files are listed once at the end, not as they happen under the progress bar.
     logging.getLogger("etl.run").setLevel(logging.ERROR)
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     bar = tqdm(desc="articles", unit="art", disable=args.quiet, file=sys.stderr)
 
     def progress(done: int, total: int | None) -> None:

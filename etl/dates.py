@@ -12,6 +12,7 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Final
 
 from dateutil import parser as dateutil_parser
@@ -188,7 +189,7 @@ def _relative_rules(t: str) -> _Resolver | None:
         if m:
             shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(
                 m["rel"] or "", 0)
-            return lambda a, f, unit=unit, shift=shift: _unit(a, unit, shift)
+            return partial(_unit_resolver, unit=unit, shift=shift)
     m = re.search(rf"\b(?P<rel>last|next|this|coming|past|previous)?\s*(?P<month>{_MONTH_RE})\b", t)
     if m and _only_filler(t, m):
         month, rel = MONTHS[m["month"]], m["rel"]
@@ -228,6 +229,10 @@ def _weekday(anchor: date, wd: int, rel: str | None, future: bool) -> date:
     if rel in ("last", "past", "previous") and back == 0:
         back = 7
     return anchor - timedelta(days=back)
+
+
+def _unit_resolver(anchor: date, future: bool, *, unit: str, shift: int) -> DateValue:
+    return _unit(anchor, unit, shift)
 
 
 def _unit(anchor: date, unit: str, shift: int) -> DateValue:

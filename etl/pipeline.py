@@ -70,7 +70,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
         country_shares=shares,
     )
     entities = parsed.entities
-    for k, e in enumerate(place_entities):
+    for e in place_entities:
         name, qualifier = _split_qualifier(e, entities, tokens)
         ctx = PlaceContext(context.dateline_country, context.dateline_admin1,
                            context.country_shares, places.qualifier_codes(qualifier))
@@ -96,12 +96,11 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
             article.article_id, start.sentence_id, start.idx, end.idx + len(end.text),
             article.text[start.idx: end.idx + len(end.text)], "person", resolved[0],
             reason=resolved[1], tok_start=ref.start, tok_end=ref.end))
-    affiliations = {}
+    affiliations: dict[str, tuple[str, str]] = {}
     for intro in intros:
-        if intro.country_code and intro.person not in affiliations:
-            country = gazetteer.countries.get(intro.country_code)
-            if country is not None:
-                affiliations[intro.person] = (country.name, country.code)
+        known = gazetteer.countries.get(intro.country_code)
+        if known is not None and intro.person not in affiliations:
+            affiliations[intro.person] = (known.name, known.code)
 
     mentions.sort(key=lambda m: (m.start, m.end))
     events = find_events(parsed, mentions, dateline, affiliations)

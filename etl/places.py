@@ -215,10 +215,9 @@ def score(raw: Mapping[str, Any], context: PlaceContext) -> tuple[float, str]:
     value = math.log10(population)
     reasons = []
     q_country, q_admin1 = context.qualifier
-    if q_country:
-        if q_country == code and (not q_admin1 or q_admin1 == admin1):
-            value += 10
-            reasons.append("named with its region or country in the text")
+    if q_country and q_country == code and (not q_admin1 or q_admin1 == admin1):
+        value += 10
+        reasons.append("named with its region or country in the text")
     if context.dateline_country == code:
         value += 1.5
         reasons.append("in the dateline's country")

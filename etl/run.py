@@ -65,7 +65,8 @@ def build_tables(
     total = None if any(f.suffix.lower() in (".jsonl", ".csv") for f in files) else len(files)
     online = None
     if geocoder != "offline":
-        online = CachedOnlineGeocoder(geocoder, Path(out_dir) / ".cache" / f"geocode-{geocoder}.json")
+        cache = Path(out_dir) / ".cache" / f"geocode-{geocoder}.json"
+        online = CachedOnlineGeocoder(geocoder, cache)
         if workers > 1:
             log.warning("an online geocoder runs in one process; ignoring --workers %d", workers)
             workers = 1

@@ -9,6 +9,7 @@ spreadsheets).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -173,10 +174,8 @@ class TableWriter:
     def abort(self) -> None:
         """Drop the temporary files; the previous tables stay as they were."""
         for table in self.tables.values():
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 table.parquet.close()
-            except (OSError, ValueError):
-                pass
             table.csv_file.close()
             for path in (table.csv_tmp, table.parquet_tmp):
                 path.unlink(missing_ok=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from etl.actors import canonical_organization, canonical_people, strip_titles
+from etl.actors import canonical_organization, canonical_people, country_name, strip_titles
 from etl.gazetteer import shared_gazetteer
-from etl.actors import country_name
 
 
 @pytest.mark.parametrize(("raw", "stripped"), [
