@@ -216,10 +216,10 @@ def test_held_event_nearby_with_alias_participant_matches() -> None:
 
 
 def test_held_event_needs_overlapping_dates() -> None:
-    assert held(event_rows("E1", ["Lena Marthinsen"], day=("2024-05-14", "2024-05-14"))) \
-        == (0, 1, 1)
-    assert held(event_rows("E1", ["Lena Marthinsen"], day=("2024-05-01", "2024-05-31"))) \
-        == (1, 0, 0)
+    next_day = event_rows("E1", ["Lena Marthinsen"], day=("2024-05-14", "2024-05-14"))
+    whole_month = event_rows("E1", ["Lena Marthinsen"], day=("2024-05-01", "2024-05-31"))
+    assert held(next_day) == (0, 1, 1)
+    assert held(whole_month) == (1, 0, 0)
 
 
 def test_held_event_without_date_does_not_match_a_dated_one() -> None:
