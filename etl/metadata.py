@@ -276,7 +276,32 @@ def _header_fields(line: str) -> _LineFields | None:
         who, _, outlet = byline["who"].partition("|")  # "By Anwar Iqbal | Dawn"
         if _looks_like_name(who.strip()):
             return _LineFields(author=who.strip(), publisher=outlet.strip())
+    bare = _date_only(line)
+    if bare is not None:
+        return _LineFields(published=bare)
     return _publication_fields(line)
+
+
+_WEEKDAY_RE = re.compile(
+    r"^(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+", re.I)
+
+
+def _date_only(line: str) -> date | None:
+    """A line that is nothing but a full date ("Monday 19 February 2024"): a dated header."""
+    rest = _WEEKDAY_RE.sub("", line.strip())
+    found = find_date(rest)
+    if found is None:
+        return None
+    value, (start, end) = found
+    return value if not rest[:start].strip(_SEP_CHARS) and not rest[end:].strip(_SEP_CHARS) \
+        else None
+
+
+def _is_headline(line: str) -> bool:
+    """An unlabelled headline: a short line of words with no closing punctuation."""
+    words = line.split()
+    return 2 <= len(words) <= 16 and line[:1].isupper() and not line.rstrip().endswith(
+        (".", "!", "?", ":", ";", ",", '"', "”"))
 
 
 def _footer_fields(line: str) -> _LineFields | None:
@@ -428,10 +453,12 @@ def _merge(base: _LineFields, new: _LineFields) -> _LineFields:
 def _strip_header(text: str, start: int) -> tuple[_LineFields, int]:
     """Consume header lines from ``start``: returns their fields and where content begins."""
     fields, consumed, body_start = _LineFields(), 0, start
-    for _, line_end, line in _lines_with_offsets(text[start:]):
-        if not line.strip():
-            continue
+    lines = [(end, line) for _, end, line in _lines_with_offsets(text[start:]) if line.strip()]
+    for k, (line_end, line) in enumerate(lines):
         found = _header_fields(line)
+        if found is None and k == 0 and len(lines) > 1 and _is_headline(line) and (
+                _header_fields(lines[1][1]) is not None):
+            found = _LineFields(title=line.strip())  # a headline right above a header line
         if found is None or consumed >= MAX_HEADER_LINES:
             break
         fields, consumed, body_start = _merge(fields, found), consumed + 1, start + line_end

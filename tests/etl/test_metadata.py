@@ -283,3 +283,24 @@ def test_parse_metadata_never_raises_and_body_is_a_slice(text: str, markdown: bo
 @given(st.text())
 def test_parse_date_never_raises(text: str) -> None:
     assert parse_date(text) is None or isinstance(parse_date(text), date)
+
+
+def test_headline_above_a_posted_line() -> None:
+    meta = parse_metadata("Trade minister courts drug makers\nPosted: 14 September 2023\n\n"
+                          "HYDERABAD, India: The minister held talks on Wednesday.")
+    assert meta.title == "Trade minister courts drug makers"
+    assert meta.published == date(2023, 9, 14)
+    assert meta.dateline == "Hyderabad" and meta.body.startswith("HYDERABAD")
+
+
+@pytest.mark.parametrize("line", ["Monday 19 February 2024", "Mon, 19 February 2024",
+                                  "19 February 2024", "February 19, 2024"])
+def test_a_bare_date_line_is_the_publication_date(line: str) -> None:
+    meta = parse_metadata(f"{line}\n\nADDIS ABABA (AFP) - Leaders ended a summit on Sunday.")
+    assert meta.published == date(2024, 2, 19)
+    assert meta.body.startswith("ADDIS ABABA")
+
+
+def test_a_sentence_is_not_a_headline() -> None:
+    meta = parse_metadata("The talks ended without a deal.\nPosted: 14 September 2023\n")
+    assert meta.title == ""
