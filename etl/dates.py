@@ -70,23 +70,25 @@ def _clean(text: str) -> str:
 
 
 def normalize_date(
-    text: str, anchor: date | None, *, future: bool = False
+    text: str, anchor: date | None, *, tense: str = ""
 ) -> DateValue | str | None:
     """Resolve `text` against `anchor` (the publication date).
 
-    `future` says the sentence speaks of what is to come ("will meet on Monday"), so a bare
-    weekday or month points forward from the anchor instead of back.
+    `tense` is the tense of the clause the date stands in: "future" ("will meet on Monday")
+    and "present" ("the summit opens on Friday") point a bare weekday forward, "past" and
+    unknown point it back; a bare month or day-and-month goes to the side the tense says, or
+    with no tense to the nearest occurrence, since news speaks of dates near its own.
     """
     try:
-        return _normalize(_clean(text), anchor, future)
+        return _normalize(_clean(text), anchor, tense)
     except (ValueError, OverflowError):
         return None
 
 
-def _normalize(t: str, anchor: date | None, future: bool) -> DateValue | str | None:
+def _normalize(t: str, anchor: date | None, tense: str) -> DateValue | str | None:
     if not t or len(t) > 80:
         return None
-    absolute = _absolute(t, anchor, future)
+    absolute = _absolute(t, anchor, tense)
     if absolute is not None:
         return absolute
     relative = _relative_rules(t)
@@ -94,7 +96,7 @@ def _normalize(t: str, anchor: date | None, future: bool) -> DateValue | str | N
         return None
     if anchor is None:
         return UNRESOLVED
-    return relative(anchor, future)
+    return relative(anchor, tense)
 
 
 # --- absolute dates ----------------------------------------------------------------------
@@ -112,7 +114,7 @@ _YEAR_ONLY = re.compile(rf"^(?:(?:in|the year|early|late|mid|during) )?{_YEAR}$"
 _NUMERIC = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})$")
 
 
-def _absolute(t: str, anchor: date | None, future: bool) -> DateValue | str | None:
+def _absolute(t: str, anchor: date | None, tense: str) -> DateValue | str | None:
     t = re.sub(r"^(?:on|in|by|since|until|from|of|the) ", "", t)
     for pattern in _ABSOLUTE_PATTERNS:
         m = pattern.match(t)
@@ -125,7 +127,7 @@ def _absolute(t: str, anchor: date | None, future: bool) -> DateValue | str | No
             return _day(date(int(groups["year"]), month, day))
         if anchor is None:
             return UNRESOLVED  # a day and month without a year needs the publication year
-        return _day(_nearest_year(anchor, month, day, future))
+        return _day(_nearest_year(anchor, month, day, tense))
     m = _MONTH_YEAR.match(t)
     if m:
         return _month(int(m["year"]), MONTHS[m["month"]])
@@ -146,21 +148,28 @@ def _absolute(t: str, anchor: date | None, future: bool) -> DateValue | str | No
     return None
 
 
-def _nearest_year(anchor: date, month: int, day: int, future: bool) -> date:
-    """The occurrence of month/day on the side of the anchor the sentence points to."""
-    this_year = date(anchor.year, month, day)
-    if future:
-        return this_year if this_year >= anchor else date(anchor.year + 1, month, day)
-    return this_year if this_year <= anchor else date(anchor.year - 1, month, day)
+def _nearest_year(anchor: date, month: int, day: int, tense: str) -> date:
+    """The occurrence of month/day on the side of the anchor the tense points to."""
+    candidates = [date(anchor.year + k, month, day) for k in (-1, 0, 1)
+                  if _valid_day(anchor.year + k, month, day)]
+    if tense == "future":
+        candidates = [d for d in candidates if d >= anchor] or candidates
+    elif tense == "past":
+        candidates = [d for d in candidates if d <= anchor] or candidates
+    return min(candidates, key=lambda d: (abs((d - anchor).days), d > anchor))
+
+
+def _valid_day(year: int, month: int, day: int) -> bool:
+    return 1 <= day <= calendar.monthrange(year, month)[1]
 
 
 # --- relative dates ----------------------------------------------------------------------
 
-_Resolver = Callable[[date, bool], DateValue]
+_Resolver = Callable[[date, str], DateValue]
 
 
 def _relative_rules(t: str) -> _Resolver | None:
-    """Match a relative expression; return a function of (anchor, future) or None."""
+    """Match a relative expression; return a function of (anchor, tense) or None."""
     if re.search(r"\b(?:hours?|minutes?|decades?|centuries|century)\b", t):
         return None
     if re.search(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|few|a)\s+"
@@ -221,9 +230,9 @@ def _ago(anchor: date, n: int, unit: str) -> DateValue:
     return _year(anchor.year - n)
 
 
-def _weekday(anchor: date, wd: int, rel: str | None, future: bool) -> date:
+def _weekday(anchor: date, wd: int, rel: str | None, tense: str) -> date:
     """A named weekday: the latest one on or before the anchor, or the next one ahead."""
-    if rel in ("next", "coming") or (rel is None and future):
+    if rel in ("next", "coming") or (rel is None and tense in ("future", "present")):
         return anchor + timedelta(days=(wd - anchor.weekday()) % 7 or 7)
     back = (anchor.weekday() - wd) % 7
     if rel in ("last", "past", "previous") and back == 0:
@@ -231,7 +240,7 @@ def _weekday(anchor: date, wd: int, rel: str | None, future: bool) -> date:
     return anchor - timedelta(days=back)
 
 
-def _unit_resolver(anchor: date, future: bool, *, unit: str, shift: int) -> DateValue:
+def _unit_resolver(anchor: date, tense: str, *, unit: str, shift: int) -> DateValue:
     return _unit(anchor, unit, shift)
 
 
@@ -243,12 +252,21 @@ def _unit(anchor: date, unit: str, shift: int) -> DateValue:
     return _year(anchor.year + shift)
 
 
-def _named_month(anchor: date, month: int, rel: str | None, future: bool) -> DateValue:
-    """A month name alone: the latest such month up to the anchor's, or the next one ahead."""
-    if rel in ("next", "coming") or (rel is None and future and month != anchor.month):
+def _named_month(anchor: date, month: int, rel: str | None, tense: str) -> DateValue:
+    """A month name alone: last, next, or the one the tense (else nearness) points to."""
+    if rel in ("next", "coming"):
         year = anchor.year if month > anchor.month else anchor.year + 1
     elif rel in ("last", "past", "previous"):
         year = anchor.year if month < anchor.month else anchor.year - 1
     else:
-        year = anchor.year if month <= anchor.month else anchor.year - 1
+        back = anchor.year if month <= anchor.month else anchor.year - 1
+        ahead = anchor.year if month >= anchor.month else anchor.year + 1
+        if tense == "past":
+            year = back
+        elif tense == "future":
+            year = ahead
+        else:
+            months_back = (anchor.year - back) * 12 + anchor.month - month
+            months_ahead = (ahead - anchor.year) * 12 + month - anchor.month
+            year = back if months_back <= months_ahead else ahead
     return _month(year, month)

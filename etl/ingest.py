@@ -381,6 +381,7 @@ def _make_article(
         publisher=_one_line(publisher or meta.publisher or fallback_publisher),
         published=published or meta.published,
         dateline=meta.dateline,
+        dateline_region=meta.dateline_region,
         sha256=hashlib.sha256(meta.body.encode("utf-8", "surrogatepass")).hexdigest(),
     )
 

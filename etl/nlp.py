@@ -187,7 +187,7 @@ def to_parsed(doc: Doc, article: Article) -> ParsedArticle:
             sentence_of[i] = sid
     tokens = [
         Token(t.i, t.idx, t.text, t.lemma_.lower(), t.pos_, t.dep_, t.head.i, sentence_of[t.i],
-              t.whitespace_)
+              t.whitespace_, t.tag_)
         for t in doc
     ]
     entities = [

@@ -13,8 +13,8 @@ from etl.dates import UNRESOLVED, normalize_date
 from etl.events import find_events
 from etl.gazetteer import normalize_name
 from etl.places import PlaceContext, PlaceResolver
-from etl.records import DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
-from etl.syntax import clause_verb, is_future
+from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
+from etl.syntax import clause_verb, tense
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -64,7 +64,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     codes = Counter(m.place.country_code for m in mentions if m.kind == "country" and m.place)
     total = sum(codes.values()) or 1
     shares = {code: n / total for code, n in codes.items()}
-    dateline = _resolve_dateline(article.dateline, places, shares)
+    dateline = _resolve_dateline(article, places, shares)
     context = PlaceContext(
         dateline_country=dateline.country_code if dateline else "",
         country_shares=shares,
@@ -115,8 +115,8 @@ def _mention(parsed: ParsedArticle, e: Entity, kind: str, name: str, *,
 
 def _date_mention(parsed: ParsedArticle, e: Entity) -> Mention | None:
     verb = clause_verb(parsed.tokens, e.start)
-    future = verb is not None and is_future(parsed.tokens, verb)
-    value = normalize_date(e.text, parsed.article.published, future=future)
+    value = normalize_date(e.text, parsed.article.published,
+                           tense=tense(parsed.tokens, verb) if verb is not None else "")
     if value is None:
         return None
     if value == UNRESOLVED:
@@ -127,12 +127,14 @@ def _date_mention(parsed: ParsedArticle, e: Entity) -> Mention | None:
     return m
 
 
-def _resolve_dateline(dateline: str, places: PlaceResolver,
+def _resolve_dateline(article: Article, places: PlaceResolver,
                       shares: dict[str, float]) -> Place | None:
-    if not dateline:
+    if not article.dateline:
         return None
-    place = places.resolve(dateline, PlaceContext(country_shares=shares))
-    return place or places.country(dateline)
+    qualifier = places.qualifier_codes(article.dateline_region)
+    place = places.resolve(article.dateline, PlaceContext(country_shares=shares,
+                                                          qualifier=qualifier))
+    return place or places.country(article.dateline)
 
 
 def _split_qualifier(e: Entity, entities: list[Entity],

@@ -43,6 +43,7 @@ class Article:
     published: date | None = None
     dateline: str = ""
     sha256: str = ""
+    dateline_region: str = ""  # "Idaho" in "MOSCOW, Idaho —": says which Moscow
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,7 @@ class Token:
     head: int  # index of the syntactic head (itself for a root)
     sentence_id: int
     ws: str = " "  # trailing whitespace
+    tag: str = ""  # fine-grained part of speech (VBD, VBZ, ...): tells the tense
 
     @property
     def lower(self) -> str:

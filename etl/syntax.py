@@ -84,26 +84,49 @@ def is_negated(tokens: list[Token], i: int) -> bool:
     return any(c.dep == "neg" for c in children(tokens, i))
 
 
-def is_future(tokens: list[Token], i: int) -> bool:
-    """True when the clause of token i looks forward: 'will meet', 'is expected to visit'."""
+MODALS = frozenset({"would", "could", "may", "might"})
+
+
+def tense(tokens: list[Token], i: int) -> str:
+    """'future', 'past', 'present' or '' for the clause of token i.
+
+    Future covers what is only intended or possible: "will meet", "is expected to visit",
+    "travels to Benghazi to meet", "could be held"; a purpose clause takes its head's tense.
+    """
     node = i
-    for _ in range(6):
+    for _ in range(8):
         token = tokens[node]
         if token.pos in ("VERB", "AUX"):
-            for child in children(tokens, node):
-                if child.dep in ("aux", "auxpass") and child.lemma in ("will", "shall"):
-                    return True
-            if token.lemma in PLAN_MARKERS and any(
-                    c.dep == "xcomp" for c in children(tokens, node)):
-                return True
-            if token.dep == "xcomp" and tokens[token.head].lemma in PLAN_MARKERS:
-                return True
-            if token.dep not in ("xcomp", "conj"):
-                return False
-        if token.head == node:
-            return False
+            kids = children(tokens, node)
+            aux = {c.lemma for c in kids if c.dep in ("aux", "auxpass")}
+            if aux & {"will", "shall", "'ll"} or aux & MODALS:
+                return "future"
+            if token.lemma in PLAN_MARKERS and any(c.dep == "xcomp" for c in kids):
+                return "future"
+            head = tokens[token.head]
+            if token.dep == "xcomp" and head.lemma in PLAN_MARKERS:
+                return "future"
+            purpose = token.dep in ("advcl", "xcomp", "acl") and "to" in {
+                c.lower for c in kids if c.dep == "aux"}
+            if not (token.dep in ("xcomp", "conj") or purpose) or token.head == node:
+                return _verb_tense(token, aux)
+        elif token.head == node:
+            return ""
         node = token.head
-    return False
+    return ""
+
+
+def _verb_tense(token: Token, aux: set[str]) -> str:
+    if token.tag == "VBD" or aux & {"have", "had"} or (
+            token.tag == "VBN" and aux & {"be", "was", "were"}):
+        return "past"
+    if token.tag in ("VBZ", "VBP", "VBG") or aux & {"be"}:
+        return "present"
+    return ""
+
+
+def is_future(tokens: list[Token], i: int) -> bool:
+    return tense(tokens, i) == "future"
 
 
 def clause_verb(tokens: list[Token], i: int) -> int | None:

@@ -22,7 +22,7 @@ TUESDAY = date(2019, 10, 29)
     ("yesterday", "2019-10-28", "2019-10-28", "day"),
     ("today", "2019-10-29", "2019-10-29", "day"),
     ("September", "2019-09-01", "2019-09-30", "month"),
-    ("in December", "2018-12-01", "2018-12-31", "month"),  # the last December before
+    ("in December", "2019-12-01", "2019-12-31", "month"),  # nearest, with no tense
     ("last week", "2019-10-21", "2019-10-27", "week"),
     ("earlier last week", "2019-10-21", "2019-10-27", "week"),
     ("this week", "2019-10-28", "2019-11-03", "week"),
@@ -34,7 +34,8 @@ TUESDAY = date(2019, 10, 29)
     ("October 29th, 2019", "2019-10-29", "2019-10-29", "day"),
     ("29 October 2019", "2019-10-29", "2019-10-29", "day"),
     ("Oct. 3", "2019-10-03", "2019-10-03", "day"),
-    ("Dec. 3", "2018-12-03", "2018-12-03", "day"),  # not yet this year: last year's
+    ("Dec. 3", "2019-12-03", "2019-12-03", "day"),  # nearest, with no tense
+    ("May 1", "2019-05-01", "2019-05-01", "day"),
     ("September 2020", "2020-09-01", "2020-09-30", "month"),
     ("2017", "2017-01-01", "2017-12-31", "year"),
     ("2019-03-04", "2019-03-04", "2019-03-04", "day"),
@@ -46,11 +47,22 @@ def test_resolves(text: str, start: str, end: str, precision: str) -> None:
         start, end, precision)
 
 
-def test_future_tense_points_forward() -> None:
-    value = normalize_date("Friday", TUESDAY, future=True)
-    assert isinstance(value, DateValue) and value.start == date(2019, 11, 1)
-    value = normalize_date("in December", TUESDAY, future=True)
-    assert isinstance(value, DateValue) and value.start == date(2019, 12, 1)
+@pytest.mark.parametrize(("text", "tense", "start"), [
+    ("Friday", "future", date(2019, 11, 1)),
+    ("Friday", "present", date(2019, 11, 1)),  # "the summit opens on Friday"
+    ("Friday", "past", date(2019, 10, 25)),
+    ("Friday", "", date(2019, 10, 25)),  # news reports what happened
+    ("in December", "past", date(2018, 12, 1)),
+    ("in December", "future", date(2019, 12, 1)),
+    ("in June", "", date(2019, 6, 1)),  # nearest: four months back, eight ahead
+    ("in February", "", date(2020, 2, 1)),
+    ("in March", "future", date(2020, 3, 1)),
+    ("Dec. 3", "past", date(2018, 12, 3)),
+    ("Jan. 4", "future", date(2020, 1, 4)),
+])
+def test_tense_chooses_the_side(text: str, tense: str, start: date) -> None:
+    value = normalize_date(text, TUESDAY, tense=tense)
+    assert isinstance(value, DateValue) and value.start == start
 
 
 @pytest.mark.parametrize("text", ["a month", "two years", "several weeks", "second", "the past",
@@ -75,9 +87,9 @@ def test_iso_names() -> None:
 
 
 @given(st.text(max_size=60), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
-       st.booleans())
-def test_never_raises_and_intervals_are_sane(text: str, anchor: date, future: bool) -> None:
-    value = normalize_date(text, anchor, future=future)
+       st.sampled_from(["", "past", "present", "future"]))
+def test_never_raises_and_intervals_are_sane(text: str, anchor: date, tense: str) -> None:
+    value = normalize_date(text, anchor, tense=tense)
     assert value is None or value == UNRESOLVED or isinstance(value, DateValue)
     if isinstance(value, DateValue):
         assert value.start <= value.end
@@ -93,7 +105,7 @@ def test_never_raises_and_intervals_are_sane(text: str, anchor: date, future: bo
 @given(st.sampled_from(["Monday", "last week", "September", "yesterday", "next month"]),
        st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 1, 1)))
 def test_past_expressions_do_not_end_after_their_period(text: str, anchor: date) -> None:
-    value = normalize_date(text, anchor)
+    value = normalize_date(text, anchor, tense="past")
     assert isinstance(value, DateValue)
     if text != "next month":
         assert value.start <= anchor
