@@ -60,9 +60,23 @@ def canonical_people(names: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def _contains(full: str, tokens: list[str]) -> bool:
-    """True when every token of the short form is a word of the full name, last word kept."""
+    """True when every token of the short form is a word of the full name; a single word
+    must be the first or the last (surnames come first in Chinese, Korean, Hungarian)."""
     words = [normalize_name(w) for w in full.split()]
-    return all(t in words for t in tokens) and (tokens[-1] == words[-1] or len(tokens) > 1)
+    if len(tokens) == 1:
+        return tokens[0] in (words[0], words[-1])
+    return all(t in words for t in tokens)
+
+
+def person_for(name: str, full_names: set[str]) -> str | None:
+    """The one full name that `name` is or is a short form of, else None."""
+    if name in full_names:
+        return name
+    tokens = [normalize_name(t) for t in name.split()]
+    if not tokens:
+        return None
+    matches = [f for f in full_names if _contains(f, tokens)]
+    return matches[0] if len(matches) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)

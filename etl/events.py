@@ -22,7 +22,16 @@ from etl.lexicon import (
     TITLES,
     VERB_TRIGGERS,
 )
-from etl.records import ACTOR_KINDS, Event, Mention, ParsedArticle, Place, Sentence, Token
+from etl.records import (
+    ACTOR_KINDS,
+    DateValue,
+    Event,
+    Mention,
+    ParsedArticle,
+    Place,
+    Sentence,
+    Token,
+)
 from etl.syntax import ancestors, children, clause_verb, is_future, is_negated, subject, subtree
 
 PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -44,7 +53,7 @@ def find_triggers(tokens: list[Token], sentence: Sentence) -> list[Trigger]:
     """Event triggers of one sentence, one per governing verb."""
     by_anchor: dict[int, Trigger] = {}
     for t in tokens[sentence.start: sentence.end]:
-        if t.pos == "VERB" and t.dep != "amod":
+        if t.pos == "VERB" and t.dep != "amod" and not _infinitive_modifier(tokens, t):
             kind = _verb_trigger(tokens, t)
             if kind and t.i not in by_anchor:
                 by_anchor[t.i] = Trigger(t.i, t.i, kind, "")
@@ -53,6 +62,12 @@ def find_triggers(tokens: list[Token], sentence: Sentence) -> list[Trigger]:
             if found:
                 by_anchor[found.anchor] = found  # "hosted talks": the noun names the event
     return sorted(by_anchor.values(), key=lambda tr: tr.anchor)
+
+
+def _infinitive_modifier(tokens: list[Token], t: Token) -> bool:
+    """'the first official to visit China', 'an invitation to visit': no event took place."""
+    return t.dep == "acl" and any(c.dep == "aux" and c.lower == "to"
+                                  for c in children(tokens, t.i))
 
 
 def _verb_trigger(tokens: list[Token], t: Token) -> str:
@@ -171,6 +186,7 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
     their title named ("US special envoy"), which joins talks between countries."""
     index = MentionIndex(parsed, mentions)
     tokens = parsed.tokens
+    published = parsed.article.published
     events = []
     for sentence in parsed.sentences:
         triggers = find_triggers(tokens, sentence)
@@ -180,15 +196,18 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
             if not status:
                 continue
             scope = subtree(tokens, tr.anchor, detach=True, stop=anchors - {tr.anchor})
+            outer = _outer_scope(tokens, tr.anchor, anchors)
             actors = _participants(tokens, index, tr, scope)
-            place = _venue(tokens, index, tr, scope, dateline, status)
+            place = _venue(tokens, index, tr, scope, outer, dateline, status)
             if any(kind == "country" for _, kind in actors):
                 for name, _ in list(actors):
                     if name in affiliations:
                         country = (affiliations[name][0], "country")
                         if country not in actors:
                             actors.append(country)
-            dates = [m for m in _mentions_in(index, scope) if m.kind == "date" and m.date]
+            when = _date(index, scope) or _date(index, outer)
+            if status == "held" and when and published and when.start > published:
+                status = "planned"  # "travels to Houston next Monday to meet ..."
             events.append(Event(
                 event_id=_event_id(parsed.article.article_id, tr.token),
                 article_id=parsed.article.article_id,
@@ -198,11 +217,30 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
                 sentence=sentence.text.strip(),
                 actors=actors,
                 place=place,
-                date=dates[0].date if dates else None,
+                date=when,
                 reason=f"'{tokens[tr.token].text}'" + (
                     f" governed by '{tokens[tr.anchor].text}'" if tr.anchor != tr.token else ""),
             ))
     return events
+
+
+def _date(index: MentionIndex, scope: set[int]) -> DateValue | None:
+    dates = [m.date for m in _mentions_in(index, scope) if m.kind == "date" and m.date]
+    return dates[0] if dates else None
+
+
+def _outer_scope(tokens: list[Token], anchor: int, anchors: set[int]) -> set[int]:
+    """The clause an event clause hangs on, for a venue or date it leaves unsaid:
+    'travelled to Kabul on Monday and met ...', 'spent Tuesday in Paris, where he met ...'."""
+    token = tokens[anchor]
+    joined = token.dep == "conj" or (token.dep in ("advcl", "relcl") and any(
+        c.lower in ("where", "when") for c in children(tokens, anchor)))
+    if not joined or token.head == anchor:
+        return set()
+    head = clause_verb(tokens, token.head)
+    if head is None or head in anchors and head != token.head:
+        return set()
+    return subtree(tokens, head, detach=True, stop={anchor} | (anchors - {head}))
 
 
 def _event_id(article_id: str, token: int) -> str:
@@ -244,10 +282,11 @@ def _participants(tokens: list[Token], index: MentionIndex, tr: Trigger,
                 found.append(antecedent)
     actors: list[tuple[str, str]] = []
     for m in found:
-        if m.kind not in ACTOR_KINDS or not m.name:
+        if m.kind not in ACTOR_KINDS or not m.name or _is_dateline(m):
             continue
-        if m.kind == "country" and (_is_affiliation(tokens, index, m) or _is_venue_country(
-                tokens, m)):
+        if m.kind in ("country", "organization") and _is_affiliation(tokens, index, m):
+            continue
+        if m.kind == "country" and _is_venue_country(tokens, m, tr):
             continue
         if (m.name, m.kind) not in actors:
             actors.append((m.name, m.kind))
@@ -264,13 +303,30 @@ def _nearest_person_before(tokens: list[Token], index: MentionIndex,
     return None
 
 
+def _is_dateline(m: Mention) -> bool:
+    """The dateline opens the article: it says where the report was filed, not who met."""
+    return m.tok_start == 0
+
+
+def _is_title(t: Token) -> bool:
+    return t.lower.rstrip(".") in _TITLE_TOKENS or t.lemma in _TITLE_TOKENS
+
+
 def _np_head(tokens: list[Token], m: Mention) -> Token:
-    """Climb from a mention through modifiers to the head noun of its noun phrase."""
+    """Climb from a mention through modifiers to the head noun of its noun phrase; through
+    'for'/'of' too when that hangs on a title ('the special envoy for Libya')."""
     t = tokens[m.tok_end - 1]
     for _ in range(8):
-        if t.dep not in ("compound", "amod", "poss", "nmod", "npadvmod") or t.head == t.i:
+        if t.head == t.i:
             return t
-        t = tokens[t.head]
+        head = tokens[t.head]
+        if t.dep in ("compound", "amod", "poss", "nmod", "npadvmod"):
+            t = head
+        elif t.dep == "pobj" and head.lower in ("for", "of", "to") and head.head != head.i \
+                and _is_title(tokens[head.head]):
+            t = tokens[head.head]
+        else:
+            return t
     return t
 
 
@@ -279,39 +335,48 @@ def _is_affiliation(tokens: list[Token], index: MentionIndex, m: Mention) -> boo
     head = _np_head(tokens, m)
     if head.i in range(m.tok_start, m.tok_end):
         return False
-    if head.lower.rstrip(".") in _TITLE_TOKENS:
+    if _is_title(head):
         return True
     other = index.at.get(head.i)
     return other is not None and other.kind == "person"
 
 
-def _is_venue_country(tokens: list[Token], m: Mention) -> bool:
-    """A country used as a place: 'in Qatar', 'Qatar-based'."""
-    head = tokens[tokens[m.tok_end - 1].head]
-    if tokens[m.tok_end - 1].dep == "pobj" and head.lower in LOCATIVE:
+def _is_venue_country(tokens: list[Token], m: Mention, tr: Trigger) -> bool:
+    """A country used as the event's place: 'met in Qatar', 'Qatar-based' — not 'talks on
+    the war in Sudan', where 'in' hangs on another noun."""
+    last = tokens[m.tok_end - 1]
+    prep = tokens[last.head]
+    if last.dep == "pobj" and prep.lower in LOCATIVE and prep.head in (tr.anchor, tr.token):
         return True
     after = tokens[m.tok_end: m.tok_end + 2]
     return len(after) == 2 and after[0].text == "-" and after[1].lower == "based"
 
 
+def _describes_person(tokens: list[Token], index: MentionIndex, m: Mention,
+                      anchor: int) -> bool:
+    """'the consul general in Seattle', 'the mayor of Tripoli': a place inside the phrase
+    naming a person says who they are, not where they met."""
+    for t in ancestors(tokens, m.tok_end - 1):
+        if t.i == anchor:
+            return False
+        other = index.at.get(t.i)
+        if (other is not None and other.kind == "person") or _is_title(t):
+            return True
+    return False
+
+
+REMOTE = frozenset({"phone", "telephone", "video", "videoconference", "video-link",
+                    "virtually", "online", "teleconference", "zoom"})
+
+
 def _venue(tokens: list[Token], index: MentionIndex, tr: Trigger, scope: set[int],
-           dateline: Place | None, status: str) -> Place | None:
-    candidates: list[tuple[int, Place]] = []
-    for m in _mentions_in(index, scope):
-        if m.place is None:
-            continue
-        last = tokens[m.tok_end - 1]
-        head = tokens[last.head]
-        if m.kind == "place":
-            if last.dep == "pobj" and head.lower == "from":
-                continue  # where someone came from, not where they met
-            locative = (last.dep == "pobj" and head.lower in LOCATIVE) or (
-                last.dep == "dobj" and head.lemma in {"visit", "tour", "reach", "host"})
-            candidates.append((0 if locative else 1, m.place))
-        elif m.kind == "country" and _is_venue_country(tokens, m):
-            candidates.append((2, m.place))
-    if candidates:
-        return min(candidates, key=lambda c: c[0])[1]
+           outer: set[int], dateline: Place | None, status: str) -> Place | None:
+    if tr.event_type == "call" or any(tokens[i].lower in REMOTE for i in scope):
+        return None  # a call or a video link has no venue
+    for region in (scope, outer):
+        found = _venue_in(tokens, index, tr, region)
+        if found is not None:
+            return found
     where = _where_clause_place(tokens, index, tr.anchor)
     if where is not None:
         return where
@@ -322,6 +387,27 @@ def _venue(tokens: list[Token], index: MentionIndex, tr: Trigger, scope: set[int
     if status != "cancelled" and tr.event_type in IN_PERSON:
         return _with_reason(dateline, "no venue in the sentence: the article's dateline")
     return None
+
+
+def _venue_in(tokens: list[Token], index: MentionIndex, tr: Trigger,
+              region: set[int]) -> Place | None:
+    candidates: list[tuple[int, Place]] = []
+    for m in _mentions_in(index, region):
+        if m.place is None or _is_dateline(m):
+            continue
+        last = tokens[m.tok_end - 1]
+        head = tokens[last.head]
+        if m.kind == "place":
+            if last.dep == "pobj" and head.lower == "from":
+                continue  # where someone came from, not where they met
+            if _describes_person(tokens, index, m, tr.anchor):
+                continue
+            locative = (last.dep == "pobj" and head.lower in LOCATIVE) or (
+                last.dep == "dobj" and head.lemma in {"visit", "tour", "reach", "host"})
+            candidates.append((0 if locative else 1, m.place))
+        elif m.kind == "country" and _is_venue_country(tokens, m, tr):
+            candidates.append((2, m.place))
+    return min(candidates, key=lambda c: c[0])[1] if candidates else None
 
 
 def _where_clause_place(tokens: list[Token], index: MentionIndex, anchor: int) -> Place | None:

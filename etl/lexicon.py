@@ -55,6 +55,18 @@ TITLES: dict[str, str] = {
     "national security adviser": "national security adviser",
     "national security advisor": "national security adviser",
     "mediator": "mediator",
+    "commissioner": "commissioner",
+    "high commissioner": "commissioner",
+    "consul general": "consul",
+    "consul": "consul",
+    "chief minister": "chief minister",
+    "vice premier": "vice premier",
+    "deputy minister": "deputy minister",
+    "minister of state": "minister",
+    "trade minister": "trade minister",
+    "commerce minister": "trade minister",
+    "commerce secretary": "trade minister",
+    "deputy secretary of state": "deputy secretary of state",
     "negotiator": "negotiator",
     "chief negotiator": "negotiator",
 }
@@ -142,4 +154,18 @@ CANCEL_LEMMAS = frozenset({"cancel", "postpone", "scrap", "abandon", "call off",
 PLAN_MARKERS = frozenset({
     "expect", "plan", "schedule", "due", "set", "will", "shall", "intend", "hope", "propose",
     "aim", "arrange", "prepare",
+})
+
+# Credited in datelines ("BEIJING (AP) —"): sources, not actors.
+NEWS_AGENCIES = frozenset({
+    "ap", "associated press", "afp", "agence france-presse", "reuters", "xinhua", "tass",
+    "ria novosti", "interfax", "anadolu", "anadolu agency", "dpa", "efe", "ansa", "kyodo",
+    "yonhap", "pti", "press trust of india", "ians", "app", "bernama", "bloomberg", "upi",
+    "irna", "wam", "spa", "qna", "mena", "kuna", "apa",
+})
+# Words that make a name a building or a site ("State House", "Palais des Nations").
+SITE_WORDS = frozenset({
+    "house", "hall", "palace", "palais", "tower", "hotel", "centre", "center", "camp",
+    "embassy", "consulate", "headquarters", "building", "square", "airport", "stadium",
+    "castle", "residence", "villa", "port", "plant", "base",
 })

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -18,6 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from etl.lexicon import HONORIFICS, TITLES
+from etl.metadata import parse_dateline
 from etl.records import Article, Entity, ParsedArticle, Sentence, Token
 
 MODEL_VERSION = "3.8.0"
@@ -74,6 +76,27 @@ def add_rules(nlp: Language) -> None:
         )
     if "parley_rules" not in nlp.pipe_names:
         nlp.add_pipe("parley_rules", after="ner")
+    if "parley_dateline" not in nlp.pipe_names:
+        nlp.add_pipe("parley_dateline", before="parser")
+
+
+@Language.component("parley_dateline")
+def _split_dateline(doc: Doc) -> Doc:
+    """Make the dateline a sentence of its own, so the parser does not hang the article's
+    first clause on it ("GENEVA: ... met ..." parsed as a clause of "GENEVA")."""
+    found = parse_dateline(doc.text)
+    if found is None:
+        return doc
+    sep = _DATELINE_END.search(doc.text, found.span[1], found.span[1] + 60)
+    if sep is None:
+        return doc
+    token = doc.char_span(sep.end(), sep.end() + 1, alignment_mode="expand")
+    if token is not None and token.start > 0:
+        doc[token.start].is_sent_start = True
+    return doc
+
+
+_DATELINE_END = re.compile(r"[:—–]\s*|\s-\s+")
 
 
 _TITLE_WORDS = {tuple(t.split()) for t in TITLES} | {(h,) for h in HONORIFICS}
@@ -150,20 +173,41 @@ class ParleyRules:
         rule_spans = spans[n_model:]
         kept = [s for s in spans[:n_model]
                 if not any(s.start < r.end and r.start < s.end for r in rule_spans)]
-        doc.ents = filter_spans(kept + rule_spans)
+        doc.ents = _whole_names(filter_spans(kept + rule_spans))
         return doc
 
 
+def _whole_names(spans: list[Span]) -> list[Span]:
+    """Mend names the model cut: "Hassan Sheikh" + "Mohamud" → one person, and a name
+    followed by a capitalised word of no other entity ("Camila Ortega" Duque) takes it."""
+    spans = sorted(spans, key=lambda s: s.start)
+    merged: list[Span] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        if last is not None and last.label_ == span.label_ == "PERSON" and last.end == span.start:
+            merged[-1] = Span(span.doc, last.start, span.end, label="PERSON")
+        else:
+            merged.append(span)
+    taken = {i for s in merged for i in range(s.start, s.end)}
+    out = []
+    for span in merged:
+        end = span.end
+        if span.label_ == "PERSON":
+            doc = span.doc
+            while (end < len(doc) and end - span.start < 5 and end not in taken
+                   and doc[end].pos_ == "PROPN" and doc[end].is_title
+                   and doc[end].lower_ not in _TITLE_TOKENS and doc[end - 1].whitespace_):
+                end += 1
+        out.append(span if end == span.end else Span(span.doc, span.start, end, label="PERSON"))
+    return out
+
+
 def _dateline_span(doc: Doc) -> Span | None:
-    """All-caps words opening the article and followed by ':', '—', '-', ',' or '('."""
-    end = 0
-    while end < len(doc) and end < 5 and doc[end].is_upper and doc[end].is_alpha:
-        end += 1
-    if end == 0 or end >= len(doc) or len(doc[0:end].text) < 3:
+    """The dateline's place, as `metadata` reads it ("KABUL" in "KABUL, Afghanistan —")."""
+    found = parse_dateline(doc.text)
+    if found is None:
         return None
-    if doc[end].text not in {":", "—", "–", "-", ",", "("}:
-        return None
-    return Span(doc, 0, end, label="GPE")
+    return doc.char_span(found.span[0], found.span[1], label="GPE", alignment_mode="expand")
 
 
 def parse(

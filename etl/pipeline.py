@@ -12,11 +12,14 @@ from etl import actors as actor_rules
 from etl.dates import UNRESOLVED, normalize_date
 from etl.events import find_events
 from etl.gazetteer import normalize_name
+from etl.lexicon import NEWS_AGENCIES, SITE_WORDS
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
 from etl.syntax import clause_verb, tense
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Labels of numbers and amounts: never an actor or a place.
+NOT_NAMES = frozenset({"TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
 
 def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
@@ -26,31 +29,43 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     tokens = parsed.tokens
     gazetteer = places.gazetteer
 
+    entities = [e for e in parsed.entities if not _is_source(e.text, publisher)]
+    # Names the article gives in full decide what a bare surname or a mislabelled span is.
+    entities = [_drop_place_prefix(e, tokens, places) if e.label == "PERSON" else e
+                for e in entities]
+    full_names = {n for n in (actor_rules.strip_titles(e.text) for e in entities
+                              if e.label == "PERSON")
+                  if len(n.split()) > 1 and gazetteer.country(n) is None}
+
     mentions: list[Mention] = []
     people: list[tuple[Entity, str]] = []
     place_entities: list[Entity] = []
-    for e in parsed.entities:
-        if publisher and normalize_name(e.text) == publisher:
-            continue  # the publisher is the source, not an actor
-        if e.label in ("PERSON", "ORG") or e.label in PLACE_LABELS:
-            country = actor_rules.country_name(e.text, gazetteer)
-            if country is not None:
-                mentions.append(_mention(parsed, e, "country", country[0],
-                                         place=places.country(e.text)))
-                continue
-        if e.label == "PERSON":
-            name = actor_rules.strip_titles(e.text)
-            if name:
-                people.append((e, name))
+    for e in entities:
+        if e.label == "DATE":
+            date_mention = _date_mention(parsed, e)
+            if date_mention is not None:
+                mentions.append(date_mention)
+            continue
+        if e.label in NOT_NAMES:
+            continue
+        name = actor_rules.strip_titles(e.text)
+        if actor_rules.person_for(name, full_names) is not None:
+            people.append((e, name))  # "Mbaye" tagged as a place is still the envoy
+            continue
+        country = actor_rules.country_name(e.text, gazetteer)
+        if country is not None and e.label != "NORP":
+            mentions.append(_mention(parsed, e, "country", country[0],
+                                     place=places.country(e.text)))
+        elif e.label in ("PERSON", "ORG") and (_is_city(name, places) or _is_site(name)):
+            place_entities.append(e)  # "Kyiv" tagged as a person, "State House" as a group
+        elif e.label == "PERSON" and name:
+            people.append((e, name))
         elif e.label == "ORG":
             mentions.append(_mention(parsed, e, "organization",
                                      actor_rules.canonical_organization(e.text)))
         elif e.label in PLACE_LABELS:
             place_entities.append(e)
-        elif e.label == "DATE":
-            date_mention = _date_mention(parsed, e)
-            if date_mention is not None:
-                mentions.append(date_mention)
+    people.extend(_bare_surnames(parsed, entities, full_names))
 
     # People: one canonical name each within the article.
     canonical = actor_rules.canonical_people([name for _, name in people])
@@ -105,6 +120,49 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     mentions.sort(key=lambda m: (m.start, m.end))
     events = find_events(parsed, mentions, dateline, affiliations)
     return Extraction(article, len(parsed.sentences), mentions, events)
+
+
+def _is_source(text: str, publisher: str) -> bool:
+    """The publisher or a news agency credited in the dateline: the source, not an actor."""
+    name = normalize_name(text)
+    return bool(publisher and name == publisher) or name in NEWS_AGENCIES
+
+
+def _is_city(name: str, places: PlaceResolver) -> bool:
+    """A city big enough that a name equal to it is the city, not a person or a group."""
+    return any(primary and city.population >= 100_000
+               for city, primary in places.gazetteer.cities(name))
+
+
+def _is_site(name: str) -> bool:
+    words = normalize_name(name).split()
+    return bool(words) and (words[-1] in SITE_WORDS or words[0] in SITE_WORDS)
+
+
+def _drop_place_prefix(e: Entity, tokens: list[Token], places: PlaceResolver) -> Entity:
+    """'(Consul General in) Karachi Li Wenhao': a place glued to the front of a name."""
+    if e.end - e.start < 3:
+        return e
+    first = tokens[e.start].text
+    if not (_is_city(first, places) or places.gazetteer.country(first) is not None):
+        return e
+    second = tokens[e.start + 1]
+    return Entity(e.start + 1, e.end, second.idx, e.end_char, e.label,
+                  e.text[second.idx - e.start_char:], e.sentence_id)
+
+
+def _bare_surnames(parsed: ParsedArticle, entities: list[Entity],
+                   full_names: set[str]) -> list[tuple[Entity, str]]:
+    """Capitalised words outside any entity that name a person the article introduced."""
+    covered = {i for e in entities for i in range(e.start, e.end)}
+    found = []
+    for t in parsed.tokens:
+        if t.i in covered or t.pos != "PROPN" or not t.text[:1].isupper() or len(t.text) < 2:
+            continue
+        if actor_rules.person_for(t.text, full_names) is not None:
+            found.append((Entity(t.i, t.i + 1, t.idx, t.idx + len(t.text), "PERSON", t.text,
+                                 t.sentence_id), t.text))
+    return found
 
 
 def _mention(parsed: ParsedArticle, e: Entity, kind: str, name: str, *,

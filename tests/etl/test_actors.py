@@ -41,9 +41,15 @@ def test_middle_name_forms_join_the_fullest() -> None:
     assert resolved["John Kennedy"][0] == "John Fitzgerald Kennedy"
 
 
-def test_a_first_name_alone_is_not_a_surname_match() -> None:
-    resolved = canonical_people(["Imran Khan", "Imran"])
-    assert resolved["Imran"][0] == "Imran"
+def test_surname_first_names() -> None:
+    resolved = canonical_people(["Li Wenhao", "Li", "Park Ji-hoon", "Park"])
+    assert resolved["Li"][0] == "Li Wenhao"
+    assert resolved["Park"][0] == "Park Ji-hoon"
+
+
+def test_a_middle_word_alone_is_not_a_short_form() -> None:
+    resolved = canonical_people(["Hassan Sheikh Mohamud", "Sheikh"])
+    assert resolved["Sheikh"][0] == "Sheikh"
 
 
 @pytest.mark.parametrize(("text", "name"), [
