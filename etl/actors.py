@@ -216,8 +216,9 @@ def resolve_reference(ref: TitleReference, intros: list[TitleIntro]) -> tuple[st
 
 
 def canonical_organization(text: str) -> str:
-    """'the Taliban's' → 'Taliban'."""
-    text = re.sub(r"['\u2019]s?$", "", text.strip())
+    """'the Taliban's' → 'Taliban'; 'Authority on Development (IGAD' → without the acronym."""
+    text = re.sub(r"\s*\([^)]*\)?$", "", text.strip())
+    text = re.sub(r"['\u2019]s?$", "", text)
     return re.sub(r"^(?:the|The)\s+", "", text)
 
 

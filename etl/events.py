@@ -35,6 +35,8 @@ from etl.records import (
 from etl.syntax import ancestors, children, clause_verb, is_future, is_negated, subject, subtree
 
 PRONOUNS = frozenset({"he", "she", "him", "her"})
+GUEST_VERBS = frozenset({"host", "receive", "welcome"})  # an event only with a guest named
+TOPIC_PREPOSITIONS = frozenset({"on", "about", "over", "regarding", "concerning"})
 LOCATIVE = frozenset({"in", "at", "to", "inside", "near", "outside", "into"})
 TRAVEL_VERBS = frozenset({"arrive", "travel", "fly", "come", "go", "head", "return", "reach"})
 IN_PERSON = frozenset({"meeting", "visit", "briefing", "talks"})
@@ -49,12 +51,14 @@ class Trigger:
     status: str  # from a governing verb ("cancelled a meeting"), or "" to read from tense
 
 
-def find_triggers(tokens: list[Token], sentence: Sentence) -> list[Trigger]:
-    """Event triggers of one sentence, one per governing verb."""
+def find_triggers(tokens: list[Token], sentence: Sentence,
+                  actor_tokens: frozenset[int] = frozenset()) -> list[Trigger]:
+    """Event triggers of one sentence, one per governing verb. `actor_tokens` are the
+    tokens of actor mentions: "hosted" and "received" make an event only with a guest."""
     by_anchor: dict[int, Trigger] = {}
     for t in tokens[sentence.start: sentence.end]:
         if t.pos == "VERB" and t.dep != "amod" and not _infinitive_modifier(tokens, t):
-            kind = _verb_trigger(tokens, t)
+            kind = _verb_trigger(tokens, t, actor_tokens)
             if kind and t.i not in by_anchor:
                 by_anchor[t.i] = Trigger(t.i, t.i, kind, "")
         elif t.pos in ("NOUN", "PROPN") and (t.lemma in NOUN_TRIGGERS or t.lower in NOUN_TRIGGERS):
@@ -70,8 +74,12 @@ def _infinitive_modifier(tokens: list[Token], t: Token) -> bool:
                                   for c in children(tokens, t.i))
 
 
-def _verb_trigger(tokens: list[Token], t: Token) -> str:
+def _verb_trigger(tokens: list[Token], t: Token, actor_tokens: frozenset[int]) -> str:
     kids = children(tokens, t.i)
+    if t.lemma in GUEST_VERBS:
+        guests = [c for c in kids if c.dep == "dobj"] + [
+            g for c in kids if c.dep == "agent" for g in children(tokens, c.i)]
+        return "meeting" if any(g.i in actor_tokens for g in guests) else ""
     particles = {c.lower for c in kids if c.dep in ("prt", "prep")}
     for particle in particles:
         kind = PHRASAL_TRIGGERS.get((t.lemma, particle))
@@ -120,7 +128,7 @@ def _noun_trigger(tokens: list[Token], t: Token) -> Trigger | None:
         return Trigger(t.i, head.i, kind, "")
     if node.dep == "pobj" and head.lower == "for":
         verb_token = tokens[head.head]
-        if verb_token.lemma in TRAVEL_VERBS:
+        if verb_token.lemma in TRAVEL_VERBS | GUEST_VERBS:  # "hosted them for talks"
             return Trigger(t.i, verb_token.i, kind, "")
     return None
 
@@ -188,8 +196,10 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
     tokens = parsed.tokens
     published = parsed.article.published
     events = []
+    actor_tokens = frozenset(i for m in index.mentions if m.kind in ACTOR_KINDS
+                             for i in range(m.tok_start, m.tok_end))
     for sentence in parsed.sentences:
-        triggers = find_triggers(tokens, sentence)
+        triggers = find_triggers(tokens, sentence, actor_tokens)
         anchors = {tr.anchor for tr in triggers}
         for tr in triggers:
             status = event_status(tokens, tr)
@@ -286,6 +296,8 @@ def _participants(tokens: list[Token], index: MentionIndex, tr: Trigger,
             continue
         if m.kind in ("country", "organization") and _is_affiliation(tokens, index, m):
             continue
+        if _is_topic(tokens, m, tr):
+            continue
         if m.kind == "country" and _is_venue_country(tokens, m, tr):
             continue
         if (m.name, m.kind) not in actors:
@@ -303,6 +315,17 @@ def _nearest_person_before(tokens: list[Token], index: MentionIndex,
     return None
 
 
+def _is_topic(tokens: list[Token], m: Mention, tr: Trigger) -> bool:
+    """'talks on Syria', 'briefed them on the US review': what was discussed, not who."""
+    for t in ancestors(tokens, m.tok_end - 1):
+        if t.i in (tr.anchor, tr.token):
+            return False
+        if t.dep == "prep" and t.lower in TOPIC_PREPOSITIONS and not (
+                t.head == tr.anchor and (tokens[tr.anchor].lemma, t.lower) in PHRASAL_TRIGGERS):
+            return True
+    return False
+
+
 def _is_dateline(m: Mention) -> bool:
     """The dateline opens the article: it says where the report was filed, not who met."""
     return m.tok_start == 0
@@ -316,6 +339,8 @@ def _np_head(tokens: list[Token], m: Mention) -> Token:
     """Climb from a mention through modifiers to the head noun of its noun phrase; through
     'for'/'of' too when that hangs on a title ('the special envoy for Libya')."""
     t = tokens[m.tok_end - 1]
+    if t.dep == "case" and m.tok_end - 2 >= m.tok_start:  # "The European Union's"
+        t = tokens[m.tok_end - 2]
     for _ in range(8):
         if t.head == t.i:
             return t
@@ -336,7 +361,8 @@ def _is_affiliation(tokens: list[Token], index: MentionIndex, m: Mention) -> boo
     if head.i in range(m.tok_start, m.tok_end):
         return False
     if _is_title(head):
-        return True
+        # "the US envoy" represents; "ambassadors of NATO states" stand for NATO itself
+        return head.tag not in ("NNS", "NNPS")
     other = index.at.get(head.i)
     return other is not None and other.kind == "person"
 

@@ -90,7 +90,6 @@ TITLE_CONNECTORS = frozenset({"for", "of", "on", "and", "to", "the", "-", "gener
 # holding or cancelling governs them ("held talks", "cancelled a meeting").
 VERB_TRIGGERS: dict[str, str] = {
     "meet": "meeting",
-    "host": "meeting",
     "visit": "visit",
     "tour": "visit",
     "brief": "briefing",

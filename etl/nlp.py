@@ -178,13 +178,14 @@ class ParleyRules:
 
 
 def _whole_names(spans: list[Span]) -> list[Span]:
-    """Mend names the model cut: "Hassan Sheikh" + "Mohamud" → one person, and a name
-    followed by a capitalised word of no other entity ("Camila Ortega" Duque) takes it."""
+    """Mend names the model cut: "Hassan Sheikh" + "Mohamud" → one person, and a name or a
+    group followed by a capitalised word of no other entity ("Camila Ortega" Duque) takes it."""
     spans = sorted(spans, key=lambda s: s.start)
     merged: list[Span] = []
     for span in spans:
         last = merged[-1] if merged else None
-        if last is not None and last.label_ == span.label_ == "PERSON" and last.end == span.start:
+        if last is not None and last.label_ == "PERSON" and last.end == span.start and (
+                span.label_ == "PERSON" or (len(span) == 1 and span[0].pos_ == "PROPN")):
             merged[-1] = Span(span.doc, last.start, span.end, label="PERSON")
         else:
             merged.append(span)
@@ -192,13 +193,14 @@ def _whole_names(spans: list[Span]) -> list[Span]:
     out = []
     for span in merged:
         end = span.end
-        if span.label_ == "PERSON":
+        if span.label_ in ("PERSON", "ORG"):  # "National Liberation" Army too
             doc = span.doc
-            while (end < len(doc) and end - span.start < 5 and end not in taken
+            while (end < len(doc) and end - span.start < 6 and end not in taken
                    and doc[end].pos_ == "PROPN" and doc[end].is_title
                    and doc[end].lower_ not in _TITLE_TOKENS and doc[end - 1].whitespace_):
                 end += 1
-        out.append(span if end == span.end else Span(span.doc, span.start, end, label="PERSON"))
+        out.append(span if end == span.end else Span(span.doc, span.start, end,
+                                                     label=span.label_))
     return out
 
 

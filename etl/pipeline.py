@@ -89,11 +89,11 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
         name, qualifier = _split_qualifier(e, entities, tokens)
         ctx = PlaceContext(context.dateline_country, context.dateline_admin1,
                            context.country_shares, places.qualifier_codes(qualifier))
-        place = places.resolve(name, ctx)
+        if dateline is not None and normalize_name(name) == normalize_name(article.dateline):
+            place: Place | None = dateline  # "in Paris" in a "PARIS, Texas" story
+        else:
+            place = places.resolve(name, ctx)
         display = place.name if place else name
-        if place is not None and place.precision == "city" and dateline and (
-                normalize_name(name) == normalize_name(article.dateline)):
-            display = dateline.name
         mentions.append(_mention(parsed, e, "place", display, place=place,
                                  reason=place.reason if place else "not in the gazetteer"))
 

@@ -155,6 +155,10 @@ class CachedOnlineGeocoder:
         self.dirty = False
 
 
+# A town smaller than this is only taken when the text points to its country or region.
+MIN_UNSUPPORTED_POPULATION = 50_000
+
+
 class PlaceResolver:
     """Resolve country and place names for one run."""
 
@@ -179,6 +183,10 @@ class PlaceResolver:
         scored = sorted(((score(loc.raw, context), i, loc) for i, loc in enumerate(candidates)),
                         key=lambda t: (-t[0][0], t[1]))
         (_, why), _, best = scored[0]
+        population = int(best.raw.get("population") or 0)
+        if 0 < population < MIN_UNSUPPORTED_POPULATION and "mentioned" not in why \
+                and "dateline" not in why and "region or country" not in why:
+            return None  # a small town nothing in the text points to: unknown beats wrong
         others = len({(loc.raw.get("country_code"), loc.address) for *_, loc in scored[1:]})
         reason = f"{best.address} ({best.raw.get('country_code', '')}): {why}"
         if others:
