@@ -142,6 +142,11 @@ def title_intros(parsed: ParsedArticle, person_spans: list[tuple[int, int, str]]
 _TITLE_WORDS = {w for t in TITLES for w in t.split()}
 
 
+def is_title_word(word: str) -> bool:
+    """A word of a title of office ("Minister", "envoy", "chairperson")."""
+    return _word(word) in _TITLE_WORDS - {"of", "for", "state", "foreign", "general"}
+
+
 def _titles_in(window: list[Token], country_at: dict[int, str]) -> list[tuple[str, str]]:
     """Title keys in a run of tokens, each with the country named in the run, if any."""
     words = [_word(t.text) for t in window]

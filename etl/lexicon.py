@@ -49,6 +49,7 @@ TITLES: dict[str, str] = {
     "chairman": "chairman",
     "chairwoman": "chairman",
     "chair": "chairman",
+    "chairperson": "chairman",
     "spokesman": "spokesperson",
     "spokeswoman": "spokesperson",
     "spokesperson": "spokesperson",
@@ -167,4 +168,14 @@ SITE_WORDS = frozenset({
     "house", "hall", "palace", "palais", "tower", "hotel", "centre", "center", "camp",
     "embassy", "consulate", "headquarters", "building", "square", "airport", "stadium",
     "castle", "residence", "villa", "port", "plant", "base",
+})
+
+# Words that make a capitalised name a group, not a person ("Peace and Security Council").
+GROUP_WORDS = frozenset({
+    "union", "council", "commission", "committee", "party", "army", "front", "ministry",
+    "bank", "fund", "organization", "organisation", "agency", "association", "community",
+    "movement", "group", "forces", "court", "assembly", "parliament", "congress", "senate",
+    "office", "department", "authority", "nations", "states", "alliance", "league",
+    "institute", "university", "company", "corporation", "inc", "ltd", "government",
+    "house", "hall", "secretariat", "programme", "program", "initiative", "coalition",
 })

@@ -12,7 +12,7 @@ from etl import actors as actor_rules
 from etl.dates import UNRESOLVED, normalize_date
 from etl.events import find_events
 from etl.gazetteer import normalize_name
-from etl.lexicon import NEWS_AGENCIES, SITE_WORDS
+from etl.lexicon import GROUP_WORDS, NEWS_AGENCIES, SITE_WORDS
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
 from etl.syntax import clause_verb, tense
@@ -33,6 +33,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     # Names the article gives in full decide what a bare surname or a mislabelled span is.
     entities = [_drop_place_prefix(e, tokens, places) if e.label == "PERSON" else e
                 for e in entities]
+    entities = [_relabel(e, tokens, places) for e in entities]
     full_names = {n for n in (actor_rules.strip_titles(e.text) for e in entities
                               if e.label == "PERSON")
                   if len(n.split()) > 1 and gazetteer.country(n) is None}
@@ -122,6 +123,43 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     return Extraction(article, len(parsed.sentences), mentions, events)
 
 
+def _relabel(e: Entity, tokens: list[Token], places: PlaceResolver) -> Entity:
+    """Correct a label the model got wrong where the text itself says better: a name
+    after a title or in apposition to one is a person ("the chairperson of the AU
+    Commission, Amadou Diallo"); a known city tagged as a product or a nationality is a place.
+    """
+    label = e.label
+    if label in ("ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW") and \
+            _looks_like_person(e, tokens, places):
+        label = "PERSON"
+    elif label in ("PRODUCT", "WORK_OF_ART", "EVENT", "NORP") and _is_city(e.text, places):
+        label = "GPE"
+    if label == e.label:
+        return e
+    return Entity(e.start, e.end, e.start_char, e.end_char, label, e.text, e.sentence_id)
+
+
+def _looks_like_person(e: Entity, tokens: list[Token], places: PlaceResolver) -> bool:
+    words = e.text.split()
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+        return False
+    if {normalize_name(w) for w in words} & GROUP_WORDS or places.gazetteer.country(e.text) \
+            or places.gazetteer.cities(e.text):
+        return False
+    last = tokens[e.end - 1]
+    before = tokens[e.start - 1] if e.start > 0 else None
+    after_title = before is not None and actor_rules.is_title_word(before.text)
+    apposed = False
+    if last.dep == "appos":
+        head = tokens[last.head]  # "the chairperson of the AU Commission, Amadou Diallo"
+        while head.dep == "pobj" and tokens[head.head].lower in ("of", "for"):
+            head = tokens[tokens[head.head].head]
+        apposed = actor_rules.is_title_word(head.lemma)
+    who = e.end + 1 < len(tokens) and tokens[e.end].text == "," and tokens[e.end + 1].lower \
+        == "who"
+    return after_title or apposed or who
+
+
 def _is_source(text: str, publisher: str) -> bool:
     """The publisher or a news agency credited in the dateline: the source, not an actor."""
     name = normalize_name(text)
@@ -140,8 +178,9 @@ def _is_site(name: str) -> bool:
 
 
 def _drop_place_prefix(e: Entity, tokens: list[Token], places: PlaceResolver) -> Entity:
-    """'(Consul General in) Karachi Li Wenhao': a place glued to the front of a name."""
-    if e.end - e.start < 3:
+    """'Consul General in Karachi Li Wenhao': a place glued to the front of a name."""
+    if e.end - e.start < 3 or e.start == 0 or tokens[e.start - 1].lower not in ("in", "of",
+                                                                                  "from", "at"):
         return e
     first = tokens[e.start].text
     if not (_is_city(first, places) or places.gazetteer.country(first) is not None):
