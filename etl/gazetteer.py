@@ -69,7 +69,7 @@ def normalize_name(name: str) -> str:
     name = unicodedata.normalize("NFKD", name)
     name = "".join(c for c in name if not unicodedata.combining(c))
     name = name.replace("\u2019", "'").replace("\u2018", "'").lower().strip()
-    name = re.sub(r"'s$", "", name)
+    name = re.sub(r"'s?$", "", name)  # "Pakistan's", "the Emirates'"
     return re.sub(r"\s+", " ", name)
 
 

@@ -85,8 +85,12 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
         dateline_country=dateline.country_code if dateline else "",
         country_shares=shares,
     )
-    entities = parsed.entities
+    qualifiers = {q.start for e in place_entities if (q := _qualifier_entity(e, entities, tokens))}
     for e in place_entities:
+        if e.start in qualifiers:
+            continue  # "Texas" in "Paris, Texas" is part of the place's name
+        if e.end - e.start == 1 and tokens[e.start].pos == "ADJ":
+            continue  # a nationality tagged as a place ("Ukrainian")
         name, qualifier = _split_qualifier(e, entities, tokens)
         ctx = PlaceContext(context.dateline_country, context.dateline_admin1,
                            context.country_shares, places.qualifier_codes(qualifier))
@@ -234,14 +238,21 @@ def _resolve_dateline(article: Article, places: PlaceResolver,
     return place or places.country(article.dateline)
 
 
+def _qualifier_entity(e: Entity, entities: list[Entity], tokens: list[Token]) -> Entity | None:
+    """The region or country right after a place and a comma: "Idaho" in "Moscow, Idaho"."""
+    if e.end + 1 < len(tokens) and tokens[e.end].text == ",":
+        following = next((x for x in entities if x.start == e.end + 1), None)
+        if following is not None and following.label in PLACE_LABELS and (
+                following.end >= len(tokens) or not tokens[following.end].text[:1].isalpha()):
+            return following
+    return None
+
+
 def _split_qualifier(e: Entity, entities: list[Entity],
                      tokens: list[Token]) -> tuple[str, str]:
     """'Moscow, Idaho' → ('Moscow', 'Idaho'), whether NER made one span of it or two."""
     if "," in e.text:
         name, _, qualifier = e.text.partition(",")
         return name.strip(), qualifier.strip()
-    if e.end + 1 < len(tokens) and tokens[e.end].text == ",":
-        following = next((x for x in entities if x.start == e.end + 1), None)
-        if following is not None and following.label in PLACE_LABELS:
-            return e.text, following.text
-    return e.text, ""
+    following = _qualifier_entity(e, entities, tokens)
+    return (e.text, following.text) if following is not None else (e.text, "")
