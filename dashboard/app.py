@@ -1,0 +1,387 @@
+"""Parley dashboard: who met whom, where and when. Run with `streamlit run dashboard/app.py`.
+
+The page only lays out widgets and views; loading lives in ``data``/``build``, filtering in
+``filters``, counting in ``aggregate``, figures in ``charts`` and downloads in ``export``.
+Settings: PARLEY_DATA (tables folder, default ``data/``), PARLEY_SEEDS (corpus built into it
+when missing or stale, default ``seeds/``; empty to never build).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Literal, cast
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from dashboard import aggregate, charts, data, export, reader, selection, uploads  # noqa: E402
+from dashboard.build import EtlUnavailableError, ensure_tables, run_etl  # noqa: E402
+from dashboard.filters import (  # noqa: E402
+    Filters,
+    filter_events,
+    mentions_for,
+    publisher_labels,
+    venue_keys,
+)
+
+# Plotly fetches its world outline from a CDN by default; serve ours from dashboard/static.
+MAP_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False,
+              "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+BAR_CONFIG = {"displaylogo": False, "displayModeBar": False}
+CORPORA = ("Seed corpus", "My uploads", "Both")
+EAGER_CSV_ROWS = 20_000
+CountBy = Literal["events", "mentions"]
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("PARLEY_DATA") or ROOT / "data")
+
+
+def seeds_dir() -> Path | None:
+    value = os.environ.get("PARLEY_SEEDS", str(ROOT / "seeds"))
+    return Path(value) if value else None
+
+
+def progress_bar(label: str):
+    """A callback for the ETL's ``progress(done, total)``; the bar appears on the first call."""
+    slot = st.empty()
+
+    def update(done: int, total: int | None) -> None:
+        if total:  # None while the ETL cannot know the count (jsonl, csv inputs)
+            slot.progress(min(done / total, 1.0), text=f"{label}: {done} of {total}")
+        else:
+            slot.progress(0.5, text=f"{label}: {done} so far")
+
+    return update
+
+
+def load_seed_tables() -> data.Tables | None:
+    """The seed tables, built first (with a spinner) when missing or older than the articles."""
+    folder = data_dir()
+    try:
+        with st.spinner("Building the tables from the seed articles (first start only)…"):
+            ensure_tables(folder, seeds_dir(), progress_bar("Reading articles"))
+        return data.load_tables(str(folder), data.signature(folder))
+    except (EtlUnavailableError, data.MissingTablesError) as exc:
+        st.error(str(exc))
+    except Exception as exc:  # a broken table must not become a traceback on screen
+        st.error(f"Could not read the tables in {folder}: {exc}. Rebuild them with "
+                 "`python -m etl seeds --out data`.")
+    return None
+
+
+def sidebar_uploads() -> data.Tables | None:
+    """Upload articles, run the ETL on them in a temp folder; returns their tables if any."""
+    with st.sidebar.expander("Bring your own articles", expanded=False):
+        files = st.file_uploader(
+            "Articles", type=list(uploads.ALLOWED), accept_multiple_files=True,
+            key="upload_files", max_upload_size=uploads.MAX_FILE_MB,
+            help="Plain text, Markdown, HTML, JSON Lines or CSV exports; "
+                 f"up to {uploads.MAX_FILE_MB} MB each.")
+        if files and st.button("Process uploaded files", key="upload_go", type="primary"):
+            folder, saved, problems = uploads.save_uploads(files)
+            for problem in problems:
+                st.warning(problem)
+            if saved:
+                out = folder / "tables"
+                try:
+                    summary = run_etl([s.path for s in saved], out,
+                                      progress_bar("Processing articles"))
+                except Exception as exc:
+                    st.error(f"Processing failed: {exc}. Check the files' format and retry.")
+                else:
+                    previous = st.session_state.get("upload_tables")
+                    if previous:  # one upload folder per session
+                        shutil.rmtree(Path(previous).parent, ignore_errors=True)
+                    st.session_state["upload_tables"] = str(out)
+                    st.success(f"{summary.n_articles} articles, {summary.n_events} events.")
+                    for path, error in summary.errors:
+                        name = next((s.original for s in saved if str(s.path) == str(path)),
+                                    Path(path).name)
+                        st.warning(f"{name}: {error}")
+    out_dir = st.session_state.get("upload_tables")
+    if not out_dir or not Path(out_dir).is_dir():
+        return None
+    return data.load_tables(out_dir, data.signature(out_dir))
+
+
+def choose_corpus(seed: data.Tables | None, mine: data.Tables | None) -> data.Tables | None:
+    """Seed, uploads or both, as the user picks (only offered once something was uploaded)."""
+    if mine is None:
+        return seed
+    if seed is None:
+        return mine
+    choice = st.sidebar.radio("Corpus", CORPORA, index=2, key="corpus", horizontal=True)
+    if choice == "Seed corpus":
+        return seed
+    return mine if choice == "My uploads" else data.combine([seed, mine])
+
+
+def date_bounds(events: pd.DataFrame) -> tuple[date, date] | None:
+    starts = events.loc[events["date_start"] != "", "date_start"]
+    ends = events.loc[events["date_end"] != "", "date_end"]
+    if starts.empty:
+        return None
+    return date.fromisoformat(starts.min()), date.fromisoformat(max(ends.max(), starts.max()))
+
+
+def sidebar_filters(tables: data.Tables) -> Filters:
+    """The filter widgets; every one is bound to the URL so a view can be bookmarked."""
+    ev = tables.events
+    sb = st.sidebar
+    sb.header("Filters")
+    date_from = date_to = None
+    bounds = date_bounds(ev)
+    if bounds is not None:
+        picked = sb.date_input("Date range", value=bounds, min_value=bounds[0],
+                               max_value=bounds[1], key="dates", bind="query-params",
+                               help="Keeps events whose dates overlap the range.")
+        if isinstance(picked, tuple | list) and len(picked) == 2 and tuple(picked) != bounds:
+            date_from, date_to = picked
+    hide_undated = sb.checkbox("Hide undated events", key="dated", bind="query-params")
+    actors = sb.multiselect("Actors", sorted(set(ev["actor"]) - {""}), key="actor",
+                            bind="query-params", help="Events with any of these participants.")
+    places = sb.multiselect("Places", sorted(set(venue_keys(ev)) - {""}), key="place",
+                            bind="query-params")
+    types = sb.pills("Event types", sorted(set(ev["event_type"]) - {""}), key="type",
+                     selection_mode="multi", bind="query-params")
+    statuses = sb.pills("Status", [s for s in ("held", "planned", "cancelled")
+                                   if s in set(ev["status"])],
+                        key="status", selection_mode="multi", bind="query-params")
+    pubs = sorted(set(publisher_labels(tables.articles)))
+    publishers = sb.multiselect("Source", pubs, key="source", bind="query-params",
+                                help="The publisher of the article.")
+    text = sb.text_input("Search sentences", key="q", bind="query-params",
+                         placeholder="e.g. Taliban")
+    return Filters(date_from=date_from, date_to=date_to, hide_undated=bool(hide_undated),
+                   actors=tuple(actors), places=tuple(places), event_types=tuple(types or ()),
+                   statuses=tuple(statuses or ()), publishers=tuple(publishers), text=text or "")
+
+
+def focus(name: str, url_key: str) -> tuple[str, ...]:
+    """The keys clicked on chart ``name``, kept in session state and mirrored in the URL.
+
+    A click replaces the focus. An emptied selection clears it only when the chart still
+    shows the figure that was clicked: Streamlit also drops a chart's selection when its
+    figure changes (e.g. after a click on the other chart), and that must not lose the focus.
+    """
+    ss = st.session_state
+    if f"focus_{name}" not in ss:
+        ss[f"focus_{name}"] = tuple(st.query_params.get_all(url_key))
+        ss[f"seen_{name}"] = ()
+        ss[f"version_{name}"] = 0
+    clicked = selection.clicked_keys(ss.get(chart_key(name)))
+    if clicked != ss[f"seen_{name}"]:
+        shown = ss.get(f"shown_{name}")
+        if clicked:
+            ss[f"focus_{name}"] = clicked
+            ss[f"clicked_on_{name}"] = shown
+        elif shown == ss.get(f"clicked_on_{name}"):
+            ss[f"focus_{name}"] = ()
+        ss[f"seen_{name}"] = clicked
+    if ss[f"focus_{name}"]:
+        st.query_params[url_key] = list(ss[f"focus_{name}"])
+    elif url_key in st.query_params:
+        del st.query_params[url_key]
+    return ss[f"focus_{name}"]
+
+
+def clickable_chart(name: str, fig, config: dict) -> None:
+    """A chart whose clicks filter the page; remembers which figure the user is looking at."""
+    st.session_state[f"shown_{name}"] = hashlib.sha1(fig.to_json().encode()).hexdigest()
+    st.plotly_chart(fig, key=chart_key(name), on_select="rerun", selection_mode="points",
+                    config=config)
+
+
+def chart_key(name: str) -> str:
+    """A chart's widget key; bumping the version drops its on-screen selection."""
+    return f"{name}_chart_{st.session_state.get(f'version_{name}', 0)}"
+
+
+def clear_focus(*names: str) -> None:
+    for name in names:
+        st.session_state[f"focus_{name}"] = ()
+        st.session_state[f"seen_{name}"] = ()
+        st.session_state[f"version_{name}"] = st.session_state.get(f"version_{name}", 0) + 1
+
+
+def focus_bar(f: Filters) -> None:
+    """What the clicks selected, with a button to reset it."""
+    if not (f.venues or f.focus_actors):
+        st.caption("Click a venue on the map or an actor's bar to filter every view.")
+        return
+    parts = []
+    if f.venues:
+        parts.append("venue **" + reader.escape_markdown(", ".join(f.venues)) + "**")
+    if f.focus_actors:
+        parts.append("actor **" + reader.escape_markdown(", ".join(f.focus_actors)) + "**")
+    left, right = st.columns([5, 1])
+    left.markdown("Showing " + " and ".join(parts) + ". Double-click the chart or press "
+                  "*Clear selection* to see everything again.")
+    right.button("Clear selection", key="clear_focus", on_click=clear_focus,
+                 args=("venue", "actor"), width="stretch")
+
+
+def map_view(events: pd.DataFrame) -> None:
+    """Venues of held events, computed without the map's own click so others stay clickable
+    (and the figure, hence plotly's own highlight of the clicked marker, stays put)."""
+    st.subheader("Meeting venues")
+    places = aggregate.venues(events)
+    if places.empty:
+        st.info("No held event with a known venue matches these filters.")
+        return
+    clickable_chart("venue", charts.venue_map(places), MAP_CONFIG)
+    st.caption("Marker size: number of held events at the venue. Hover for details.")
+
+
+def actor_view(events: pd.DataFrame, mentions: pd.DataFrame) -> None:
+    st.subheader("Most frequent actors")
+    unit = st.segmented_control("Count", ["events", "mentions"], default="events",
+                                key="count", bind="query-params", required=True,
+                                label_visibility="collapsed") or "events"
+    counts = aggregate.actor_counts(events, mentions, by=cast(CountBy, unit))
+    if counts.empty:
+        st.info("No actors in the current selection.")
+        return
+    clickable_chart("actor", charts.actor_bars(counts, unit=unit), BAR_CONFIG)
+
+
+def timeline_view(events: pd.DataFrame) -> None:
+    st.subheader("Timeline")
+    auto = aggregate.choose_granularity(events)
+    granularity = st.segmented_control(
+        "Bin by", ["day", "week", "month"], default=auto, key=f"bin_{auto}",
+        label_visibility="collapsed", required=True,
+        help="Preset to the coarsest date precision in the selection, so an event dated "
+             "'in October' is not drawn on 1 October.") or auto
+    periods = aggregate.timeline(events, cast(aggregate.Granularity, granularity))
+    if periods.empty:
+        st.info("None of the selected events has a date.")
+        return
+    st.plotly_chart(charts.timeline_chart(periods, granularity), key="timeline",
+                    config=BAR_CONFIG)
+    undated = events.loc[events["date_start"] == "", "event_id"].nunique()
+    if undated:
+        st.caption(f"{undated} undated event(s) not drawn.")
+
+
+def network_view(events: pd.DataFrame) -> None:
+    st.subheader("Who met whom")
+    matrix = aggregate.cooccurrence(events)
+    if len(matrix) < 2:
+        st.info("Fewer than two actors in the selection.")
+        return
+    st.plotly_chart(charts.cooccurrence_heatmap(matrix), key="network", config=BAR_CONFIG)
+    st.caption("Number of events two actors took part in together.")
+
+
+def csv_payload(frame: pd.DataFrame):
+    """The CSV now for small selections; for large ones, built only when the user clicks."""
+    if len(frame) <= EAGER_CSV_ROWS:
+        return export.to_csv_bytes(frame)
+    return lambda: export.to_csv_bytes(frame)
+
+
+def events_view(tables: data.Tables, events: pd.DataFrame, mentions: pd.DataFrame,
+                f: Filters) -> None:
+    """The events table with provenance, the downloads, and the reader for a picked row."""
+    summary = aggregate.event_summary(events, tables.articles)
+    head, dl1, dl2 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    head.subheader(f"Events ({len(summary)})")
+    dl1.download_button("Download events CSV", csv_payload(events),
+                        file_name=export.file_name("events", f), mime="text/csv",
+                        key="dl_events", help=f"{len(events)} tidy rows (event, actor)",
+                        on_click="ignore", width="stretch")
+    dl2.download_button("Download mentions CSV", csv_payload(mentions),
+                        file_name=export.file_name("mentions", f), mime="text/csv",
+                        key="dl_mentions", on_click="ignore", width="stretch",
+                        help=f"{len(mentions)} mentions in the sentences of these events")
+    shown = summary[["date", "place", "participants", "event_type", "status", "sentence",
+                     "title"]]
+    # Key on the filters so a row selection never points at another event after filtering.
+    digest = hashlib.sha1(repr(f).encode()).hexdigest()[:10]
+    picked = st.dataframe(
+        shown, key=f"events_table_{digest}", on_select="rerun", selection_mode="single-row",
+        hide_index=True, width="stretch",
+        column_config={
+            "date": st.column_config.TextColumn("Date", width="small"),
+            "place": st.column_config.TextColumn("Place", width="small"),
+            "participants": st.column_config.TextColumn("Participants", width="medium"),
+            "event_type": st.column_config.TextColumn("Type", width="small"),
+            "status": st.column_config.TextColumn("Status", width="small"),
+            "sentence": st.column_config.TextColumn("Sentence", width="large"),
+            "title": st.column_config.TextColumn("Article", width="medium"),
+        })
+    rows = picked.selection.rows if picked is not None else []
+    if not rows:
+        st.caption("Select a row to read its article with the entities highlighted.")
+        return
+    article_view(tables, summary.iloc[rows[0]])
+
+
+def article_view(tables: data.Tables, event: pd.Series) -> None:
+    art = tables.articles[tables.articles["article_id"] == event["article_id"]]
+    if art.empty:
+        st.warning("The article of this event is not in the articles table.")
+        return
+    art = art.iloc[0]
+    st.markdown("#### " + reader.escape_markdown(art["title"] or Path(art["path"]).name))
+    st.caption(" · ".join(x for x in (art["publisher"], art["published"], art["path"]) if x))
+    text = art.get("text", "")
+    if not text:
+        st.info("The article text is only stored in the Parquet tables; showing the sentence.")
+        st.write(event["sentence"])
+        return
+    marks = tables.mentions[tables.mentions["article_id"] == event["article_id"]]
+    body = reader.highlight(text, marks, focus=reader.sentence_span(text, event["sentence"]))
+    st.html(reader.legend_html() + body)
+
+
+def main() -> None:
+    st.set_page_config(page_title="Parley: who met whom", page_icon="🗺️", layout="wide")
+    st.title("Parley: who met whom, where and when")
+    tables = choose_corpus(load_seed_tables(), sidebar_uploads())
+    if tables is None:
+        st.stop()
+    if tables.events.empty:
+        st.info("The tables hold no events yet. Add articles in the sidebar or rebuild with "
+                "`python -m etl seeds --out data`.")
+        st.stop()
+    venue, actor = focus("venue", "venue"), focus("actor", "focus")
+    f = Filters(**{**sidebar_filters(tables).__dict__, "venues": venue, "focus_actors": actor})
+    events = filter_events(tables.events, tables.articles, f)
+    mentions = mentions_for(tables.mentions, events)
+    st.caption(f"{tables.articles.shape[0]} articles · {events['event_id'].nunique()} of "
+               f"{tables.events['event_id'].nunique()} events shown")
+    focus_bar(f)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        map_view(filter_events(tables.events, tables.articles, f.without("venues")))
+    with right:
+        others = filter_events(tables.events, tables.articles, f.without("focus_actors"))
+        actor_view(others, mentions_for(tables.mentions, others))
+    if events.empty:
+        st.info("No events match these filters. Widen the date range, clear some filters "
+                "or press 'Clear selection'.")
+        return
+    left, right = st.columns(2, gap="medium")
+    with left:
+        timeline_view(events)
+    with right:
+        network_view(events)
+    events_view(tables, events, mentions, f)
+    if not tables.errors.empty:
+        with st.expander(f"{len(tables.errors)} file(s) skipped by the ETL"):
+            st.dataframe(tables.errors, hide_index=True)
+
+
+main()

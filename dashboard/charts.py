@@ -1,0 +1,181 @@
+"""Pure plotly figure builders: frames in, figures out, no Streamlit.
+
+Clickable traces carry an identifying key in ``customdata[0]`` (venue key, actor name): the
+dashboard reads clicks from it, never from point indices, which shift when traces split.
+Colours are Okabe-Ito, readable by colour-blind users.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pycountry
+
+KIND_COLOURS = {"person": "#0072B2", "organization": "#E69F00", "country": "#009E73"}
+STATUS_COLOURS = {"held": "#0072B2", "planned": "#E69F00", "cancelled": "#999999"}
+MARKER = "#D55E00"
+FONT = {"family": "sans-serif", "size": 13}
+
+
+def country_name(code: str) -> str:
+    """Full country name for an ISO alpha-2 code; the code itself when unknown."""
+    country = pycountry.countries.get(alpha_2=code.upper()) if code else None
+    return str(getattr(country, "common_name", None) or getattr(country, "name", code or ""))
+
+
+def _view(lats: list[float], lons: list[float], *, pad: float = 8.0, min_span: float = 25.0,
+          aspect: float = 1.7) -> tuple[list[float], list[float]]:
+    """Longitude and latitude ranges framing the points with a margin, never a tight zoom,
+    and about ``aspect`` times wider than tall so the map fills a wide column."""
+    if not lats:
+        return [-180.0, 180.0], [-60.0, 80.0]
+
+    def span(values: list[float], lo: float, hi: float, least: float) -> list[float]:
+        a, b = min(values) - pad, max(values) + pad
+        if b - a < least:
+            mid = (a + b) / 2
+            a, b = mid - least / 2, mid + least / 2
+        return [max(a, lo), min(b, hi)]
+
+    lat_range = span(lats, -85.0, 85.0, min_span)
+    lon_range = span(lons, -180.0, 180.0, max(min_span, aspect * (lat_range[1] - lat_range[0])))
+    return lon_range, lat_range
+
+
+def label_positions(lats: list[float], lons: list[float], *, near: float = 6.0) -> list[str]:
+    """Where each marker's label goes: beside it, away from a close neighbour, else above."""
+    out = []
+    for i, (lat, lon) in enumerate(zip(lats, lons, strict=True)):
+        position = "top center"
+        for j, (lat2, lon2) in enumerate(zip(lats, lons, strict=True)):
+            if i != j and abs(lat - lat2) < near and abs(lon - lon2) < near:
+                position = "middle left" if (lon, i) < (lon2, j) else "middle right"
+                break
+        out.append(position)
+    return out
+
+
+def venue_map(venues: pd.DataFrame, *, height: int = 400) -> go.Figure:
+    """Meeting venues as markers sized by their number of events, labelled with the place.
+
+    The figure does not depend on which venue is clicked: plotly dims the others itself, and
+    an unchanged figure keeps Streamlit from dropping the selection.
+    """
+    counts = venues["n_events"].astype(float)
+    biggest = float(counts.max()) if len(counts) else 1.0
+    sizes = [14 + 26 * (n / biggest) ** 0.5 for n in counts]
+    customdata = [[v, p, country_name(c), n, d, t or "none recorded"] for v, p, c, n, d, t in zip(
+        venues["venue"], venues["place"], venues["country_code"], venues["n_events"],
+        venues["dates"], venues["participants"], strict=True)]
+    fig = go.Figure(go.Scattergeo(
+        lat=venues["lat"], lon=venues["lon"], mode="markers+text",
+        text=[f" {p} ({n}) " for p, n in zip(venues["place"], venues["n_events"], strict=True)],
+        textposition=label_positions(list(venues["lat"]), list(venues["lon"])),
+        textfont={"size": 13, "color": "#222"},
+        customdata=customdata,
+        marker={"size": sizes, "color": MARKER, "opacity": 0.9,
+                "line": {"width": 1.5, "color": "white"}},
+        unselected={"marker": {"opacity": 0.3}, "textfont": {"color": "#999"}},
+        hovertemplate=("<b>%{customdata[1]}</b>, %{customdata[2]}<br>"
+                       "Events: %{customdata[3]}<br>Dates: %{customdata[4]}<br>"
+                       "Top participants: %{customdata[5]}<extra></extra>"),
+        name="venues",
+    ))
+    lon_range, lat_range = _view(list(venues["lat"]), list(venues["lon"]))
+    fig.update_geos(
+        projection_type="natural earth", resolution=110,
+        showland=True, landcolor="#F3F1EC", showocean=True, oceancolor="#DCEBF5",
+        showcountries=True, countrycolor="#9A9A9A", countrywidth=0.6,
+        showcoastlines=True, coastlinecolor="#8A8A8A", showframe=False,
+        showlakes=False, lonaxis_range=lon_range, lataxis_range=lat_range,
+    )
+    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, font=FONT,
+                      showlegend=False, clickmode="event+select", dragmode="pan",
+                      hoverlabel={"bgcolor": "white", "font_size": 13})
+    return fig
+
+
+def actor_bars(counts: pd.DataFrame, *, unit: str = "events") -> go.Figure:
+    """Horizontal bars of actor frequency, one trace per kind so the legend explains colours."""
+    order = list(counts["actor"])
+    fig = go.Figure()
+    for kind, colour in KIND_COLOURS.items():
+        part = counts[counts["kind"] == kind]
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=part["count"], y=part["actor"], orientation="h", name=kind, showlegend=True,
+            marker={"color": colour}, unselected={"marker": {"opacity": 0.35}},
+            customdata=[[a, kind] for a in part["actor"]],
+            hovertemplate=f"<b>%{{y}}</b> ({kind})<br>%{{x}} {unit}<extra></extra>",
+        ))
+    fig.update_layout(
+        height=max(220, 30 * len(order) + 90), margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        font=FONT, barmode="overlay", clickmode="event+select", dragmode=False,
+        yaxis={"categoryorder": "array", "categoryarray": order[::-1], "automargin": True,
+               "title": None},
+        xaxis={"title": f"number of {unit}", "dtick": 1 if len(counts) and
+               counts["count"].max() <= 10 else None, "fixedrange": True},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
+    )
+    return fig
+
+
+TICKS = {"day": "%d %b %Y", "week": "%d %b %Y", "month": "%b %Y"}
+DAY_MS = 86_400_000
+PERIOD = {"day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7),
+          "month": pd.Timedelta(days=30)}
+DTICK = {"day": DAY_MS, "week": 7 * DAY_MS, "month": "M1"}
+
+
+def timeline_chart(periods: pd.DataFrame, granularity: str) -> go.Figure:
+    """Stacked bars of events per period, coloured by status."""
+    fig = go.Figure()
+    for status, colour in STATUS_COLOURS.items():
+        part = periods[periods["status"] == status]
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=part["period"], y=part["n_events"], name=status, marker_color=colour,
+            showlegend=True,
+            width=0.8 * PERIOD[granularity].total_seconds() * 1000,
+            customdata=part[["events"]].to_numpy(),
+            hovertemplate=(f"<b>%{{x|{TICKS[granularity]}}}</b> ({granularity})<br>"
+                           f"{status}: %{{y}}<br>%{{customdata[0]}}<extra></extra>"),
+        ))
+    # Bars are centred on the period start; pad by a period so a lone bar is not a wall, and
+    # tick once per period while that stays legible (plotly's own ticks repeat "Sep 2019").
+    first, last = pd.Timestamp(periods["period"].min()), pd.Timestamp(periods["period"].max())
+    pad = PERIOD[granularity]
+    n_periods = (last - first) / pad + 1
+    fig.update_layout(
+        barmode="stack", height=300, margin={"l": 10, "r": 10, "t": 30, "b": 40}, font=FONT,
+        xaxis={"type": "date", "tickformat": TICKS[granularity], "title": None,
+               "range": [first - pad, last + pad], "ticklabelmode": "instant",
+               "dtick": DTICK[granularity] if n_periods <= 14 else None},
+        yaxis={"title": f"events per {granularity}", "dtick": 1 if len(periods) and
+               periods.groupby("period")["n_events"].sum().max() <= 10 else None},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
+    )
+    return fig
+
+
+def cooccurrence_heatmap(matrix: pd.DataFrame) -> go.Figure:
+    """Who met whom: the number of events two actors shared, diagonal greyed out."""
+    names = list(matrix.index)
+    z = [[None if i == j else matrix.iat[i, j] for j in range(len(names))]
+         for i in range(len(names))]
+    text = [["" if v in (None, 0) else str(v) for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=names, y=names, colorscale="Blues", zmin=0, showscale=False, text=text,
+        zmax=max([2, *(v for row in z for v in row if v is not None)]),
+        texttemplate="%{text}", xgap=2, ygap=2,
+        hovertemplate="<b>%{y}</b> and <b>%{x}</b>: %{z} shared events<extra></extra>",
+    ))
+    fig.update_layout(
+        height=max(260, 34 * len(names) + 140), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font=FONT, plot_bgcolor="#F7F7F7",
+        xaxis={"tickangle": -35, "automargin": True, "side": "bottom"},
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+    return fig

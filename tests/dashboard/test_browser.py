@@ -1,0 +1,242 @@
+"""The dashboard in a real Chromium: the map draws offline, a click on Kabul filters every view,
+the CSV download holds exactly Kabul's rows. Screenshots go to test-output/ (git-ignored)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = ROOT / "test-output"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# A marker's pixel on the page, from the geo subplot's own projection.
+MARKER_XY = """([lon, lat]) => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => g._fullLayout && g._fullLayout.geo);
+  const xy = gd._fullLayout.geo._subplot.projection([lon, lat]);
+  const box = gd.querySelector('.main-svg').getBoundingClientRect();
+  return [box.x + xy[0], box.y + xy[1]];
+}"""
+
+
+def require_browser() -> None:
+    """Skip without Chromium or Playwright locally; in CI (CI=true) that is a failure."""
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package")
+    if missing:
+        reason = "browser tests need " + " and ".join(missing)
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + "; CI must run them")
+        pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seed_tables_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One Streamlit server for the module, on the seed tables, started from the repo root so
+    it reads .streamlit/config.toml (static serving of the offline world outline)."""
+    require_browser()
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "PARLEY_DATA": str(seed_tables_dir), "PARLEY_SEEDS": ""}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+             "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory: pytest.TempPathFactory):
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
+            args=FLAGS, headless=True, accept_downloads=True,
+            viewport={"width": 1440, "height": 2400})
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser_context, server):
+    page = browser_context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto(server)
+    page.wait_for_selector(".scattergeo path.point", timeout=60_000)
+    yield page
+    page.close()
+    # Nothing may depend on the internet: every request stays on localhost.
+    assert not [u for u in failed if not u.startswith(server)], failed
+
+
+def seed_events(seed_tables_dir: Path) -> pd.DataFrame:
+    return pd.read_csv(seed_tables_dir / "events.csv", dtype=str, keep_default_na=False)
+
+
+def table_rows(page) -> list[list[str]]:
+    """The events table's cells, from the grid's accessible DOM (its canvas has no text)."""
+    grid = page.locator('[class*="st-key-events_table"] table[role="grid"] tbody tr')
+    return [row.locator("td").all_text_contents() for row in grid.all()]
+
+
+def bar_labels(page) -> set[str]:
+    return set(page.locator('[class*="st-key-actor_chart"] .ytick text').all_text_contents())
+
+
+def click_marker(page, lon: float, lat: float) -> None:
+    x, y = page.evaluate(MARKER_XY, [lon, lat])
+    page.mouse.move(x, y)  # plotly hit-tests on hover
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+
+
+@pytest.mark.browser
+def test_click_kabul_filters_table_chart_and_download(page, seed_tables_dir):
+    events = seed_events(seed_tables_dir)
+    held = events[(events["status"] == "held") & (events["lat"] != "")]
+    assert page.locator(".scattergeo path.point").count() == held["place"].nunique() == 4
+    # The offline world outline was drawn (country borders are paths in the geo layer).
+    assert page.locator(".geo .countries path, .geo path.countries").count() > 0
+
+    kabul = events[events["place"] == "Kabul"]
+    lat, lon = float(kabul["lat"].iloc[0]), float(kabul["lon"].iloc[0])
+    click_marker(page, lon, lat)
+    page.get_by_text("Showing venue").wait_for(timeout=15_000)
+    wait_rows(page, kabul["event_id"].nunique())
+
+    rows = table_rows(page)
+    assert {r[1] for r in rows} == {"Kabul"}
+    assert any(r[3] == "briefing" for r in rows)
+    assert bar_labels(page) == set(kabul["actor"]) - {""}
+    assert {"Ashraf Ghani", "Abdullah Abdullah"} <= bar_labels(page)
+    assert "venue=Kabul" in page.url.replace("+", " ").replace("%20", " ")
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download events CSV").click()
+    download = info.value
+    assert download.suggested_filename.startswith("parley-events_kabul")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    got = list(csv.DictReader(io.StringIO(text)))
+    assert {r["place"] for r in got} == {"Kabul"}
+    assert sorted((r["event_id"], r["actor"]) for r in got) == sorted(
+        zip(kabul["event_id"], kabul["actor"], strict=True))
+
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUTPUT / "dashboard-kabul.png", full_page=True)
+
+    # Double-clicking an empty part of the map resets it ...
+    box = page.locator('[class*="st-key-venue_chart"] .main-svg').first.bounding_box()
+    page.mouse.dblclick(box["x"] + 25, box["y"] + box["height"] - 25)
+    wait_rows(page, events["event_id"].nunique())
+    assert page.get_by_text("Showing venue").count() == 0
+    # ... and so does the button.
+    click_marker(page, lon, lat)
+    wait_rows(page, kabul["event_id"].nunique())
+    page.get_by_role("button", name="Clear selection").click()
+    wait_rows(page, events["event_id"].nunique())
+    assert "venue=" not in page.url
+
+
+def click_bar(page, actor: str) -> None:
+    """Click the bar whose y label is ``actor`` (bars are SVG paths without text)."""
+    label = page.locator('[class*="st-key-actor_chart"] .ytick text', has_text=actor).first
+    lbox = label.bounding_box()
+    mid = lbox["y"] + lbox["height"] / 2
+    for bar in page.locator('[class*="st-key-actor_chart"] .bars path').all():
+        box = bar.bounding_box()
+        if box and abs(box["y"] + box["height"] / 2 - mid) < 6:
+            x, y = box["x"] + min(box["width"] / 2, 30), mid
+            page.mouse.move(x, y)
+            page.wait_for_timeout(200)
+            page.mouse.click(x, y)
+            return
+    raise AssertionError(f"no bar for {actor}")
+
+
+def wait_rows(page, n: int) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('[class*=\"st-key-events_table\"] tbody tr').length == n",
+        arg=n, timeout=15_000)
+
+
+@pytest.mark.browser
+def test_venue_then_bar_click_combine_and_survive_other_widgets(page, seed_tables_dir):
+    events = seed_events(seed_tables_dir)
+    kabul = events[events["place"] == "Kabul"]
+    actor = "Ashraf Ghani"
+    both = kabul[kabul["event_id"].isin(kabul.loc[kabul["actor"] == actor, "event_id"])]
+    assert not both.empty
+    click_marker(page, float(kabul["lon"].iloc[0]), float(kabul["lat"].iloc[0]))
+    wait_rows(page, kabul["event_id"].nunique())
+    click_bar(page, actor)
+    page.get_by_text("and actor").wait_for(timeout=15_000)
+    wait_rows(page, both["event_id"].nunique())
+    rows = table_rows(page)
+    assert all(r[1] == "Kabul" and actor in r[2] for r in rows)
+
+    # Another widget's rerun must not lose either click (Streamlit drops the map's own
+    # selection when its figure changes): open the article of the first row.
+    grid = page.locator('[class*="st-key-events_table"] [data-testid="stDataFrameResizable"]')
+    gbox = grid.bounding_box()
+    page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 + 17)
+    page.locator("mark[title='person: Abdullah Abdullah']").first.wait_for(timeout=15_000)
+    assert page.get_by_text("and actor").count() == 1
+    assert len(table_rows(page)) == both["event_id"].nunique()
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUTPUT / "dashboard-kabul-ghani-reader.png", full_page=True)
+
+
+def test_missing_chromium_skips_locally_but_fails_in_ci(monkeypatch):
+    monkeypatch.setitem(globals(), "CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="chromium"):
+        require_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run them"):
+        require_browser()
