@@ -101,7 +101,8 @@ _DATELINE_END = re.compile(r"[:—–]\s*|\s-\s+")
 
 _TITLE_WORDS = {tuple(t.split()) for t in TITLES} | {(h,) for h in HONORIFICS}
 _MAX_TITLE_LEN = max(len(t) for t in _TITLE_WORDS)
-_TITLE_TOKENS = {w for t in TITLES for w in t.split()} - {"of", "for", "state", "foreign"}
+# The head word of each title ("envoy" of "special envoy"): what a title ends in.
+_TITLE_TOKENS = {t.split()[-1] for t in TITLES if len(t) > 3} - {"state", "affairs"}
 _TRAILING_TITLE_WORDS = _TITLE_TOKENS | {
     "special", "deputy", "senior", "chief", "acting", "foreign", "interim", "top", "vice",
 }
