@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from etl.lexicon import (
     CANCEL_LEMMAS,
+    REFUSALS,
     LIGHT_VERBS,
     NOUN_TRIGGERS,
     PHRASAL_TRIGGERS,
@@ -139,8 +140,9 @@ def event_status(tokens: list[Token], trigger: Trigger) -> str:
     if trigger.status == "cancelled" or tokens[anchor].lemma in CANCEL_LEMMAS or any(
             h.lemma in CANCEL_LEMMAS for h in _xcomp_heads(tokens, anchor)):
         return "cancelled"
-    if is_negated(tokens, anchor):
-        return ""
+    if is_negated(tokens, anchor) or any(h.lemma in REFUSALS for h in _xcomp_heads(tokens,
+                                                                                  anchor)):
+        return ""  # "did not meet", "refused to meet"
     if trigger.status == "planned" or is_future(tokens, anchor):
         return "planned"
     return "held"
@@ -171,16 +173,22 @@ class MentionIndex:
                               key=lambda m: m.tok_start)
 
     def _in_subject(self, m: Mention) -> bool:
+        """Subject of a main clause: who the story is about at that point. Subjects of
+        clauses inside the sentence ("... and posed for photographs") are passed over."""
         token = self.tokens[m.tok_end - 1]
         for t in [token, *ancestors(self.tokens, token.i)]:
             if t.dep in ("nsubj", "nsubjpass"):
-                return True
+                verb = self.tokens[t.head]
+                while verb.dep == "conj" and verb.head != verb.i:
+                    verb = self.tokens[verb.head]
+                return verb.dep == "ROOT"
             if t.pos in ("VERB", "AUX"):
                 return False
         return False
 
     def antecedent(self, i: int) -> Mention | None:
-        """The last person in a subject position before token i, else the last person."""
+        """The last person who was the subject of a main clause before token i, else the
+        last person named before it."""
         for pool in (self.person_subjects, self.persons):
             before = [m for m in pool if m.tok_end <= i]
             if before:
@@ -243,8 +251,11 @@ def _outer_scope(tokens: list[Token], anchor: int, anchors: set[int]) -> set[int
     """The clause an event clause hangs on, for a venue or date it leaves unsaid:
     'travelled to Kabul on Monday and met ...', 'spent Tuesday in Paris, where he met ...'."""
     token = tokens[anchor]
+    kids = children(tokens, anchor)
     joined = token.dep == "conj" or (token.dep in ("advcl", "relcl") and any(
-        c.lower in ("where", "when") for c in children(tokens, anchor)))
+        c.lower in ("where", "when") for c in kids)) or (
+        token.dep in ("advcl", "xcomp") and any(c.dep == "aux" and c.lower == "to" for c in kids))
+    # the last: a purpose, "will visit Bengaluru on Friday to meet start-ups"
     if not joined or token.head == anchor:
         return set()
     head = clause_verb(tokens, token.head)
@@ -327,8 +338,7 @@ def _is_topic(tokens: list[Token], m: Mention, tr: Trigger) -> bool:
 
 
 def _is_dateline(m: Mention) -> bool:
-    """The dateline opens the article: it says where the report was filed, not who met."""
-    return m.tok_start == 0
+    return m.dateline
 
 
 def _is_title(t: Token) -> bool:

@@ -150,11 +150,16 @@ PHRASAL_TRIGGERS: dict[tuple[str, str], str] = {
     ("speak", "telephone"): "call",
     ("talk", "telephone"): "call",
 }
+RESCHEDULING = frozenset({"postpone", "delay", "push", "move", "reschedule", "defer"})
 CANCEL_LEMMAS = frozenset({"cancel", "postpone", "scrap", "abandon", "call off", "delay"})
+# Verbs whose complement has not happened yet: "expected to meet", "wants to visit".
 PLAN_MARKERS = frozenset({
     "expect", "plan", "schedule", "due", "set", "will", "shall", "intend", "hope", "propose",
-    "aim", "arrange", "prepare",
+    "aim", "arrange", "prepare", "want", "wish", "seek", "try", "agree", "offer", "promise",
+    "decide", "invite", "urge", "ask", "need", "like", "love", "hope", "pledge", "vow",
 })
+# Verbs whose complement will not happen: "refused to meet" is no event.
+REFUSALS = frozenset({"refuse", "decline", "reject", "fail", "avoid"})
 
 # Credited in datelines ("BEIJING (AP) —"): sources, not actors.
 NEWS_AGENCIES = frozenset({

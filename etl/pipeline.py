@@ -12,7 +12,7 @@ from etl import actors as actor_rules
 from etl.dates import UNRESOLVED, normalize_date
 from etl.events import find_events
 from etl.gazetteer import normalize_name
-from etl.lexicon import GROUP_WORDS, NEWS_AGENCIES, SITE_WORDS
+from etl.lexicon import GROUP_WORDS, NEWS_AGENCIES, RESCHEDULING, SITE_WORDS
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
 from etl.syntax import clause_verb, tense
@@ -99,8 +99,10 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
         else:
             place = places.resolve(name, ctx)
         display = place.name if place else name
-        mentions.append(_mention(parsed, e, "place", display, place=place,
-                                 reason=place.reason if place else "not in the gazetteer"))
+        mention = _mention(parsed, e, "place", display, place=place,
+                           reason=place.reason if place else "not in the gazetteer")
+        mention.dateline = e.start == 0 and place is dateline and dateline is not None
+        mentions.append(mention)
 
     # Title references: "the prime minister" is the person introduced with that title.
     country_at = {i: m.place.country_code for m in mentions if m.kind == "country" and m.place
@@ -215,9 +217,14 @@ def _mention(parsed: ParsedArticle, e: Entity, kind: str, name: str, *,
 
 
 def _date_mention(parsed: ParsedArticle, e: Entity) -> Mention | None:
-    verb = clause_verb(parsed.tokens, e.start)
-    value = normalize_date(e.text, parsed.article.published,
-                           tense=tense(parsed.tokens, verb) if verb is not None else "")
+    tokens = parsed.tokens
+    verb = clause_verb(tokens, e.start)
+    when = tense(tokens, verb) if verb is not None else ""
+    prep = tokens[tokens[e.end - 1].head]
+    if verb is not None and prep.lower in ("until", "till", "to") and \
+            tokens[verb].lemma in RESCHEDULING:
+        when = "future"  # "postponed until June": the new date lies ahead
+    value = normalize_date(e.text, parsed.article.published, tense=when)
     if value is None:
         return None
     if value == UNRESOLVED:

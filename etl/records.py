@@ -95,6 +95,7 @@ class Mention:
     reason: str = ""
     tok_start: int = -1  # token span, for the stages that read the parse
     tok_end: int = -1
+    dateline: bool = False  # the dateline: where the report was filed, not what it tells
 
 
 @dataclass(slots=True)

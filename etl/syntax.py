@@ -101,8 +101,9 @@ def tense(tokens: list[Token], i: int) -> str:
             aux = {c.lemma for c in kids if c.dep in ("aux", "auxpass")}
             if aux & {"will", "shall", "'ll"} or aux & MODALS:
                 return "future"
-            if token.lemma in PLAN_MARKERS and any(c.dep == "xcomp" for c in kids):
-                return "future"
+            if token.lemma in PLAN_MARKERS and any(c.dep == "xcomp" for c in kids) and (
+                    token.tag in ("VBZ", "VBP") or "be" in aux):
+                return "future"  # "plans to", "is expected to"; not "agreed on Monday to"
             head = tokens[token.head]
             if token.dep == "xcomp" and head.lemma in PLAN_MARKERS:
                 return "future"

@@ -122,3 +122,53 @@ def test_relative_date_without_publication_date_stays_empty(resolver: PlaceResol
     ex = run("Ruto met Odinga in Mombasa on Monday.", resolver, published=None)
     dates = [m for m in ex.mentions if m.kind == "date"]
     assert dates and dates[0].date is None and dates[0].name == ""
+
+
+def test_refusal_is_no_event(resolver: PlaceResolver) -> None:
+    ex = run("The opposition leader refused to meet President William Ruto in Nairobi.", resolver)
+    assert not [e for e in ex.events if e.event_type == "meeting"]
+
+
+def test_wanting_to_visit_is_not_a_held_visit(resolver: PlaceResolver) -> None:
+    ex = run("Ambassador Laurent Bessiere said he wanted to visit Lyon.", resolver)
+    assert [e.status for e in ex.events] == ["planned"]
+
+
+def test_a_date_after_publication_makes_the_event_planned(resolver: PlaceResolver) -> None:
+    ex = run("Foreign Minister Sergey Lavrov travels to Ankara next Monday to meet President "
+             "Recep Tayyip Erdogan.", resolver)
+    event = only(ex.events, event_type="meeting")
+    assert event.status == "planned"
+    assert event.place is not None and event.place.name == "Ankara"  # the trip's destination
+
+
+def test_topics_are_not_participants(resolver: PlaceResolver) -> None:
+    ex = run("Russia, Turkey and Iran held talks on Syria in Astana on Monday.", resolver)
+    event = only(ex.events, event_type="talks")
+    assert actors(event) == {"Russia", "Turkey", "Iran"}
+
+
+def test_hosting_needs_a_guest(resolver: PlaceResolver) -> None:
+    assert not run("Qatar has hosted the group's political office since 2013.", resolver).events
+    ex = run("Emir Tamim bin Hamad Al Thani hosted President Emmanuel Macron in Doha on "
+             "Monday.", resolver)
+    assert "Emmanuel Macron" in actors(only(ex.events, event_type="meeting"))
+
+
+def test_a_bare_surname_is_the_person_named_before(resolver: PlaceResolver) -> None:
+    ex = run("South Korean President Park Ji-hoon spoke to reporters. Later, Park met Prime "
+             "Minister Kenji Morimoto in Tokyo.", resolver)
+    event = only(ex.events, event_type="meeting")
+    assert {"Park Ji-hoon", "Kenji Morimoto"} <= actors(event)
+
+
+def test_a_name_in_apposition_to_a_title_is_a_person(resolver: PlaceResolver) -> None:
+    ex = run("The summit was opened by the chairperson of the AU Commission, Amadou Diallo, "
+             "who spoke for an hour.", resolver)
+    assert any(m.kind == "person" and m.name == "Amadou Diallo" for m in ex.mentions)
+
+
+def test_postponed_until_a_month_points_forward(resolver: PlaceResolver) -> None:
+    ex = run("The talks have been postponed until February, the envoy said.", resolver)
+    dates = [m for m in ex.mentions if m.kind == "date"]
+    assert dates and dates[0].date is not None and dates[0].date.start == date(2022, 2, 1)
