@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from etl.lexicon import (
     CANCEL_LEMMAS,
-    REFUSALS,
     LIGHT_VERBS,
     NOUN_TRIGGERS,
     PHRASAL_TRIGGERS,
+    REFUSALS,
     TITLES,
     VERB_TRIGGERS,
 )

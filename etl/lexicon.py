@@ -156,7 +156,7 @@ CANCEL_LEMMAS = frozenset({"cancel", "postpone", "scrap", "abandon", "call off",
 PLAN_MARKERS = frozenset({
     "expect", "plan", "schedule", "due", "set", "will", "shall", "intend", "hope", "propose",
     "aim", "arrange", "prepare", "want", "wish", "seek", "try", "agree", "offer", "promise",
-    "decide", "invite", "urge", "ask", "need", "like", "love", "hope", "pledge", "vow",
+    "decide", "invite", "urge", "ask", "need", "like", "love", "pledge", "vow",
 })
 # Verbs whose complement will not happen: "refused to meet" is no event.
 REFUSALS = frozenset({"refuse", "decline", "reject", "fail", "avoid"})
