@@ -57,6 +57,7 @@ def find_triggers(tokens: list[Token], sentence: Sentence,
     """Event triggers of one sentence, one per governing verb. `actor_tokens` are the
     tokens of actor mentions: "hosted" and "received" make an event only with a guest."""
     by_anchor: dict[int, Trigger] = {}
+    framing: list[Trigger] = []
     for t in tokens[sentence.start: sentence.end]:
         if t.pos == "VERB" and t.dep != "amod" and not _infinitive_modifier(tokens, t):
             kind = _verb_trigger(tokens, t, actor_tokens)
@@ -66,12 +67,29 @@ def find_triggers(tokens: list[Token], sentence: Sentence,
             found = _noun_trigger(tokens, t)
             if found:
                 by_anchor[found.anchor] = found  # "hosted talks": the noun names the event
+            elif (framed := _framing_trigger(tokens, t)) is not None:
+                framing.append(framed)
+    for tr in framing:  # weakest evidence: only where no other event hangs on the verb
+        by_anchor.setdefault(tr.anchor, tr)
     return sorted(by_anchor.values(), key=lambda tr: tr.anchor)
+
+
+def _framing_trigger(tokens: list[Token], t: Token) -> Trigger | None:
+    """'agreed in a phone call on Wednesday', 'said during talks in Doha': the clause
+    happened in the event, so the event took place with the clause's subject."""
+    head = tokens[t.head]
+    if t.dep != "pobj" or head.lower not in ("in", "during") or head.head == head.i:
+        return None
+    verb = tokens[head.head]
+    if verb.pos != "VERB":
+        return None
+    kind = NOUN_TRIGGERS.get(t.lemma) or NOUN_TRIGGERS.get(t.lower, "")
+    return Trigger(t.i, verb.i, kind, "")
 
 
 def _infinitive_modifier(tokens: list[Token], t: Token) -> bool:
     """'the first official to visit China', 'an invitation to visit': no event took place."""
-    return t.dep == "acl" and any(c.dep == "aux" and c.lower == "to"
+    return t.dep in ("acl", "relcl") and any(c.dep == "aux" and c.lower == "to"
                                   for c in children(tokens, t.i))
 
 

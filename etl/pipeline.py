@@ -42,7 +42,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     people: list[tuple[Entity, str]] = []
     place_entities: list[Entity] = []
     for e in entities:
-        if e.label == "DATE":
+        if e.label == "DATE" and actor_rules.person_for(e.text, full_names) is None:
             date_mention = _date_mention(parsed, e)
             if date_mention is not None:
                 mentions.append(date_mention)
@@ -202,7 +202,8 @@ def _bare_surnames(parsed: ParsedArticle, entities: list[Entity],
     covered = {i for e in entities for i in range(e.start, e.end)}
     found = []
     for t in parsed.tokens:
-        if t.i in covered or t.pos != "PROPN" or not t.text[:1].isupper() or len(t.text) < 2:
+        if t.i in covered or t.pos not in ("PROPN", "NOUN") or not t.text[:1].isupper() \
+                or len(t.text) < 2:
             continue
         if actor_rules.person_for(t.text, full_names) is not None:
             found.append((Entity(t.i, t.i + 1, t.idx, t.idx + len(t.text), "PERSON", t.text,

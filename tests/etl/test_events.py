@@ -172,3 +172,18 @@ def test_postponed_until_a_month_points_forward(resolver: PlaceResolver) -> None
     ex = run("The talks have been postponed until February, the envoy said.", resolver)
     dates = [m for m in ex.mentions if m.kind == "date"]
     assert dates and dates[0].date is not None and dates[0].date.start == date(2022, 2, 1)
+
+
+def test_an_event_framing_a_clause(resolver: PlaceResolver) -> None:
+    ex = run("President Park Ji-hoon and Prime Minister Kenji Morimoto agreed in a phone call "
+             "on Wednesday to set up a working group.", resolver)
+    event = only(ex.events, event_type="call")
+    assert event.status == "held" and event.place is None
+    assert {"Park Ji-hoon", "Kenji Morimoto"} <= actors(event)
+    assert event.date is not None and event.date.start == date(2021, 3, 3)
+
+
+def test_a_surname_the_model_took_for_a_date(resolver: PlaceResolver) -> None:
+    ex = run("Commerce Secretary Janet Morrow arrived on Sunday. Morrow is scheduled to meet "
+             "Vice Premier Liu Zhenhua on Tuesday.", resolver)
+    assert {"Janet Morrow", "Liu Zhenhua"} <= actors(only(ex.events, event_type="meeting"))
