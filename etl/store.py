@@ -14,6 +14,7 @@ import csv
 import json
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from etl.records import (
     ERROR_COLUMNS,
     EVENT_COLUMNS,
     MENTION_COLUMNS,
+    Article,
     Extraction,
     InputError,
 )
@@ -51,10 +53,13 @@ FILE_MODE = 0o666 & ~_UMASK  # what a plain open() would give; mkstemp gives 060
 
 
 def article_row(ex: Extraction) -> dict[str, Any]:
-    a = ex.article
+    return article_row_for(ex.article, ex.n_sentences)
+
+
+def article_row_for(a: Article, n_sentences: int) -> dict[str, Any]:
     return {"article_id": a.article_id, "path": a.path, "title": a.title,
             "publisher": a.publisher, "published": a.published.isoformat() if a.published else "",
-            "dateline": a.dateline, "n_sentences": ex.n_sentences, "sha256": a.sha256,
+            "dateline": a.dateline, "n_sentences": n_sentences, "sha256": a.sha256,
             "text": a.text}
 
 
@@ -148,6 +153,13 @@ class TableWriter:
         self.add("mentions", mention_rows(ex))
         self.add("events", event_rows(ex))
 
+    def add_article(self, article: Article, n_sentences: int,
+                    mentions: Iterable[dict[str, Any]], events: Iterable[dict[str, Any]]) -> None:
+        """One article's rows as the cache or a worker hands them over (see etl.cache)."""
+        self.add("articles", [article_row_for(article, n_sentences)])
+        self.add("mentions", mentions)
+        self.add("events", events)
+
     def _flush(self, table: _Table) -> None:
         if table.pending:
             table.parquet.write_batch(
@@ -168,8 +180,12 @@ class TableWriter:
         for table in self.tables.values():
             os.replace(table.parquet_tmp, self.out_dir / f"{table.name}.parquet")
             os.replace(table.csv_tmp, self.out_dir / f"{table.name}.csv")
+            _drop_partitions(self.out_dir / table.name)
+        # Written last; readers check the files against it (dashboard.data.read_tables).
+        files = {f"{t.name}{ext}": fingerprint(self.out_dir / f"{t.name}{ext}")
+                 for t in self.tables.values() for ext in (".parquet", ".csv")}
         write_json_atomic(self.out_dir / "manifest.json",
-                          {**(manifest or {}), "rows": self.counts()})
+                          {**(manifest or {}), "rows": self.counts(), "files": files})
 
     def abort(self) -> None:
         """Drop the temporary files; the previous tables stay as they were."""
@@ -179,6 +195,20 @@ class TableWriter:
             table.csv_file.close()
             for path in (table.csv_tmp, table.parquet_tmp):
                 path.unlink(missing_ok=True)
+
+
+def _drop_partitions(folder: Path) -> None:
+    """Remove the partitioned copy of a table a Dask run left (etl.engine_dask), so readers
+    find one layout; a folder holding anything but parts is left alone."""
+    if folder.is_dir() and all(p.name.startswith("part-") and p.suffix == ".parquet"
+                               for p in folder.iterdir()):
+        shutil.rmtree(folder)
+
+
+def fingerprint(path: Path) -> list[int]:
+    """[size, mtime in ns]: tells one run's file from another's without reading it."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

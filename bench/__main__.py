@@ -1,0 +1,50 @@
+"""`python -m bench`: Parley's performance figures, printed as one table.
+
+    python -m bench                          # 1000 articles, 1M dashboard rows (~15 min)
+    python -m bench --articles 200 --dashboard-rows 100000   # a quick look
+    python -m bench --only memory --memory-sizes 1000,10000  # flat-memory check (long)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import dashboard_bench, etl_bench
+
+
+def table(rows: list[tuple[str, str, str]]) -> str:
+    out = ["| figure | measured | target |", "| --- | --- | --- |"]
+    out += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=1000, help="corpus size (default 1000)")
+    parser.add_argument("--dashboard-rows", type=int, default=1_000_000)
+    parser.add_argument("--memory-sizes", default="",
+                        help="extra corpus sizes for peak RSS, e.g. 1000,10000")
+    parser.add_argument("--only", choices=("etl", "dashboard", "memory"))
+    parser.add_argument("--work", type=Path, help="where corpora and tables go (default: a "
+                                                  "temporary folder)")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="parley-bench-"))
+    rows: list[tuple[str, str, str]] = []
+    if args.only in (None, "etl"):
+        rows += etl_bench.run(work, args.articles)
+    if args.only in (None, "memory"):
+        for n in (int(s) for s in args.memory_sizes.split(",") if s):
+            rows.append(etl_bench.memory(work, n))
+    if args.only in (None, "dashboard"):
+        rows += dashboard_bench.run(work, args.dashboard_rows)
+    print(table(rows))
+    print(f"(work folder: {work})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

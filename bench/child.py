@@ -1,0 +1,68 @@
+"""One measured step, run in a fresh process so that its time and peak memory are its own.
+
+Prints one JSON line: seconds (the measured call only), peak RSS of this process and of its
+worker processes (MiB), and the step's counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+
+
+def _peak_mib(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def etl(args: argparse.Namespace) -> dict[str, object]:
+    from etl.run import build_tables
+
+    start = time.perf_counter()
+    summary = build_tables(args.paths, args.out, workers=args.workers,
+                           incremental=not args.no_cache)
+    return {"seconds": time.perf_counter() - start, "articles": summary.n_articles,
+            "reused": summary.n_reused, "events": summary.n_events}
+
+
+def spacy_floor(args: argparse.Namespace) -> dict[str, object]:
+    """Bare spaCy: the same model package Parley loads, without Parley's rules, over the same
+    article texts (read by Parley's ingest, outside the timing)."""
+    from etl import ingest
+    from etl.nlp import MODEL_PACKAGES
+
+    texts = [a.text for a in ingest.iter_articles(args.paths) if not hasattr(a, "error")]
+    words = sum(len(t.split()) for t in texts)
+    import importlib
+    import importlib.util
+
+    package = next(p for p in MODEL_PACKAGES if importlib.util.find_spec(p) is not None)
+    start = time.perf_counter()
+    nlp = importlib.import_module(package).load()
+    loaded = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32):
+        pass
+    end = time.perf_counter()
+    return {"seconds": end - start, "load_seconds": loaded - start, "articles": len(texts),
+            "words": words}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("step", choices=("etl", "spacy"))
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--out")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-cache", action="store_true")
+    args = parser.parse_args()
+    result = (etl if args.step == "etl" else spacy_floor)(args)
+    result["rss_mib"] = _peak_mib(resource.RUSAGE_SELF)
+    result["rss_workers_mib"] = _peak_mib(resource.RUSAGE_CHILDREN)
+    json.dump(result, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The same ETL on a Dask cluster, for corpora that outgrow one machine.
+
+The client reads the inputs (as the local run does: errors reported, duplicates dropped) and
+sends chunks of articles to the workers; each worker runs the per-article function of the local
+run (`etl.run.rows_chunk`, model and gazetteer loaded once per worker process) and writes its
+chunk's rows straight to the output as one Parquet part per table, so no table passes through
+the client. Output: ``OUT/<table>/part-NNNNNN.parquet``, numbered in input order.
+
+Parts go to a staging folder and are moved into place when every chunk is done, so a failed
+run leaves the previous tables. On a local or network file system the move is a rename; on
+object storage (``s3://``, ``gs://``) it is a copy, so readers may briefly see a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from etl import ingest
+from etl.records import Article
+from etl.run import PIPELINE_VERSION, Progress, RunSummary, chunks, rows_chunk, unique_articles
+from etl.store import SCHEMAS, TABLES, article_row_for, write_json_atomic
+
+log = logging.getLogger(__name__)
+
+
+class DaskUnavailableError(RuntimeError):
+    """Dask is not installed, or the scheduler cannot be reached."""
+
+
+def _filesystem(out: str | Path) -> tuple[pafs.FileSystem, str]:
+    """The file system and base path of a local folder or an object-storage URI."""
+    text = str(out)
+    if "://" in text:
+        return pafs.FileSystem.from_uri(text)
+    path = Path(text).resolve()
+    return pafs.LocalFileSystem(), str(path)
+
+
+def part_name(index: int) -> str:
+    return f"part-{index:06d}.parquet"
+
+
+def write_part(chunk: list[Article], index: int, staging: str) -> dict[str, int]:
+    """A Dask task: extract one chunk and write its rows as part `index` of every table."""
+    fs, base = _filesystem(staging)
+    rows = rows_chunk(chunk)
+    tables: dict[str, list[dict[str, Any]]] = {
+        "articles": [article_row_for(a, r.n_sentences) for a, r in zip(chunk, rows, strict=True)],
+        "mentions": [m for r in rows for m in r.mentions],
+        "events": [e for r in rows for e in r.events],
+    }
+    for name, table_rows in tables.items():
+        _write(fs, f"{base}/{name}/{part_name(index)}", name, table_rows)
+    return {name: len(table_rows) for name, table_rows in tables.items()}
+
+
+def _write(fs: pafs.FileSystem, path: str, name: str, rows: list[dict[str, Any]]) -> None:
+    fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[name]), path, filesystem=fs)
+
+
+def connect(scheduler: str | None, workers: int) -> Any:
+    """A client of the cluster at `scheduler`, or of a new local cluster of `workers`."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise DaskUnavailableError(
+            "--engine dask needs Dask: `pip install 'parley[dask]'` "
+            "(or `pip install 'dask[distributed]'`).") from exc
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="30s")
+        except OSError as exc:
+            raise DaskUnavailableError(
+                f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with "
+                "`dask scheduler` and workers with `dask worker tcp://HOST:8786`.") from exc
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster)
+
+
+def build_tables_dask(
+    paths: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    client: Any = None,
+    scheduler: str | None = None,
+    workers: int = 2,
+    chunk_size: int = 64,
+    progress: Progress | None = None,
+    text_column: str | None = None,
+    title_column: str | None = None,
+    published_column: str | None = None,
+    source_column: str | None = None,
+) -> RunSummary:
+    """Run the ETL on a Dask cluster and write partitioned Parquet tables to `out_dir`.
+
+    `out_dir` may be a local folder (shared with the workers on a real cluster) or an
+    object-storage URI that the client and every worker can write to.
+    """
+    from dask.distributed import as_completed
+
+    own = client is None
+    client = connect(scheduler, workers) if own else client
+    summary = RunSummary()
+    fs, base = _filesystem(out_dir)
+    run = f"{base}/.staging-{uuid.uuid4().hex[:12]}"
+    staging = run if "://" not in str(out_dir) else f"{str(out_dir).split('://')[0]}://{run}"
+    counts = dict.fromkeys(TABLES, 0)
+    errors: list[dict[str, Any]] = []
+    try:
+        stream = ingest.iter_articles(
+            paths, text_column=text_column, title_column=title_column,
+            published_column=published_column, source_column=source_column)
+        articles = unique_articles(stream, summary, errors.append)
+        in_flight = as_completed()
+        sizes: dict[Any, int] = {}
+        limit = 2 * max(1, len(client.scheduler_info().get("workers", {})) or workers)
+
+        def settle(future: Any) -> None:
+            for name, n in future.result().items():
+                counts[name] += n
+            summary.n_articles += sizes.pop(future)
+            if progress:
+                progress(summary.n_articles, None)
+
+        for index, chunk in enumerate(chunks(articles, chunk_size)):
+            future = client.submit(write_part, chunk, index, staging, pure=False)
+            sizes[future] = len(chunk)
+            in_flight.add(future)
+            if in_flight.count() >= limit:  # bounded: the client never holds the corpus
+                settle(next(in_flight))
+        for future in in_flight:
+            settle(future)
+        _write(fs, f"{run}/errors/{part_name(0)}", "errors", errors)
+        counts["errors"] = len(errors)
+        summary.n_mentions, summary.n_events = counts["mentions"], counts["events"]
+        _commit(fs, base, run)
+        manifest = {"pipeline_version": PIPELINE_VERSION, "engine": "dask",
+                    "layout": "partitioned", "rows": counts}
+        if isinstance(fs, pafs.LocalFileSystem):
+            write_json_atomic(Path(base) / "manifest.json", manifest)
+        else:
+            with fs.open_output_stream(f"{base}/manifest.json") as f:
+                f.write(json.dumps(manifest, indent=1).encode())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            fs.delete_dir(run)
+        raise
+    finally:
+        if own:
+            cluster = client.cluster
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    return summary
+
+
+def _commit(fs: pafs.FileSystem, base: str, run: str) -> None:
+    """Swap each staged table folder into place; flat files of a local run are removed so
+    that readers find one layout."""
+    old = f"{run}-old"
+    for name in TABLES:
+        final = f"{base}/{name}"
+        if fs.get_file_info(final).type == pafs.FileType.Directory:
+            fs.create_dir(old, recursive=True)
+            fs.move(final, f"{old}/{name}")
+        fs.move(f"{run}/{name}", final)
+        for suffix in (".parquet", ".csv"):
+            flat = f"{base}/{name}{suffix}"
+            if fs.get_file_info(flat).type == pafs.FileType.File:
+                fs.delete_file(flat)
+    for leftover in (old, run):
+        if fs.get_file_info(leftover).type == pafs.FileType.Directory:
+            fs.delete_dir(leftover)
