@@ -8,6 +8,7 @@ loading the model and gazetteer once), and rows stream to the table writer in in
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections import deque
@@ -28,7 +29,19 @@ if TYPE_CHECKING:  # the model and the gazetteer load only when an article needs
 
 log = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "1"
+def _pipeline_version() -> str:
+    """A digest of the code that turns an article into rows (nlp.py names the model's
+    version): any change makes the incremental cache parse every article again."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in sorted(EXTRACTION_MODULES):
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+EXTRACTION_MODULES = ("actors", "dates", "events", "gazetteer", "ingest", "lexicon", "metadata",
+                      "nlp", "pipeline", "places", "records", "store", "syntax")
+PIPELINE_VERSION = _pipeline_version()
 MAX_CHARS = 1_000_000  # spaCy's default limit; longer articles are reported, not parsed
 Progress = Callable[[int, int | None], None]
 
@@ -67,7 +80,7 @@ def build_tables(
 
     The previous tables in `out_dir` are replaced only when the run completes. With
     `incremental`, an article whose content, pipeline version and geocoder are unchanged since
-    the last run into `out_dir` is taken from `out_dir/.cache/` instead of being parsed again;
+    the last run into `out_dir` is taken from the cache there instead of being parsed again;
     the tables are the same either way.
     """
     summary = RunSummary()
