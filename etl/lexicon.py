@@ -183,4 +183,5 @@ GROUP_WORDS = frozenset({
     "office", "department", "authority", "nations", "states", "alliance", "league",
     "institute", "university", "company", "corporation", "inc", "ltd", "government",
     "house", "hall", "secretariat", "programme", "program", "initiative", "coalition",
+    "cooperation", "co-operation", "forum", "federation", "confederation",
 })

@@ -6,6 +6,7 @@ actors (canonical names, titles) → places (countries, then places in the conte
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from etl import actors as actor_rules
@@ -63,6 +64,9 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
             people.append((e, name))
         elif e.label == "ORG":
             mentions.append(_mention(parsed, e, "organization",
+                                     actor_rules.canonical_organization(e.text)))
+        elif e.label in PLACE_LABELS and _is_group(e.text):
+            mentions.append(_mention(parsed, e, "organization",  # "the G7", "APEC Cooperation"
                                      actor_rules.canonical_organization(e.text)))
         elif e.label in PLACE_LABELS:
             place_entities.append(e)
@@ -176,6 +180,13 @@ def _is_city(name: str, places: PlaceResolver) -> bool:
     """A city big enough that a name equal to it is the city, not a person or a group."""
     return any(primary and city.population >= 100_000
                for city, primary in places.gazetteer.cities(name))
+
+
+def _is_group(name: str) -> bool:
+    """A name the model took for a place that names a group: "G7", "Economic Cooperation"."""
+    words = normalize_name(name).split()
+    return bool(words) and (words[-1] in GROUP_WORDS or re.fullmatch(r"g\d{1,2}", words[-1])
+                            is not None)
 
 
 def _is_site(name: str) -> bool:
