@@ -406,15 +406,13 @@ def _is_venue_country(tokens: list[Token], m: Mention, tr: Trigger) -> bool:
     return len(after) == 2 and after[0].text == "-" and after[1].lower == "based"
 
 
-def _describes_person(tokens: list[Token], index: MentionIndex, m: Mention,
-                      anchor: int) -> bool:
+def _describes_person(tokens: list[Token], m: Mention, anchor: int) -> bool:
     """'the consul general in Seattle', 'the mayor of Tripoli': a place inside the phrase
     naming a person says who they are, not where they met."""
     for t in ancestors(tokens, m.tok_end - 1):
         if t.i == anchor:
             return False
-        other = index.at.get(t.i)
-        if (other is not None and other.kind == "person") or _is_title(t):
+        if _is_title(t):
             return True
     return False
 
@@ -454,7 +452,7 @@ def _venue_in(tokens: list[Token], index: MentionIndex, tr: Trigger,
         if m.kind == "place":
             if last.dep == "pobj" and head.lower == "from":
                 continue  # where someone came from, not where they met
-            if _describes_person(tokens, index, m, tr.anchor):
+            if _describes_person(tokens, m, tr.anchor):
                 continue
             locative = (last.dep == "pobj" and head.lower in LOCATIVE) or (
                 last.dep == "dobj" and head.lemma in {"visit", "tour", "reach", "host"})

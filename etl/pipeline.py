@@ -102,6 +102,9 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
             place: Place | None = dateline  # "in Paris" in a "PARIS, Texas" story
         else:
             place = places.resolve(name, ctx)
+        if place is None and dateline is not None and _is_site(name):
+            place = Place(name, dateline.country_code, dateline.lat, dateline.lon, "city",
+                          f"a site not in the gazetteer, put at the dateline, {dateline.name}")
         display = place.name if place else name
         mention = _mention(parsed, e, "place", display, place=place,
                            reason=place.reason if place else "not in the gazetteer")

@@ -86,10 +86,11 @@ def test_phone_call_has_no_venue(resolver: PlaceResolver) -> None:
 
 def test_unplaced_visit_falls_back_to_the_dateline(resolver: PlaceResolver) -> None:
     ex = run("NAIROBI: Ethiopian Prime Minister Abiy Ahmed visited on Monday. He met President "
-             "William Ruto at State House.", resolver, dateline="Nairobi")
+             "William Ruto.", resolver, dateline="Nairobi")
+    visit = only(ex.events, event_type="visit")
+    assert visit.place is not None and visit.place.name == "Nairobi"
     meeting = only(ex.events, event_type="meeting")
     assert "Abiy Ahmed" in actors(meeting)  # "He" is the last subject
-    assert meeting.place is not None and meeting.place.name == "Nairobi"
 
 
 def test_an_appeal_is_not_a_meeting(resolver: PlaceResolver) -> None:
@@ -187,3 +188,17 @@ def test_a_surname_the_model_took_for_a_date(resolver: PlaceResolver) -> None:
     ex = run("Commerce Secretary Janet Morrow arrived on Sunday. Morrow is scheduled to meet "
              "Vice Premier Liu Zhenhua on Tuesday.", resolver)
     assert {"Janet Morrow", "Liu Zhenhua"} <= actors(only(ex.events, event_type="meeting"))
+
+
+def test_a_site_is_put_at_the_dateline(resolver: PlaceResolver) -> None:
+    ex = run("NAIROBI: President William Ruto met Prime Minister Abiy Ahmed at State House on "
+             "Tuesday.", resolver, dateline="Nairobi")
+    event = only(ex.events, event_type="meeting")
+    assert event.place is not None and event.place.name == "State House"
+    assert event.place.country_code == "KE" and "dateline" in event.place.reason
+
+
+def test_a_group_tagged_as_a_place(resolver: PlaceResolver) -> None:
+    ex = run("The dispute is expected to overshadow the G7 summit in Cornwall, which opens on "
+             "Friday.", resolver)
+    assert [m.kind for m in ex.mentions if m.text.endswith("G7")] == ["organization"]
