@@ -59,7 +59,8 @@ def highlight(text: str, mentions: pd.DataFrame, *, focus: tuple[int, int] | Non
         cuts.append((end, 0, "</mark>"))
         last_end = end
     if focus is not None:
-        lo, hi = max(0, focus[0]), min(len(text), focus[1])
+        lo = min(max(0, focus[0]), len(text))
+        hi = max(lo, min(len(text), focus[1]))  # an empty or reversed range marks nothing
         # Insert the focus boundaries where they do not split a mark.
         inside = [(s, e) for s, e, *_ in spans if s < lo < e or s < hi < e]
         for s, e in inside:

@@ -6,6 +6,7 @@ private temporary folder, keeping only an allowed extension, and oversized files
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from typing import Protocol
 
 ALLOWED = ("txt", "md", "html", "htm", "jsonl", "csv")
 MAX_FILE_MB = 50
+# Markdown that could make a link, an image, HTML or emphasis out of a name ("." stays readable).
+_NAME_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#!|~$])")
 
 
 class Upload(Protocol):
@@ -45,15 +48,25 @@ def save_uploads(files: Sequence[Upload], *, max_mb: int = MAX_FILE_MB,
     folder = Path(tempfile.mkdtemp(prefix="parley-upload-", dir=root))
     saved: list[Saved] = []
     problems: list[str] = []
+    limit = max_mb * 1024 * 1024
     for i, f in enumerate(files):
         ext = extension(f.name)
         if ext is None:
-            problems.append(f"{f.name}: skipped, allowed types are {', '.join(ALLOWED)}.")
+            problems.append(f"{shown(f.name)}: skipped, allowed types are {', '.join(ALLOWED)}.")
             continue
-        if f.size > max_mb * 1024 * 1024:
-            problems.append(f"{f.name}: skipped, larger than {max_mb} MB; split it and retry.")
+        data = f.getvalue() if f.size <= limit else b""
+        if f.size > limit or len(data) > limit:  # the claimed size is the client's word
+            problems.append(f"{shown(f.name)}: skipped, larger than {max_mb} MB; split it and "
+                            "retry.")
             continue
         path = folder / f"upload_{i:04d}.{ext}"
-        path.write_bytes(f.getvalue())
+        path.write_bytes(data)
         saved.append(Saved(path, f.name))
     return folder, saved, problems
+
+
+def shown(name: str, limit: int = 120) -> str:
+    """An uploaded name for a Markdown message: one line, shortened, shown literally."""
+    flat = "".join(c if c.isprintable() else " " for c in name)
+    flat = flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return _NAME_SPECIALS.sub(r"\\\1", flat)

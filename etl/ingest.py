@@ -20,10 +20,11 @@ import itertools
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ __all__ = [
     "decode_bytes",
     "find_input_files",
     "iter_articles",
+    "split_long_text",
 ]
 
 # suffix → reader; .markdown and .ndjson are common spellings of .md and .jsonl
@@ -66,7 +68,13 @@ SOURCE_COLUMNS = ("source", "publisher", "outlet", "source_domain")
 URL_COLUMNS = ("url", "link")
 
 MAX_ARTICLE_BYTES = 50_000_000  # one .txt/.md/.html article; larger is a dump, not an article
+# spaCy's default limit (and about a minute of parsing): longer texts go on in parts.
+MAX_ARTICLE_CHARS = 1_000_000
 SNIFF_BYTES = 8192
+# Text with a stray NUL (a bad download, a C string) is text; binary data has about 10%
+# control bytes, and these are the ones text never has.
+_BINARY_CONTROLS = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32)])
+MAX_CONTROL_SHARE = 0.02
 
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -98,6 +106,11 @@ _CHARSET_RE = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
 )
 _WHITESPACE_RE = re.compile(r"\s+")
+# Where a long text may be cut, best first: paragraph, line, sentence end, any whitespace.
+_CUTS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"),
+         re.compile(r"[.!?][\"'”’)\]]*\s+"), re.compile(r"\s+"))
+_NON_REGULAR = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
 
 
 class _BadInput(Exception):
@@ -147,7 +160,8 @@ def iter_articles(
     files, errors = find_input_files(paths)
     yield from errors
     for path in files:
-        yield from _read_path(path, columns)
+        for item in _read_path(path, columns):
+            yield from _in_parts(item) if isinstance(item, Article) else (item,)
 
 
 def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputError]]:
@@ -173,6 +187,9 @@ def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Inpu
         if path.is_dir():
             found, walk_errors = _walk(path)
             errors.extend(walk_errors)
+        elif _special(info.st_mode):
+            errors.append(InputError(str(path), _special_reason(info.st_mode)))
+            continue
         elif _kind(path):
             found = [(path, (info.st_dev, info.st_ino))]
         else:
@@ -183,6 +200,52 @@ def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Inpu
                 seen.add(key)
                 files.append(file)
     return files, errors
+
+
+def split_long_text(text: str, limit: int = MAX_ARTICLE_CHARS) -> list[str]:
+    """``text`` in parts of at most ``limit`` characters, cut where the text allows.
+
+    A part ends at the last paragraph break, else line break, else sentence end, else space in
+    the second half of the allowed length; text with none of them is cut at the limit. Only
+    the whitespace at a cut is dropped, so no word is lost.
+    """
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = _cut_at(rest, limit)
+        head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
+        if head:
+            parts.append(head)
+    if rest or not parts:
+        parts.append(rest)
+    return parts
+
+
+def _cut_at(text: str, limit: int) -> int:
+    """Where to cut ``text`` (longer than ``limit``): just after the best boundary."""
+    for pattern in _CUTS:
+        last = None
+        for last in pattern.finditer(text, limit // 2, limit):  # noqa: B007 - want the last
+            pass
+        if last is not None:
+            return last.end()
+    return limit
+
+
+def _in_parts(article: Article) -> Iterator[Article]:
+    """An article too long to parse in one go, as consecutive parts (``path#part2``)."""
+    if len(article.text) <= MAX_ARTICLE_CHARS:
+        yield article
+        return
+    parts = split_long_text(article.text)
+    for n, text in enumerate(parts, 1):
+        title = f"{article.title} (part {n} of {len(parts)})" if article.title else ""
+        yield replace(article, article_id=article_id_for(text), path=f"{article.path}#part{n}",
+                      text=text, title=title, sha256=_sha256(text))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def article_id_for(text: str) -> str:
@@ -215,8 +278,15 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
                 return data.decode(utf16)
         except UnicodeDecodeError:
             pass
-        raise _BadInput("binary file (contains NUL bytes), not text")
+        if not _mostly_text(head):
+            raise _BadInput("binary file (contains NUL bytes), not text")
     return _decode_text(data, declared)
+
+
+def _mostly_text(head: bytes) -> bool:
+    """True for text with a few stray NULs or control bytes (``clean_text`` drops them)."""
+    controls = len(head) - len(head.translate(None, _BINARY_CONTROLS))
+    return controls <= MAX_CONTROL_SHARE * len(head)
 
 
 def _bomless_utf16(head: bytes) -> str | None:
@@ -275,6 +345,24 @@ def _missing_reason(path: Path, exc: OSError) -> str:
     return f"cannot open: {exc.strerror or exc}"
 
 
+def _special(mode: int) -> bool:
+    """A pipe, socket or device: opening one for reading can block forever."""
+    return any(test(mode) for test, _ in _NON_REGULAR)
+
+
+def _special_reason(mode: int) -> str:
+    what = next((name for test, name in _NON_REGULAR if test(mode)), "not a file")
+    return f"not a regular file ({what}); save it as a file first"
+
+
+def _not_a_file_reason(path: Path) -> str:
+    """Why a folder entry that is neither file nor folder was skipped."""
+    try:
+        return _special_reason(path.stat().st_mode)
+    except OSError as exc:
+        return _missing_reason(path, exc)
+
+
 def _walk(root: Path) -> tuple[list[tuple[Path, tuple[int, int]]], list[InputError]]:
     """Supported files under ``root`` (sorted), each with its (device, inode) identity."""
     found: list[tuple[Path, tuple[int, int]]] = []
@@ -301,8 +389,8 @@ def _walk(root: Path) -> tuple[list[tuple[Path, tuple[int, int]]], list[InputErr
                 errors.append(InputError(str(path), f"cannot open: {exc.strerror or exc}"))
                 continue
             if info is None:
-                if entry.is_symlink() and _kind(path):
-                    errors.append(InputError(str(path), _missing_reason(path, OSError())))
+                if _kind(path):  # a pipe, socket or device, or a broken link, named .txt
+                    errors.append(InputError(str(path), _not_a_file_reason(path)))
                 continue
             key = (info.st_dev, info.st_ino)
             if is_dir:
@@ -373,6 +461,8 @@ def _make_article(
     meta = parse_metadata(text, markdown=markdown)
     if not meta.body:
         return InputError(where, "no article text (only header or publication lines)")
+    if not any(c.isalpha() for c in meta.body):
+        return InputError(where, "no article text (no words, only numbers or punctuation)")
     return Article(
         article_id=article_id_for(meta.body),
         path=where,
@@ -382,7 +472,7 @@ def _make_article(
         published=published or meta.published,
         dateline=meta.dateline,
         dateline_region=meta.dateline_region,
-        sha256=hashlib.sha256(meta.body.encode("utf-8", "surrogatepass")).hexdigest(),
+        sha256=_sha256(meta.body),
     )
 
 

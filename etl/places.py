@@ -14,13 +14,15 @@ import logging
 import math
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from geopy.exc import GeopyError
+from geopy.adapters import URLLibAdapter
+from geopy.exc import GeocoderTimedOut
 from geopy.geocoders import get_geocoder_for_service
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -83,9 +85,11 @@ class CachedOnlineGeocoder:
     def __init__(self, service: str, cache_path: Path, *, timeout: float = 5.0,
                  min_delay: float = 1.0, geocoder: Geocoder | None = None,
                  fallback: CandidateSource | None = None) -> None:
-        if geocoder is None:
-            geocoder = get_geocoder_for_service(service)(user_agent=USER_AGENT, timeout=timeout)
+        if geocoder is None:  # urllib: no retries hidden behind the timeout
+            geocoder = get_geocoder_for_service(service)(
+                user_agent=USER_AGENT, timeout=timeout, adapter_factory=URLLibAdapter)
         self.service = service
+        self.timeout = timeout  # wall-clock bound of one request, however the server dribbles
         self.geocoder = geocoder
         self.fallback = fallback or GazetteerGeocoder()
         self.cache_path = cache_path
@@ -112,7 +116,7 @@ class CachedOnlineGeocoder:
                 self.cache[key] = self._ask(name)
                 self.failures = 0
                 self.dirty = True
-            except (GeopyError, OSError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - a remote service's answer, any shape
                 self.failures += 1
                 if not self.warned:
                     log.warning("geocoder %s failed (%s); using the offline gazetteer",
@@ -129,9 +133,12 @@ class CachedOnlineGeocoder:
         if wait > 0:
             time.sleep(wait)
         self._last_call = time.monotonic()
-        location = self.geocoder.geocode(name, exactly_one=True, addressdetails=True)
+        location = self._within_timeout(name)
         if location is None:
             return None
+        lat, lon = location.latitude, location.longitude
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat, lon) == (0, 0):
+            raise ValueError(f"answer without usable coordinates: {location.raw!r:.200}")
         raw = location.raw if isinstance(location.raw, dict) else {}
         address = raw.get("address", {}) if isinstance(raw.get("address"), dict) else {}
         kind = str(raw.get("addresstype") or raw.get("type") or "city")
@@ -142,6 +149,27 @@ class CachedOnlineGeocoder:
             "precision": {"country": "country", "state": "region", "region": "region",
                           "province": "region", "county": "region"}.get(kind, "city"),
         }
+
+    def _within_timeout(self, name: str) -> Any:
+        """The geocoder's answer, or GeocoderTimedOut after ``timeout`` seconds: a socket
+        timeout bounds each read, not a server sending one byte at a time."""
+        answer: list[Any] = []
+        failure: list[BaseException] = []
+
+        def call() -> None:
+            try:
+                answer.append(self.geocoder.geocode(name, exactly_one=True, addressdetails=True))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+                failure.append(exc)
+
+        worker = threading.Thread(target=call, name="parley-geocode", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():  # left to finish on its own; its answer is dropped
+            raise GeocoderTimedOut(f"no answer within {self.timeout:g} s")
+        if failure:
+            raise failure[0]
+        return answer[0]
 
     def save(self) -> None:
         """Write the cache atomically, so a crash never leaves half a file."""

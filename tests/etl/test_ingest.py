@@ -375,8 +375,9 @@ def test_jsonl_odd_lines_never_raise(tmp_path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
     items = read_all(path)
     assert [type(i).__name__ for i in items] == [
-        "Article", "InputError", "InputError", "InputError", "Article", "Article", "InputError",
-    ]
+        "Article", "InputError", "InputError", "InputError", "Article", "InputError",
+        "InputError",
+    ]  # a bare number is no article: "no words"
     assert items[4].text == "DOHA: lone surrogate."  # type: ignore[union-attr]
     assert items[3].error == "column 'text': text is a JSON dict, not a string"  # type: ignore[union-attr]
 
@@ -435,8 +436,10 @@ def test_csv_with_a_10mb_cell(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     with path.open("w", newline="", encoding="utf-8") as out:
         out.write('title,text\nBig,"' + body + '"\nSmall,"DOHA: Talks."\n')
-    big, small = read_all(path)
-    assert isinstance(big, Article) and big.text == body.strip()
+    *parts, small = read_all(path)
+    assert len(parts) == 11 and all(isinstance(p, Article) for p in parts)  # parsed in parts
+    assert [p.path for p in parts] == [f"{path}#row1#part{n}" for n in range(1, 12)]
+    assert " ".join(p.text for p in parts) == body.strip()  # type: ignore[union-attr]
     assert isinstance(small, Article) and small.path == f"{path}#row2"
 
 
