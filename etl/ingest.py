@@ -363,6 +363,11 @@ def _not_a_file_reason(path: Path) -> str:
         return _missing_reason(path, exc)
 
 
+def _is_parley_output(entries: list[os.DirEntry[str]]) -> bool:
+    names = {e.name for e in entries}
+    return "manifest.json" in names and bool(names & {"articles.csv", "articles.parquet"})
+
+
 def _walk(root: Path) -> tuple[list[tuple[Path, tuple[int, int]]], list[InputError]]:
     """Supported files under ``root`` (sorted), each with its (device, inode) identity."""
     found: list[tuple[Path, tuple[int, int]]] = []
@@ -378,6 +383,8 @@ def _walk(root: Path) -> tuple[list[tuple[Path, tuple[int, int]]], list[InputErr
         except OSError as exc:
             errors.append(InputError(str(folder), f"cannot list folder: {exc.strerror or exc}"))
             continue
+        if folder != root and _is_parley_output(listed):
+            continue  # our own tables (an --out folder inside the inputs) are not articles
         for entry in listed:
             if entry.name.startswith("."):
                 continue

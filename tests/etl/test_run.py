@@ -102,3 +102,10 @@ def test_model_meta_is_checked() -> None:
         check_meta({"lang": "en", "name": "core_web_sm", "version": "3.7.1"}, "en_core_web_sm")
     with pytest.raises(ModelError):
         check_meta({"lang": "en", "name": "core_web_lg", "version": "3.8.0"}, "en_core_web_lg")
+
+
+def test_tables_inside_the_inputs_are_not_read_as_articles(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    build_tables([tmp_path], tmp_path / "out")
+    again = build_tables([tmp_path], tmp_path / "out")
+    assert again.n_articles == 1 and not again.errors
