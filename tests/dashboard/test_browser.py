@@ -5,23 +5,22 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests import browser_support
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    require_browser,
+    streamlit_server,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = ROOT / "test-output"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # A marker's pixel on the page, from the geo subplot's own projection.
 MARKER_XY = """([lon, lat]) => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')]
@@ -32,60 +31,14 @@ MARKER_XY = """([lon, lat]) => {
 }"""
 
 
-def require_browser() -> None:
-    """Skip without Chromium or Playwright locally; in CI (CI=true) that is a failure."""
-    missing = []
-    if not CHROMIUM.exists():
-        missing.append(f"{CHROMIUM} (apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright Python package")
-    if missing:
-        reason = "browser tests need " + " and ".join(missing)
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason + "; CI must run them")
-        pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(seed_tables_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One Streamlit server for the module, on the seed tables, started from the repo root so
     it reads .streamlit/config.toml (static serving of the offline world outline)."""
     require_browser()
-    port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "PARLEY_DATA": str(seed_tables_dir), "PARLEY_SEEDS": ""}
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start:\n{log.read_text()}")
-                time.sleep(0.3)
+    with streamlit_server(seed_tables_dir, log) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +49,7 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
-            args=FLAGS, headless=True, accept_downloads=True,
+            args=CHROMIUM_FLAGS, headless=True, accept_downloads=True,
             viewport={"width": 1440, "height": 2400})
         yield context
         context.close()
@@ -233,7 +186,7 @@ def test_venue_then_bar_click_combine_and_survive_other_widgets(page, seed_table
 
 
 def test_missing_chromium_skips_locally_but_fails_in_ci(monkeypatch):
-    monkeypatch.setitem(globals(), "CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.setattr(browser_support, "CHROMIUM", Path("/nonexistent/chromium"))
     monkeypatch.setenv("CI", "false")
     with pytest.raises(pytest.skip.Exception, match="chromium"):
         require_browser()

@@ -20,7 +20,7 @@ from dashboard.export import DANGEROUS_FIRST, to_csv_bytes
 from dashboard.reader import escape_markdown, highlight
 from dashboard.uploads import save_uploads
 from etl.run import build_tables
-from tests.reliability.conftest import CHROMIUM_FLAGS, require_browser, streamlit_server
+from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, require_browser, streamlit_server
 
 PAYLOADS = ("<script>alert(1)</script>", '<img src=x onerror="window.__pwned=1;alert(2)">',
             "![pixel](http://127.0.0.1:9/pixel.png)", "[click](javascript:alert(3))",
@@ -176,7 +176,7 @@ def test_hostile_article_is_shown_literally_and_runs_nothing(
     dialogs: list[str] = []
     with streamlit_server(hostile_tables, tmp_path / "server.log") as url, \
             sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS,
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS,
                                     headless=True)
         page = browser.new_page(viewport={"width": 1440, "height": 2000})
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
