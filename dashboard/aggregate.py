@@ -1,181 +1,314 @@
-"""Pure aggregations of filtered rows into what each view draws (venues, actors, periods, pairs).
+"""Pure aggregations of the selected events into what each view draws (venues, actors, periods,
+pairs, the table).
 
-They take frames and return frames, so they are tested without Streamlit or plotly.
+Each view has two entry points: ``*_of(ix, mask)`` on the coded events (``index.EventIndex``)
+and an event mask, which the page uses on every rerun, and a function of the same name without
+the suffix on plain frames (it builds a throwaway index). Both run the same code, so they
+cannot disagree; neither needs Streamlit or plotly.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from pathlib import PurePath
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
-from dashboard.filters import venue_keys
+from dashboard.filters import mention_rows
+from dashboard.index import (
+    ACTOR_KINDS,
+    PRECISION_RANK,
+    EventIndex,
+    build_index,
+    codes_of,
+    date_label,
+)
 
-ACTOR_KINDS = ("person", "organization", "country")
+__all__ = ["ACTOR_KINDS", "PAGE_ROWS", "PRECISION_RANK", "Granularity", "actor_counts",
+           "actor_counts_of", "choose_granularity", "cooccurrence", "cooccurrence_of", "date_label",
+           "event_summary", "granularity_of", "summary_of", "timeline", "timeline_of",
+           "undated_of", "venues", "venues_of"]
+
 Granularity = Literal["day", "week", "month"]
-PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+SUMMARY_COLUMNS = ["event_id", "date", "place", "participants", "event_type", "status",
+                   "sentence", "title", "article_id", "sentence_id", "date_start"]
+PAGE_ROWS = 1_000  # events per page of the table: the browser gets a page, not the corpus
+LABELS_PER_BAR = 20  # events named in a timeline bar's hover; the rest are counted
 
 
-def date_label(start: str, end: str, precision: str) -> str:
-    """A date as the article meant it: a day, an ISO week, a month or a year."""
-    if not start:
-        return ""
-    ts = pd.Timestamp(start)
-    if precision == "week":
-        year, week, _ = ts.isocalendar()
-        return f"{year}-W{week:02d}"
-    if precision == "month":
-        return ts.strftime("%Y-%m")
-    if precision == "year":
-        return str(ts.year)
-    if end and end != start and precision not in ("day", ""):
-        return f"{start}..{end}"
-    return start
+def _starts(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal keys begins, for keys sorted into runs."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
 
 
-def _first(series: pd.Series) -> str:
-    return series.iloc[0] if len(series) else ""
+def _ranks(keys: np.ndarray) -> np.ndarray:
+    """Each item's position within its run of equal keys (keys sorted into runs)."""
+    starts = _starts(keys)
+    return np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
 
 
-def _participants(actors: pd.Series) -> str:
-    return ", ".join(dict.fromkeys(a for a in actors if a))
+def summary_of(events: pd.DataFrame, ix: EventIndex, mask: np.ndarray, start: int = 0,
+               stop: int | None = None) -> pd.DataFrame:
+    """Rows ``start:stop`` of the table, one per event: date, place, participants, type, status
+    and provenance. Dated events first, in time order; undated ones last, in reading order.
+
+    Only the rows asked for are built, so a page of a million-row selection stays cheap.
+    """
+    page = ix.order[mask[ix.order]][start:stop]
+    if not len(page):
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    first = events.iloc[ix.first_row[page]]
+
+    def column(name: str) -> np.ndarray:
+        return first[name].to_numpy(dtype=object)
+
+    participants = []
+    for e in page:
+        rows = ix.rows_by_event[ix.event_ptr[e]:ix.event_ptr[e + 1]]
+        participants.append(", ".join(dict.fromkeys(a for a in ix.v_actor[ix.row_actor[rows]]
+                                                    if a)))
+    labels = ix.v_label[ix.label[page]]
+    articles = column("article_id")
+    out = pd.DataFrame({
+        "event_id": ix.event_id[page],
+        "date": np.where(labels == "", "undated", labels),
+        "place": column("place"),
+        "participants": np.array(participants, dtype=object),
+        "event_type": column("event_type"),
+        "status": column("status"),
+        "sentence": column("sentence"),
+        "title": ix.titles.reindex(articles).fillna("").to_numpy(dtype=object),
+        "article_id": articles,
+        "sentence_id": first["sentence_id"].to_numpy(),
+        "date_start": column("date_start"),
+    })
+    return out[SUMMARY_COLUMNS]
 
 
 def event_summary(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per event for the table: date, place, participants, type, status, provenance."""
-    cols = ["event_id", "date", "place", "participants", "event_type", "status", "sentence",
-            "title", "article_id", "sentence_id", "date_start"]
-    if events.empty:
+    """``summary_of`` every event of a frame."""
+    ix = build_index(events, articles)
+    return summary_of(events, ix, ix.everything())
+
+
+def _joined(groups: np.ndarray, texts: np.ndarray) -> dict[int, str]:
+    """", ".join of the texts of each group; ``groups`` sorted."""
+    if not len(groups):
+        return {}
+    starts = _starts(groups)
+    ends = np.r_[starts[1:], len(groups)]
+    return {int(groups[s]): ", ".join(texts[s:e]) for s, e in zip(starts, ends, strict=True)}
+
+
+def _top_per_group(group: np.ndarray, counts: np.ndarray, first: np.ndarray, top: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The ``top`` items of each group by count, ties by ``first``, as Counter.most_common
+    does: (item positions, their rank). ``group`` is sorted; a few linear passes, no sort."""
+    starts = _starts(group)
+    if not len(starts):
+        return starts, starts
+    sizes = np.diff(np.r_[starts, len(group)])
+    left = counts.copy()
+    picked, ranks = [], []
+    never = np.iinfo(np.int64).max
+    for rank in range(top):
+        best = np.repeat(np.maximum.reduceat(left, starts), sizes)
+        tied = np.where((left == best) & (left > 0), first, never)
+        pick = np.flatnonzero(tied == np.repeat(np.minimum.reduceat(tied, starts), sizes))
+        pick = pick[tied[pick] != never]
+        picked.append(pick)
+        ranks.append(np.full(len(pick), rank))
+        left[pick] = 0
+    return np.concatenate(picked), np.concatenate(ranks)
+
+
+def venues_of(ix: EventIndex, mask: np.ndarray, *, statuses: tuple[str, ...] = ("held",),
+              top: int = 3) -> pd.DataFrame:
+    """One row per venue with coordinates: its events, dates and most frequent participants.
+
+    The index keeps events and rows pre-sorted by venue, so this is a few linear passes.
+    """
+    cols = ["venue", "place", "country_code", "lat", "lon", "n_events", "dates", "participants"]
+    keep = mask & ix.has_coords & np.isin(ix.status, codes_of(ix.v_status, statuses))
+    chosen = np.flatnonzero(keep)
+    if not len(chosen):
         return pd.DataFrame(columns=cols)
-    grouped = events.groupby("event_id", sort=False)
-    first = grouped.first()
+    venue = ix.venue[chosen]
+    n_events = np.bincount(venue, minlength=len(ix.v_venue))
+    present = np.flatnonzero(n_events)
+    first = np.full(len(ix.v_venue), ix.n_events)
+    np.minimum.at(first, venue, chosen)  # the venue's first event gives its place
+    first = first[present]
+
+    in_label = keep[ix.by_venue_label]
+    by_label = ix.by_venue_label[in_label]
+    pairs = by_label[_starts(ix.vl_key[in_label])]
+    pairs = pairs[(ix.v_label != "")[ix.label[pairs]]]
+    dates = _joined(ix.venue[pairs], ix.v_label[ix.label[pairs]])
+
+    # (venue, actor) counts over distinct (event, actor) pairs, ties in order of appearance.
+    in_pair = keep[ix.va_event]
+    rows, who = ix.by_venue_actor[in_pair], ix.va_key[in_pair]
+    starts = _starts(who)
+    counts = np.diff(np.r_[starts, len(who)])
+    pair_venue = who[starts] // len(ix.v_actor)
+    picked, rank = _top_per_group(pair_venue, counts, rows[starts], top)
+    picked = picked[np.lexsort((rank, pair_venue[picked]))]
+    names = ix.v_actor[who[starts][picked] % len(ix.v_actor)]
+    n = counts[picked]
+    shown = np.where(n > 1, names + " (" + n.astype(str).astype(object) + ")", names)
+    participants = _joined(pair_venue[picked], shown)
+
     out = pd.DataFrame({
-        "event_id": first.index,
-        "date": [date_label(s, e, p) or "undated" for s, e, p in
-                 zip(first["date_start"], first["date_end"], first["date_precision"], strict=True)],
-        "place": first["place"].to_numpy(),
-        "participants": grouped["actor"].agg(_participants).to_numpy(),
-        "event_type": first["event_type"].to_numpy(),
-        "status": first["status"].to_numpy(),
-        "sentence": first["sentence"].to_numpy(),
-        "article_id": first["article_id"].to_numpy(),
-        "sentence_id": first["sentence_id"].to_numpy(),
-        "date_start": first["date_start"].to_numpy(),
+        "venue": ix.v_venue[present],
+        "place": ix.v_place[ix.place[first]],
+        "country_code": ix.v_country[ix.country[first]],
+        "lat": ix.lat[first],
+        "lon": ix.lon[first],
+        "n_events": n_events[present],
+        "dates": [dates.get(int(v), "undated") for v in present],
+        "participants": [participants.get(int(v), "") for v in present],
     })
-    titles = articles.set_index("article_id")
-    files = titles["path"].map(lambda p: PurePath(p.replace("\\", "/")).name)
-    titles = titles["title"].where(titles["title"] != "", files)  # untitled: its file name
-    out["title"] = out["article_id"].map(titles).fillna("")
-    # Dated events first, in time order; undated ones last, in reading order.
-    out = out.sort_values(["date_start", "article_id", "sentence_id"],
-                          key=lambda s: s.replace("", "9999") if s.name == "date_start" else s)
-    return out[cols].reset_index(drop=True)
+    # Venue codes follow the sorted keys, so a stable sort by count keeps ties by name.
+    return out[cols].sort_values("n_events", ascending=False, kind="stable").reset_index(
+        drop=True)
 
 
 def venues(events: pd.DataFrame, *, statuses: tuple[str, ...] = ("held",), top: int = 3
            ) -> pd.DataFrame:
-    """One row per venue with coordinates: its events, dates and most frequent participants."""
-    cols = ["venue", "place", "country_code", "lat", "lon", "n_events", "dates", "participants"]
-    rows = events[events["status"].isin(statuses) & events["lat"].notna()
-                  & events["lon"].notna() & (events["place"] != "")]
-    if rows.empty:
-        return pd.DataFrame(columns=cols)
-    rows = rows.assign(venue=venue_keys(rows))
-    out = []
-    for venue, grp in rows.groupby("venue", sort=True):
-        per_event = grp.drop_duplicates("event_id")
-        dates = sorted({date_label(s, e, p) for s, e, p in zip(
-            per_event["date_start"], per_event["date_end"], per_event["date_precision"],
-            strict=True)} - {""})
-        counts = Counter(a for a in grp.drop_duplicates(["event_id", "actor"])["actor"] if a)
-        out.append({
-            "venue": venue,
-            "place": _first(grp["place"]),
-            "country_code": _first(grp["country_code"]),
-            "lat": float(grp["lat"].iloc[0]),
-            "lon": float(grp["lon"].iloc[0]),
-            "n_events": per_event.shape[0],
-            "dates": ", ".join(dates) if dates else "undated",
-            "participants": ", ".join(f"{a} ({n})" if n > 1 else a
-                                      for a, n in counts.most_common(top)),
-        })
-    return pd.DataFrame(out, columns=cols).sort_values(
-        ["n_events", "venue"], ascending=[False, True]).reset_index(drop=True)
+    """``venues_of`` every event of a frame."""
+    ix = build_index(events)
+    return venues_of(ix, ix.everything(), statuses=statuses, top=top)
+
+
+def _top(actors: np.ndarray, kinds: np.ndarray, codes: np.ndarray, top: int) -> pd.DataFrame:
+    """The ``top`` most frequent (actor, kind) codes, most frequent first, ties by name."""
+    counts = np.bincount(codes, minlength=len(actors))
+    seen = np.flatnonzero(counts)
+    frame = pd.DataFrame({"actor": actors[seen], "kind": kinds[seen], "count": counts[seen]})
+    frame = frame.sort_values(["count", "actor"], ascending=[False, True], kind="stable")
+    return frame.head(top).reset_index(drop=True)
+
+
+def actor_counts_of(ix: EventIndex, mask: np.ndarray, *,
+                    by: Literal["events", "mentions"] = "events", top: int = 15,
+                    mentions: np.ndarray | None = None) -> pd.DataFrame:
+    """The most frequent actors: events they took part in, or times they were mentioned.
+
+    ``mentions`` (positions in the mentions table) defaults to those in the sentences of the
+    selected events.
+    """
+    if by == "events":
+        rows = ix.pair_first & mask[ix.row_event]
+        return _top(ix.ak_actor, ix.ak_kind, ix.row_actor_kind[rows], top)
+    codes = ix.m_actor_kind[mention_rows(ix, mask) if mentions is None else mentions]
+    return _top(ix.ma_actor, ix.ma_kind, codes[codes >= 0], top)
 
 
 def actor_counts(events: pd.DataFrame, mentions: pd.DataFrame, *,
                  by: Literal["events", "mentions"] = "events", top: int = 15) -> pd.DataFrame:
-    """The most frequent actors: events they took part in, or times they were mentioned."""
-    cols = ["actor", "kind", "count"]
-    if by == "events":
-        rows = events[events["actor"] != ""].drop_duplicates(["event_id", "actor"])
-        frame = rows.rename(columns={"actor_kind": "kind"})[["actor", "kind"]]
-    else:
-        rows = mentions[mentions["kind"].isin(ACTOR_KINDS) & (mentions["name"] != "")]
-        frame = rows.rename(columns={"name": "actor"})[["actor", "kind"]]
-    if frame.empty:
-        return pd.DataFrame(columns=cols)
-    counts = frame.groupby(["actor", "kind"], sort=False).size().rename("count").reset_index()
-    counts = counts.sort_values(["count", "actor"], ascending=[False, True])
-    return counts.head(top).reset_index(drop=True)[cols]
+    """``actor_counts_of`` every event and every mention of the frames."""
+    ix = build_index(events, mentions=mentions)
+    return actor_counts_of(ix, ix.everything(), by=by, top=top,
+                           mentions=np.arange(len(mentions)))
 
 
-def choose_granularity(events: pd.DataFrame) -> Granularity:
+def granularity_of(ix: EventIndex, mask: np.ndarray) -> Granularity:
     """The finest bin that does not pretend: the coarsest precision present (at most month).
 
     An event dated "in October" must not appear as a spike on 1 October.
     """
-    dated = events[events["date_start"] != ""]
-    if dated.empty:
+    dated = mask & ix.dated
+    if not dated.any():
         return "day"
-    rank = max(PRECISION_RANK.get(p, 0) for p in dated["date_precision"].unique())
-    span = pd.Timestamp(dated["date_start"].max()) - pd.Timestamp(dated["date_start"].min())
-    if span.days > 2 * 365:
+    rank = int(ix.precision_rank[dated].max())
+    days = ix.v_period["day"]
+    span = pd.Timestamp(days[ix.start[dated].max()]) - pd.Timestamp(days[ix.start[dated].min()])
+    span_days = 0 if pd.isna(span) else span.days
+    if span_days > 2 * 365:
         rank = max(rank, 2)
-    elif span.days > 120:
+    elif span_days > 120:
         rank = max(rank, 1)
     return ("day", "week", "month")[min(rank, 2)]
 
 
-def period_start(dates: pd.Series, granularity: Granularity) -> pd.Series:
-    """The first day of the period each date falls in (weeks start on Monday, as ISO weeks)."""
-    ts = pd.to_datetime(dates)
-    if granularity == "week":
-        return (ts - pd.to_timedelta(ts.dt.day_of_week, unit="D")).dt.normalize()
-    if granularity == "month":
-        return ts.dt.to_period("M").dt.start_time
-    return ts.dt.normalize()
+def choose_granularity(events: pd.DataFrame) -> Granularity:
+    """``granularity_of`` every event of a frame."""
+    ix = build_index(events)
+    return granularity_of(ix, ix.everything())
+
+
+def _bar_text(labels: np.ndarray, total: int) -> str:
+    more = f"<br>… and {total - len(labels)} more" if total > len(labels) else ""
+    return "<br>".join(labels) + more
+
+
+def timeline_of(ix: EventIndex, mask: np.ndarray, granularity: Granularity) -> pd.DataFrame:
+    """Events per period and status; each event counted once, at the start of its date.
+
+    ``events`` names the first events of each bar (its hover text), not all of them.
+    """
+    cols = ["period", "status", "n_events", "events"]
+    chosen = np.flatnonzero(mask & ix.dated)
+    period = ix.v_period[granularity][ix.start[chosen]]
+    chosen, period = chosen[~np.isnat(period)], period[~np.isnat(period)]
+    if not len(chosen):
+        return pd.DataFrame(columns=cols)
+    period_code, periods = pd.factorize(period, sort=True)
+    key = period_code.astype(np.int64) * len(ix.v_status) + ix.status[chosen]
+    order = np.argsort(key, kind="stable")  # within a bar, events in table order
+    starts, rank = _starts(key[order]), _ranks(key[order])
+    named = order[rank < LABELS_PER_BAR]
+    labels = ix.v_what[ix.what[chosen[named]]]
+    sizes = np.diff(np.r_[starts, len(order)])
+    cuts = np.searchsorted(key[named], key[order][starts])
+    ends = np.r_[cuts[1:], len(named)]
+    group = key[order][starts]
+    return pd.DataFrame({
+        "period": pd.DatetimeIndex(periods)[group // len(ix.v_status)],
+        "status": ix.v_status[group % len(ix.v_status)],
+        "n_events": sizes,
+        "events": [_bar_text(labels[a:b], int(n)) for a, b, n in zip(cuts, ends, sizes,
+                                                                     strict=True)],
+    })[cols]
 
 
 def timeline(events: pd.DataFrame, granularity: Granularity) -> pd.DataFrame:
-    """Events per period and status; each event counted once, at the start of its date."""
-    cols = ["period", "status", "n_events", "events"]
-    per_event = events[events["date_start"] != ""].drop_duplicates("event_id")
-    if per_event.empty:
-        return pd.DataFrame(columns=cols)
-    per_event = per_event.assign(period=period_start(per_event["date_start"], granularity),
-                                 label=per_event["event_type"] + " in "
-                                 + per_event["place"].replace("", "unknown place"))
-    out = (per_event.groupby(["period", "status"])
-           .agg(n_events=("event_id", "size"), events=("label", lambda s: "<br>".join(s)))
-           .reset_index())
-    return out[cols]
+    """``timeline_of`` every event of a frame."""
+    ix = build_index(events)
+    return timeline_of(ix, ix.everything(), granularity)
+
+
+def undated_of(ix: EventIndex, mask: np.ndarray) -> int:
+    """How many selected events have no date (the timeline cannot draw them)."""
+    return int((mask & ~ix.dated).sum())
+
+
+def cooccurrence_of(ix: EventIndex, mask: np.ndarray, *, top: int = 12) -> pd.DataFrame:
+    """Who met whom: a symmetric actor x actor matrix of shared events (diagonal = own count).
+
+    Only the ``top`` most frequent actors are paired, so the matrix stays small.
+    """
+    rows = np.flatnonzero(ix.pair_first & mask[ix.row_event])
+    if not len(rows):
+        return pd.DataFrame()
+    actor = ix.row_actor[rows]
+    totals = np.bincount(actor, minlength=len(ix.v_actor))
+    seen = np.flatnonzero(totals)
+    names = sorted(seen, key=lambda a: (-totals[a], ix.v_actor[a]))[:top]
+    position = np.full(len(ix.v_actor), -1)
+    position[names] = np.arange(len(names))
+    keep = position[actor] >= 0
+    _, event = np.unique(ix.row_event[rows[keep]], return_inverse=True)
+    incidence = np.zeros((int(event.max(initial=-1)) + 1, len(names)), dtype=np.int64)
+    incidence[event, position[actor[keep]]] = 1
+    labels = [str(ix.v_actor[a]) for a in names]
+    return pd.DataFrame(incidence.T @ incidence, index=labels, columns=labels)
 
 
 def cooccurrence(events: pd.DataFrame, *, top: int = 12) -> pd.DataFrame:
-    """Who met whom: a symmetric actor x actor matrix of shared events (diagonal = own count).
-
-    Only the ``top`` most frequent actors are paired, so the self-join stays small.
-    """
-    rows = events[events["actor"] != ""].drop_duplicates(["event_id", "actor"])
-    if rows.empty:
-        return pd.DataFrame()
-    totals = rows["actor"].value_counts()
-    names = sorted(totals.index[:top], key=lambda a: (-totals[a], a))
-    rows = rows.loc[rows["actor"].isin(names), ["event_id", "actor"]]
-    pairs = rows.merge(rows, on="event_id", suffixes=("_a", "_b"))
-    matrix = pd.crosstab(pairs["actor_a"], pairs["actor_b"])
-    return matrix.reindex(index=names, columns=names, fill_value=0).astype(int).rename_axis(
-        index=None, columns=None)
+    """``cooccurrence_of`` every event of a frame."""
+    ix = build_index(events)
+    return cooccurrence_of(ix, ix.everything(), top=top)

@@ -20,18 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import aggregate, charts, data, export, reader, selection, uploads  # noqa: E402
 from dashboard.build import EtlUnavailableError, ensure_tables, run_etl  # noqa: E402
-from dashboard.filters import (  # noqa: E402
-    Filters,
-    filter_events,
-    mentions_for,
-    publisher_labels,
-    venue_keys,
-)
+from dashboard.filters import Filters, mention_rows, select  # noqa: E402
+from dashboard.index import EventIndex  # noqa: E402
 
 # Plotly fetches its world outline from a CDN by default; serve ours from dashboard/static.
 MAP_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False,
@@ -39,6 +35,7 @@ MAP_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False,
 BAR_CONFIG = {"displaylogo": False, "displayModeBar": False}
 CORPORA = ("Seed corpus", "My uploads", "Both")
 EAGER_CSV_ROWS = 20_000
+PAGE_ROWS = aggregate.PAGE_ROWS
 CountBy = Literal["events", "mentions"]
 
 
@@ -107,11 +104,21 @@ def sidebar_uploads() -> data.Tables | None:
                     for path, error in summary.errors:
                         name = next((s.original for s in saved if str(s.path) == str(path)),
                                     Path(path).name)
-                        st.warning(f"{name}: {error}")
+                        st.warning(uploads.shown(name) + ": " + reader.escape_markdown(error))
     out_dir = st.session_state.get("upload_tables")
     if not out_dir or not Path(out_dir).is_dir():
         return None
     return data.load_tables(out_dir, data.signature(out_dir))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def combined(_seed: data.Tables, _mine: data.Tables, key: tuple) -> data.Tables:
+    """Seed and uploads as one corpus, kept (and encoded) once while neither changes.
+
+    ``key`` names both folders' files; the tables themselves are not hashed (too big).
+    """
+    del key
+    return data.combine([_seed, _mine])
 
 
 def choose_corpus(seed: data.Tables | None, mine: data.Tables | None) -> data.Tables | None:
@@ -123,24 +130,31 @@ def choose_corpus(seed: data.Tables | None, mine: data.Tables | None) -> data.Ta
     choice = st.sidebar.radio("Corpus", CORPORA, index=2, key="corpus", horizontal=True)
     if choice == "Seed corpus":
         return seed
-    return mine if choice == "My uploads" else data.combine([seed, mine])
+    if choice == "My uploads":
+        return mine
+    uploaded = st.session_state.get("upload_tables", "")
+    return combined(seed, mine, (data.signature(data_dir()), uploaded,
+                                 data.signature(uploaded)))
 
 
-def date_bounds(events: pd.DataFrame) -> tuple[date, date] | None:
-    starts = events.loc[events["date_start"] != "", "date_start"]
-    ends = events.loc[events["date_end"] != "", "date_end"]
-    if starts.empty:
+def date_bounds(ix: EventIndex) -> tuple[date, date] | None:
+    """The earliest and latest date of the corpus: the date picker's range."""
+    bounds = ix.date_bounds()
+    if bounds is None:
         return None
-    return date.fromisoformat(starts.min()), date.fromisoformat(max(ends.max(), starts.max()))
+    return date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1])
 
 
 def sidebar_filters(tables: data.Tables) -> Filters:
-    """The filter widgets; every one is bound to the URL so a view can be bookmarked."""
-    ev = tables.events
+    """The filter widgets; every one is bound to the URL so a view can be bookmarked.
+
+    Their options come from the index, computed once per corpus, not from a million rows.
+    """
+    ix = tables.index
     sb = st.sidebar
     sb.header("Filters")
     date_from = date_to = None
-    bounds = date_bounds(ev)
+    bounds = date_bounds(ix)
     if bounds is not None:
         picked = sb.date_input("Date range", value=bounds, min_value=bounds[0],
                                max_value=bounds[1], key="dates", bind="query-params",
@@ -148,17 +162,16 @@ def sidebar_filters(tables: data.Tables) -> Filters:
         if isinstance(picked, tuple | list) and len(picked) == 2 and tuple(picked) != bounds:
             date_from, date_to = picked
     hide_undated = sb.checkbox("Hide undated events", key="dated", bind="query-params")
-    actors = sb.multiselect("Actors", sorted(set(ev["actor"]) - {""}), key="actor",
+    actors = sb.multiselect("Actors", ix.options(ix.v_actor), key="actor",
                             bind="query-params", help="Events with any of these participants.")
-    places = sb.multiselect("Places", sorted(set(venue_keys(ev)) - {""}), key="place",
+    places = sb.multiselect("Places", ix.options(ix.v_venue), key="place",
                             bind="query-params")
-    types = sb.pills("Event types", sorted(set(ev["event_type"]) - {""}), key="type",
+    types = sb.pills("Event types", ix.options(ix.v_type), key="type",
                      selection_mode="multi", bind="query-params")
     statuses = sb.pills("Status", [s for s in ("held", "planned", "cancelled")
-                                   if s in set(ev["status"])],
+                                   if s in set(ix.v_status)],
                         key="status", selection_mode="multi", bind="query-params")
-    pubs = sorted(set(publisher_labels(tables.articles)))
-    publishers = sb.multiselect("Source", pubs, key="source", bind="query-params",
+    publishers = sb.multiselect("Source", list(ix.publishers), key="source", bind="query-params",
                                 help="The publisher of the article.")
     text = sb.text_input("Search sentences", key="q", bind="query-params",
                          placeholder="e.g. Taliban")
@@ -231,11 +244,11 @@ def focus_bar(f: Filters) -> None:
                  args=("venue", "actor"), width="stretch")
 
 
-def map_view(events: pd.DataFrame) -> None:
+def map_view(ix: EventIndex, mask: np.ndarray) -> None:
     """Venues of held events, computed without the map's own click so others stay clickable
     (and the figure, hence plotly's own highlight of the clicked marker, stays put)."""
     st.subheader("Meeting venues")
-    places = aggregate.venues(events)
+    places = aggregate.venues_of(ix, mask)
     if places.empty:
         st.info("No held event with a known venue matches these filters.")
         return
@@ -243,40 +256,40 @@ def map_view(events: pd.DataFrame) -> None:
     st.caption("Marker size: number of held events at the venue. Hover for details.")
 
 
-def actor_view(events: pd.DataFrame, mentions: pd.DataFrame) -> None:
+def actor_view(ix: EventIndex, mask: np.ndarray) -> None:
     st.subheader("Most frequent actors")
     unit = st.segmented_control("Count", ["events", "mentions"], default="events",
                                 key="count", bind="query-params", required=True,
                                 label_visibility="collapsed") or "events"
-    counts = aggregate.actor_counts(events, mentions, by=cast(CountBy, unit))
+    counts = aggregate.actor_counts_of(ix, mask, by=cast(CountBy, unit))
     if counts.empty:
         st.info("No actors in the current selection.")
         return
     clickable_chart("actor", charts.actor_bars(counts, unit=unit), BAR_CONFIG)
 
 
-def timeline_view(events: pd.DataFrame) -> None:
+def timeline_view(ix: EventIndex, mask: np.ndarray) -> None:
     st.subheader("Timeline")
-    auto = aggregate.choose_granularity(events)
+    auto = aggregate.granularity_of(ix, mask)
     granularity = st.segmented_control(
         "Bin by", ["day", "week", "month"], default=auto, key=f"bin_{auto}",
         label_visibility="collapsed", required=True,
         help="Preset to the coarsest date precision in the selection, so an event dated "
              "'in October' is not drawn on 1 October.") or auto
-    periods = aggregate.timeline(events, cast(aggregate.Granularity, granularity))
+    periods = aggregate.timeline_of(ix, mask, cast(aggregate.Granularity, granularity))
     if periods.empty:
         st.info("None of the selected events has a date.")
         return
     st.plotly_chart(charts.timeline_chart(periods, granularity), key="timeline",
                     config=BAR_CONFIG)
-    undated = events.loc[events["date_start"] == "", "event_id"].nunique()
+    undated = aggregate.undated_of(ix, mask)
     if undated:
         st.caption(f"{undated} undated event(s) not drawn.")
 
 
-def network_view(events: pd.DataFrame) -> None:
+def network_view(ix: EventIndex, mask: np.ndarray) -> None:
     st.subheader("Who met whom")
-    matrix = aggregate.cooccurrence(events)
+    matrix = aggregate.cooccurrence_of(ix, mask)
     if len(matrix) < 2:
         st.info("Fewer than two actors in the selection.")
         return
@@ -284,31 +297,47 @@ def network_view(events: pd.DataFrame) -> None:
     st.caption("Number of events two actors took part in together.")
 
 
-def csv_payload(frame: pd.DataFrame):
-    """The CSV now for small selections; for large ones, built only when the user clicks."""
-    if len(frame) <= EAGER_CSV_ROWS:
-        return export.to_csv_bytes(frame)
-    return lambda: export.to_csv_bytes(frame)
+def csv_payload(table: pd.DataFrame, rows: np.ndarray):
+    """The CSV of ``table``'s rows at these positions: now for small selections; for large
+    ones, the rows are taken and written only when the user clicks."""
+    if len(rows) <= EAGER_CSV_ROWS:
+        return export.to_csv_bytes(table.iloc[rows])
+    return lambda: export.to_csv_bytes(table.iloc[rows])
 
 
-def events_view(tables: data.Tables, events: pd.DataFrame, mentions: pd.DataFrame,
-                f: Filters) -> None:
+def page_number(n_events: int, digest: str) -> int:
+    """Which page of the table to show; a new selection starts again at page 1."""
+    pages = -(-n_events // PAGE_ROWS)
+    if pages <= 1:
+        return 1
+    return int(st.number_input(f"Page (of {pages}, {PAGE_ROWS:,} events each)", min_value=1,
+                               max_value=pages, value=1, step=1, key=f"page_{digest}"))
+
+
+def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
     """The events table with provenance, the downloads, and the reader for a picked row."""
-    summary = aggregate.event_summary(events, tables.articles)
+    ix = tables.index
+    rows, mentions = ix.rows(mask), mention_rows(ix, mask)
+    n_events = int(mask.sum())
     head, dl1, dl2 = st.columns([3, 1, 1], vertical_alignment="bottom")
-    head.subheader(f"Events ({len(summary)})")
-    dl1.download_button("Download events CSV", csv_payload(events),
+    head.subheader(f"Events ({n_events})")
+    dl1.download_button("Download events CSV", csv_payload(tables.events, rows),
                         file_name=export.file_name("events", f), mime="text/csv",
-                        key="dl_events", help=f"{len(events)} tidy rows (event, actor)",
+                        key="dl_events", help=f"{len(rows)} tidy rows (event, actor)",
                         on_click="ignore", width="stretch")
-    dl2.download_button("Download mentions CSV", csv_payload(mentions),
+    dl2.download_button("Download mentions CSV", csv_payload(tables.mentions, mentions),
                         file_name=export.file_name("mentions", f), mime="text/csv",
                         key="dl_mentions", on_click="ignore", width="stretch",
                         help=f"{len(mentions)} mentions in the sentences of these events")
-    shown = summary[["date", "place", "participants", "event_type", "status", "sentence",
-                     "title"]]
     # Key on the filters so a row selection never points at another event after filtering.
     digest = hashlib.sha1(repr(f).encode()).hexdigest()[:10]
+    page = page_number(n_events, digest)
+    summary = aggregate.summary_of(tables.events, ix, mask, (page - 1) * PAGE_ROWS,
+                                   page * PAGE_ROWS)
+    shown = summary[["date", "place", "participants", "event_type", "status", "sentence",
+                     "title"]]
+    if page > 1:
+        digest += f"_{page}"
     picked = st.dataframe(
         shown, key=f"events_table_{digest}", on_select="rerun", selection_mode="single-row",
         hide_index=True, width="stretch",
@@ -321,11 +350,11 @@ def events_view(tables: data.Tables, events: pd.DataFrame, mentions: pd.DataFram
             "sentence": st.column_config.TextColumn("Sentence", width="large"),
             "title": st.column_config.TextColumn("Article", width="medium"),
         })
-    rows = picked.selection.rows if picked is not None else []
-    if not rows:
+    picked_rows = picked.selection.rows if picked is not None else []
+    if not picked_rows:
         st.caption("Select a row to read its article with the entities highlighted.")
         return
-    article_view(tables, summary.iloc[rows[0]])
+    article_view(tables, summary.iloc[picked_rows[0]])
 
 
 def article_view(tables: data.Tables, event: pd.Series) -> None:
@@ -335,11 +364,12 @@ def article_view(tables: data.Tables, event: pd.Series) -> None:
         return
     art = art.iloc[0]
     st.markdown("#### " + reader.escape_markdown(art["title"] or Path(art["path"]).name))
-    st.caption(" · ".join(x for x in (art["publisher"], art["published"], art["path"]) if x))
+    st.caption(" · ".join(reader.escape_markdown(x)
+                          for x in (art["publisher"], art["published"], art["path"]) if x))
     text = art.get("text", "")
     if not text:
         st.info("The article text is only stored in the Parquet tables; showing the sentence.")
-        st.write(event["sentence"])
+        st.text(event["sentence"])
         return
     marks = tables.mentions[tables.mentions["article_id"] == event["article_id"]]
     body = reader.highlight(text, marks, focus=reader.sentence_span(text, event["sentence"]))
@@ -358,27 +388,26 @@ def main() -> None:
         st.stop()
     venue, actor = focus("venue", "venue"), focus("actor", "focus")
     f = Filters(**{**sidebar_filters(tables).__dict__, "venues": venue, "focus_actors": actor})
-    events = filter_events(tables.events, tables.articles, f)
-    mentions = mentions_for(tables.mentions, events)
-    st.caption(f"{tables.articles.shape[0]} articles · {events['event_id'].nunique()} of "
-               f"{tables.events['event_id'].nunique()} events shown")
+    ix = tables.index
+    chosen = select(ix, f)
+    st.caption(f"{tables.articles.shape[0]} articles · {int(chosen.events.sum())} of "
+               f"{ix.n_events} events shown")
     focus_bar(f)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        map_view(filter_events(tables.events, tables.articles, f.without("venues")))
+        map_view(ix, chosen.map)
     with right:
-        others = filter_events(tables.events, tables.articles, f.without("focus_actors"))
-        actor_view(others, mentions_for(tables.mentions, others))
-    if events.empty:
+        actor_view(ix, chosen.actors)
+    if not chosen.events.any():
         st.info("No events match these filters. Widen the date range, clear some filters "
                 "or press 'Clear selection'.")
         return
     left, right = st.columns(2, gap="medium")
     with left:
-        timeline_view(events)
+        timeline_view(ix, chosen.events)
     with right:
-        network_view(events)
-    events_view(tables, events, mentions, f)
+        network_view(ix, chosen.events)
+    events_view(tables, chosen.events, f)
     if not tables.errors.empty:
         with st.expander(f"{len(tables.errors)} file(s) skipped by the ETL"):
             st.dataframe(tables.errors, hide_index=True)

@@ -7,6 +7,7 @@ Colours are Okabe-Ito, readable by colour-blind users.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pycountry
@@ -42,16 +43,22 @@ def _view(lats: list[float], lons: list[float], *, pad: float = 8.0, min_span: f
     return lon_range, lat_range
 
 
-def label_positions(lats: list[float], lons: list[float], *, near: float = 6.0) -> list[str]:
-    """Where each marker's label goes: beside it, away from a close neighbour, else above."""
-    out = []
-    for i, (lat, lon) in enumerate(zip(lats, lons, strict=True)):
-        position = "top center"
-        for j, (lat2, lon2) in enumerate(zip(lats, lons, strict=True)):
-            if i != j and abs(lat - lat2) < near and abs(lon - lon2) < near:
-                position = "middle left" if (lon, i) < (lon2, j) else "middle right"
-                break
-        out.append(position)
+def label_positions(lats: list[float], lons: list[float], *, near: float = 6.0,
+                    block: int = 512) -> list[str]:
+    """Where each marker's label goes: beside it, away from its first close neighbour, else
+    above. Compared in blocks of markers with numpy: a loop over all pairs took most of a
+    rerun with thousands of venues."""
+    lat, lon = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    out: list[str] = []
+    for lo in range(0, len(lat), block):
+        rows = np.arange(lo, min(lo + block, len(lat)))
+        close = ((np.abs(lat[rows, None] - lat[None, :]) < near)
+                 & (np.abs(lon[rows, None] - lon[None, :]) < near))
+        close[np.arange(len(rows)), rows] = False
+        j = close.argmax(axis=1)
+        left = (lon[rows] < lon[j]) | ((lon[rows] == lon[j]) & (rows < j))
+        side = np.where(left, "middle left", "middle right")
+        out += np.where(close.any(axis=1), side, "top center").tolist()
     return out
 
 
@@ -64,13 +71,17 @@ def venue_map(venues: pd.DataFrame, *, height: int = 400) -> go.Figure:
     counts = venues["n_events"].astype(float)
     biggest = float(counts.max()) if len(counts) else 1.0
     sizes = [14 + 26 * (n / biggest) ** 0.5 for n in counts]
-    customdata = [[v, p, country_name(c), n, d, t or "none recorded"] for v, p, c, n, d, t in zip(
+    # A numpy array, not nested lists: plotly validates lists item by item, which took most
+    # of a rerun with thousands of venues.
+    customdata = np.array([[v, p, country_name(c), n, d, t or "none recorded"]
+                           for v, p, c, n, d, t in zip(
         venues["venue"], venues["place"], venues["country_code"], venues["n_events"],
-        venues["dates"], venues["participants"], strict=True)]
+        venues["dates"], venues["participants"], strict=True)], dtype=object).reshape(-1, 6)
     fig = go.Figure(go.Scattergeo(
         lat=venues["lat"], lon=venues["lon"], mode="markers+text",
-        text=[f" {p} ({n}) " for p, n in zip(venues["place"], venues["n_events"], strict=True)],
-        textposition=label_positions(list(venues["lat"]), list(venues["lon"])),
+        text=np.array([f" {p} ({n}) " for p, n in zip(venues["place"], venues["n_events"],
+                                                       strict=True)], dtype=object),
+        textposition=np.array(label_positions(list(venues["lat"]), list(venues["lon"]))),
         textfont={"size": 13, "color": "#222"},
         customdata=customdata,
         marker={"size": sizes, "color": MARKER, "opacity": 0.9,

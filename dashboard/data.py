@@ -1,5 +1,8 @@
 """Load the ETL's tables (Parquet first, CSV as fallback) into frames the dashboard can trust.
 
+A table is one Parquet file (``events.parquet``, the local ETL) or a folder of parts
+(``events/part-*.parquet``, ``python -m etl --engine dask``); both read the same.
+
 The tables are the public contract written by the ETL; this module is the only place that reads
 them. Missing columns are added empty and types are normalised once here, so filters and charts
 never have to guess whether a blank cell is ``NaN``, ``None`` or ``""``.
@@ -7,13 +10,20 @@ never have to guess whether a blank cell is ``NaN``, ``None`` or ``""``.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import streamlit as st
 
+from dashboard.index import EventIndex, build_index
 from etl.records import ARTICLE_COLUMNS, ERROR_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -25,6 +35,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 INT_COLUMNS = {"n_sentences", "sentence_id", "start", "end"}
 FLOAT_COLUMNS = {"lat", "lon"}
 REQUIRED = ("articles", "mentions", "events")
+
+
+SNAPSHOT_ATTEMPTS = 8  # re-reads while the ETL commits (milliseconds) before giving up
+
+
+class InconsistentTablesError(RuntimeError):
+    """The folder's tables come from two ETL runs: one stopped between two renames."""
 
 
 class MissingTablesError(FileNotFoundError):
@@ -40,14 +57,26 @@ class Tables:
     events: pd.DataFrame
     errors: pd.DataFrame
 
+    @cached_property
+    def index(self) -> EventIndex:
+        """The events as codes for fast filtering, built on first use and kept with the
+        tables (so a cached ``Tables`` is encoded once, not on every rerun)."""
+        return build_index(self.events, self.articles, self.mentions)
+
 
 def table_path(data_dir: Path, name: str) -> Path | None:
-    """The file to read for one table: Parquet when present, else CSV, else None."""
-    for suffix in (".parquet", ".csv"):
-        path = data_dir / f"{name}{suffix}"
-        if path.is_file():
+    """What to read for one table: its Parquet file, else its folder of Parquet parts, else its
+    CSV file, else None."""
+    candidates = (data_dir / f"{name}.parquet", data_dir / name, data_dir / f"{name}.csv")
+    for path in candidates:
+        if path.is_file() or (path.is_dir() and parts(path)):
             return path
     return None
+
+
+def parts(folder: Path) -> list[Path]:
+    """The parts of a partitioned table, in the order the ETL numbered them (input order)."""
+    return sorted(folder.glob("part-*.parquet"))
 
 
 def signature(data_dir: str | Path) -> tuple[tuple[str, int, int], ...]:
@@ -57,14 +86,19 @@ def signature(data_dir: str | Path) -> tuple[tuple[str, int, int], ...]:
     for name in COLUMNS:
         path = table_path(data_dir, name)
         if path is not None:
-            stat = path.stat()
-            out.append((path.name, stat.st_mtime_ns, stat.st_size))
+            for file in parts(path) if path.is_dir() else [path]:
+                stat = file.stat()
+                out.append((str(file.relative_to(data_dir)), stat.st_mtime_ns, stat.st_size))
     return tuple(out)
 
 
 def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Contract columns in contract order (extras kept), blanks as "" and numbers typed."""
-    frame = frame.copy()
+    """Contract columns in contract order (extras kept), blanks as "" and numbers typed.
+
+    Text stays in pandas' Arrow-backed ``str`` dtype: a million rows of Python string objects
+    took gigabytes, and the dashboard reads text through ``Tables.index`` codes anyway.
+    """
+    frame = frame.copy(deep=False)  # columns are replaced, never written into
     for col in COLUMNS[name]:
         if col not in frame.columns:
             frame[col] = pd.NA
@@ -74,9 +108,24 @@ def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         elif col in INT_COLUMNS:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").fillna(-1).astype("int64")
         else:
-            frame[col] = frame[col].astype("string").fillna("").astype(object)
+            frame[col] = frame[col].astype("str").fillna("")
     extras = [c for c in frame.columns if c not in COLUMNS[name]]
-    return frame[[*COLUMNS[name], *extras]].reset_index(drop=True)
+    return one_chunk(frame[[*COLUMNS[name], *extras]].reset_index(drop=True))
+
+
+def one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each text column in one Arrow chunk.
+
+    pyarrow's ``take`` on a chunked string column first concatenates all its chunks, so taking
+    a page of rows from a table read in row groups (or concatenated) cost a full copy per column.
+    """
+    out = frame.copy(deep=False)
+    for col in frame.columns:
+        if frame[col].dtype == "str":
+            arrow = pa.array(frame[col])
+            if isinstance(arrow, pa.ChunkedArray) and arrow.num_chunks > 1:
+                out[col] = pd.array(arrow.combine_chunks(), dtype="str")
+    return out
 
 
 def read_table(data_dir: Path, name: str) -> pd.DataFrame:
@@ -89,17 +138,60 @@ def read_table(data_dir: Path, name: str) -> pd.DataFrame:
                 "Build the tables with `python -m etl seeds --out data`."
             )
         return normalise(name, pd.DataFrame(columns=list(COLUMNS[name])))
-    if path.suffix == ".parquet":
-        frame = pd.read_parquet(path)
+    if path.is_dir():
+        frame = pa.concat_tables([pq.read_table(p) for p in parts(path)]).to_pandas()
+    elif path.suffix == ".parquet":
+        with path.open("rb") as f:  # one open: a file replaced meanwhile is not mixed in
+            frame = pd.read_parquet(f)
     else:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     return normalise(name, frame)
 
 
-def read_tables(data_dir: str | Path) -> Tables:
-    """All tables of one ETL output folder."""
+def read_tables(data_dir: str | Path, *, attempts: int = SNAPSHOT_ATTEMPTS) -> Tables:
+    """All tables of one ETL run, never a mix of two.
+
+    The ETL renames its tables into place one by one, then writes ``manifest.json`` with their
+    row counts and file fingerprints. A read counts only when the manifest is the same before
+    and after it and describes the files read; otherwise the ETL was committing meanwhile and
+    the read is repeated. A folder without a manifest (tables made by hand) is read as it is.
+    """
     data_dir = Path(data_dir)
-    return Tables(*(read_table(data_dir, name) for name in COLUMNS))
+    for attempt in range(attempts):
+        before = read_manifest(data_dir)
+        tables = Tables(*(read_table(data_dir, name) for name in COLUMNS))
+        if before is None or (read_manifest(data_dir) == before
+                              and describes(before, data_dir, tables)):
+            return tables
+        time.sleep(min(0.02 * 2 ** attempt, 0.5))
+    raise InconsistentTablesError(
+        f"The tables in {data_dir} come from two different ETL runs (one stopped while saving "
+        f"them); run the ETL again, e.g. `python -m etl seeds --out {data_dir}`.")
+
+
+def read_manifest(data_dir: Path) -> dict[str, Any] | None:
+    """The ETL's ``manifest.json``, or None when there is none (or it is not JSON)."""
+    try:
+        manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def describes(manifest: dict[str, Any], data_dir: Path, tables: Tables) -> bool:
+    """True when the manifest's row counts and file fingerprints match what is there."""
+    rows = manifest.get("rows") or {}
+    if any(rows.get(name, len(getattr(tables, name))) != len(getattr(tables, name))
+           for name in COLUMNS):
+        return False
+    for file, mark in (manifest.get("files") or {}).items():
+        try:
+            info = (data_dir / file).stat()
+        except OSError:
+            return False
+        if [info.st_size, info.st_mtime_ns] != mark:
+            return False
+    return True
 
 
 def combine(parts: Iterable[Tables]) -> Tables:
@@ -110,7 +202,7 @@ def combine(parts: Iterable[Tables]) -> Tables:
 
     def cat(name: str, keys: list[str] | None) -> pd.DataFrame:
         frame = pd.concat([getattr(p, name) for p in parts], ignore_index=True)
-        return frame.drop_duplicates(subset=keys).reset_index(drop=True)
+        return one_chunk(frame.drop_duplicates(subset=keys).reset_index(drop=True))
 
     return Tables(
         articles=cat("articles", ["article_id"]),

@@ -1,8 +1,10 @@
-"""Pure filters over the tidy events table: the one definition of "what the user is looking at".
+"""Pure filters over the events: the one definition of "what the user is looking at".
 
 Filters act on whole events: an event is kept or dropped with all its (event, actor) rows, so a
-filter on one participant still shows everyone who was at that meeting. Every view and both
-downloads are computed from ``filter_events`` (and ``mentions_for``), so they cannot disagree.
+filter on one participant still shows everyone who was at that meeting. They work on the coded
+events (``index.EventIndex``) and return a mask with one entry per event; every view and both
+downloads derive from ``select`` (and ``mention_rows``), so they cannot disagree.
+``filter_events`` and ``mentions_for`` do the same on plain frames.
 """
 
 from __future__ import annotations
@@ -11,10 +13,23 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
-NO_PUBLISHER = "(no publisher)"
+from dashboard.index import (
+    NO_PUBLISHER,
+    EventIndex,
+    build_index,
+    codes_of,
+    publisher_labels,
+    venue_key,
+    venue_keys,
+)
 
+__all__ = ["NO_PUBLISHER", "Filters", "Selection", "event_mask", "filter_events",
+           "mention_rows", "mentions_for", "publisher_labels", "select", "venue_key",
+           "venue_keys"]
 
 @dataclass(frozen=True)
 class Filters:
@@ -42,72 +57,88 @@ class Filters:
         return self == Filters()
 
 
-def venue_key(place: str, country_code: str) -> str:
-    """How a venue is named in filters, URLs and marker customdata: "Kabul (AF)"."""
-    if not place:
-        return ""
-    return f"{place} ({country_code})" if country_code else place
+@dataclass(frozen=True)
+class Selection:
+    """Event masks of one rerun. A chart is not filtered by its own clicks, so the map sees the
+    events without the venue click and the actor bars those without the actor click."""
+
+    events: np.ndarray
+    map: np.ndarray
+    actors: np.ndarray
 
 
-def venue_keys(events: pd.DataFrame) -> pd.Series:
-    """``venue_key`` for every row, vectorised."""
-    place = events["place"].astype(str)
-    cc = events["country_code"].astype(str)
-    keys = place.where(cc == "", place + " (" + cc + ")")
-    return keys.where(place != "", "")
+def _in(codes: np.ndarray, vocabulary: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
+    """Which codes stand for one of the wanted values."""
+    return np.isin(codes, codes_of(vocabulary, wanted))
 
 
-def publisher_labels(articles: pd.DataFrame) -> pd.Series:
-    """article_id -> publisher as shown in the source filter (blank becomes a visible label)."""
-    pub = articles["publisher"].astype(str).where(articles["publisher"] != "", NO_PUBLISHER)
-    return pd.Series(pub.to_numpy(), index=articles["article_id"].to_numpy())
+def _with_actors(ix: EventIndex, wanted: tuple[str, ...]) -> np.ndarray:
+    """Events with at least one of the wanted participants."""
+    keep = np.zeros(ix.n_events, dtype=bool)
+    keep[ix.row_event[_in(ix.row_actor, ix.v_actor, wanted)]] = True
+    return keep
 
 
-def date_mask(events: pd.DataFrame, f: Filters) -> pd.Series:
-    """Rows whose [date_start, date_end] overlaps the range; undated rows unless hidden.
+def _dates(ix: EventIndex, f: Filters) -> np.ndarray:
+    """Events whose [start, end] overlaps the range; undated ones unless hidden.
 
-    ISO dates compare correctly as strings, which keeps this fast on large tables.
+    ``v_date`` is sorted, so comparing codes compares the ISO strings.
     """
-    start = events["date_start"].astype(str)
-    end = events["date_end"].astype(str).where(events["date_end"] != "", start)
-    dated = start != ""
-    mask = pd.Series(True, index=events.index)
+    mask = ix.dated.copy()
     if f.date_to is not None:
-        mask &= start <= f.date_to.isoformat()
+        mask &= ix.start < np.searchsorted(ix.v_date, f.date_to.isoformat(), side="right")
     if f.date_from is not None:
-        mask &= end >= f.date_from.isoformat()
-    return (mask & dated) | (~dated & (not f.hide_undated))
+        mask &= ix.end >= np.searchsorted(ix.v_date, f.date_from.isoformat(), side="left")
+    return mask | (~ix.dated & (not f.hide_undated))
+
+
+def _text(ix: EventIndex, text: str) -> np.ndarray:
+    """Events whose sentence contains the text, any case; each distinct sentence read once."""
+    hits = pc.match_substring(ix.v_sentence, text, ignore_case=True)
+    return hits.to_numpy(zero_copy_only=False)[ix.sentence]
+
+
+def event_mask(ix: EventIndex, f: Filters) -> np.ndarray:
+    """The events that pass every filter, one boolean per event code."""
+    mask = _dates(ix, f)
+    for values, codes, vocabulary in (
+            (f.places, ix.venue, ix.v_venue), (f.venues, ix.venue, ix.v_venue),
+            (f.event_types, ix.event_type, ix.v_type), (f.statuses, ix.status, ix.v_status),
+            (f.publishers, ix.publisher, ix.v_publisher)):
+        if values:
+            mask &= _in(codes, vocabulary, values)
+    if f.text.strip():
+        mask &= _text(ix, f.text.strip())
+    for wanted in (f.actors, f.focus_actors):
+        if wanted:
+            mask &= _with_actors(ix, wanted)
+    return mask
+
+
+def select(ix: EventIndex, f: Filters) -> Selection:
+    """The masks for one rerun, sharing the sidebar filters' work between them."""
+    base = event_mask(ix, f.without("venues", "focus_actors"))
+    venue = _in(ix.venue, ix.v_venue, f.venues) if f.venues else True
+    actor = _with_actors(ix, f.focus_actors) if f.focus_actors else True
+    return Selection(events=base & venue & actor, map=base & actor, actors=base & venue)
+
+
+def mention_rows(ix: EventIndex, events: np.ndarray) -> np.ndarray:
+    """Positions of the mentions in the sentences of the masked events."""
+    wanted = np.zeros(int(ix.sentence_key.max(initial=-1)) + 2, dtype=bool)  # last: no event
+    wanted[ix.sentence_key[events]] = True
+    return np.flatnonzero(wanted[ix.m_sentence_key])
 
 
 def filter_events(events: pd.DataFrame, articles: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """The tidy rows of every event that passes all filters."""
-    mask = date_mask(events, f)
-    if f.places or f.venues:
-        keys = venue_keys(events)
-        if f.places:
-            mask &= keys.isin(f.places)
-        if f.venues:
-            mask &= keys.isin(f.venues)
-    if f.event_types:
-        mask &= events["event_type"].isin(f.event_types)
-    if f.statuses:
-        mask &= events["status"].isin(f.statuses)
-    if f.publishers:
-        pubs = events["article_id"].map(publisher_labels(articles)).fillna(NO_PUBLISHER)
-        mask &= pubs.isin(f.publishers)
-    if f.text.strip():
-        mask &= events["sentence"].str.contains(f.text.strip(), case=False, regex=False)
-    keep = set(events.loc[mask, "event_id"])
-    for wanted in (f.actors, f.focus_actors):
-        if wanted:
-            keep &= set(events.loc[events["actor"].isin(wanted), "event_id"])
-    return events[events["event_id"].isin(keep)]
+    """The tidy rows of every event that passes all filters (for frames without an index)."""
+    if f.is_default():
+        return events  # the first view of every session: no work on a million rows
+    ix = build_index(events, articles)
+    return events.iloc[ix.rows(event_mask(ix, f))]
 
 
 def mentions_for(mentions: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Mentions in the sentences that describe the given events (what the filters show)."""
-    if events.empty:
-        return mentions.iloc[0:0]
-    wanted = pd.MultiIndex.from_frame(events[["article_id", "sentence_id"]].drop_duplicates())
-    have = pd.MultiIndex.from_frame(mentions[["article_id", "sentence_id"]])
-    return mentions[have.isin(wanted)]
+    ix = build_index(events, mentions=mentions)
+    return mentions.iloc[mention_rows(ix, ix.everything())]

@@ -1,0 +1,322 @@
+"""The events table as integer codes, built once per loaded corpus.
+
+A rerun of the page filters and counts a million tidy rows several times. Doing that with pandas
+on text columns took seconds, so every text column that filters or views look at is turned into
+codes here, once: one entry per event (most filters are about events, not rows), one per row
+for the actors, one per mention for the sentence it sits in. Filters and aggregations then work
+with numpy on these arrays; the tidy frames are only read for the rows actually shown or
+downloaded. The index is cached with the tables (``Tables.index``), never copied per rerun.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+NO_PUBLISHER = "(no publisher)"
+ACTOR_KINDS = ("person", "organization", "country")
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def venue_key(place: str, country_code: str) -> str:
+    """How a venue is named in filters, URLs and marker customdata: "Kabul (AF)"."""
+    if not place:
+        return ""
+    return f"{place} ({country_code})" if country_code else place
+
+
+def venue_keys(events: pd.DataFrame) -> pd.Series:
+    """``venue_key`` for every row, vectorised."""
+    place = events["place"].astype(str)
+    cc = events["country_code"].astype(str)
+    keys = place.where(cc == "", place + " (" + cc + ")")
+    return keys.where(place != "", "")
+
+
+def publisher_labels(articles: pd.DataFrame) -> pd.Series:
+    """article_id -> publisher as shown in the source filter (blank becomes a visible label)."""
+    pub = articles["publisher"].astype(str).where(articles["publisher"] != "", NO_PUBLISHER)
+    return pd.Series(pub.to_numpy(), index=articles["article_id"].to_numpy())
+
+
+def date_label(start: str, end: str, precision: str) -> str:
+    """A date as the article meant it: a day, an ISO week, a month or a year."""
+    if not start:
+        return ""
+    ts = pd.Timestamp(start)
+    if precision == "week":
+        year, week, _ = ts.isocalendar()
+        return f"{year}-W{week:02d}"
+    if precision == "month":
+        return ts.strftime("%Y-%m")
+    if precision == "year":
+        return str(ts.year)
+    if end and end != start and precision not in ("day", ""):
+        return f"{start}..{end}"
+    return start
+
+
+def encode(values: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(int32 codes, distinct values as an object array); sorted values keep string order."""
+    codes, uniques = pd.factorize(values, sort=sort)
+    return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+
+
+def lookup(values: pd.Series, vocabulary: np.ndarray) -> np.ndarray:
+    """Codes of ``values`` in ``vocabulary`` (-1 when absent), hashing each distinct value once."""
+    codes, uniques = encode(values, sort=False)
+    where = pd.Index(vocabulary).get_indexer(pd.Index(uniques)).astype(np.int32)
+    return where[codes] if len(codes) else codes
+
+
+def codes_of(vocabulary: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
+    """Codes of the wanted values that occur; unknown values match nothing."""
+    at = pd.Index(vocabulary).get_indexer(pd.Index(list(wanted), dtype=object))
+    return at[at >= 0]
+
+
+def combine_codes(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One code per distinct combination of several code arrays: (codes, first position)."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        key = key * (int(c.max(initial=0)) + 2) + (c.astype(np.int64) + 1)
+    combined, uniques = pd.factorize(key, sort=False)
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    if len(combined):
+        _, at = np.unique(combined, return_index=True)
+        first = at
+    return combined.astype(np.int32), first
+
+
+@dataclass(frozen=True, eq=False)
+class EventIndex:
+    """Codes for the events of one corpus; ``v_*`` arrays hold the distinct values, sorted.
+
+    Event arrays are indexed by event code (events in order of first appearance); row arrays
+    by position in the tidy table; ``m_*`` arrays by position in the mentions table.
+    """
+
+    # Rows of the tidy table.
+    row_event: np.ndarray  # event code of each row
+    row_actor: np.ndarray  # code into v_actor
+    row_actor_kind: np.ndarray  # code into (ak_actor, ak_kind)
+    pair_first: np.ndarray  # first row of its (event, actor) pair, actor not blank
+    by_venue_actor: np.ndarray  # pair_first rows sorted by (venue, actor), table order within
+    va_event: np.ndarray  # event code of each of those rows
+    va_key: np.ndarray  # venue * len(v_actor) + actor of each of those rows (sorted)
+    rows_by_event: np.ndarray  # row positions grouped by event, table order within
+    event_ptr: np.ndarray  # rows of event e: rows_by_event[event_ptr[e]:event_ptr[e + 1]]
+    # Events.
+    event_id: np.ndarray
+    first_row: np.ndarray
+    start: np.ndarray  # code into v_date; "" sorts first, so dated means start > 0 here
+    end: np.ndarray  # date_end, or date_start when blank
+    dated: np.ndarray
+    precision_rank: np.ndarray
+    label: np.ndarray  # code into v_label (date as the article meant it)
+    by_venue_label: np.ndarray  # event codes sorted by (venue, label), table order within
+    vl_key: np.ndarray  # venue * len(v_label) + label of each of those events (sorted)
+    what: np.ndarray  # code into v_what ("talks in Doha")
+    venue: np.ndarray  # code into v_venue
+    has_coords: np.ndarray  # place and coordinates known
+    lat: np.ndarray
+    lon: np.ndarray
+    place: np.ndarray  # code into v_place
+    country: np.ndarray  # code into v_country
+    event_type: np.ndarray
+    status: np.ndarray
+    publisher: np.ndarray
+    sentence: np.ndarray  # code into v_sentence
+    sentence_key: np.ndarray  # code of (article_id, sentence_id), shared with m_sentence_key
+    order: np.ndarray  # event codes in table order: dated by date, then article, sentence
+    article_id: np.ndarray
+    sentence_id: np.ndarray
+    # Mentions.
+    m_sentence_key: np.ndarray  # -1: no event in that sentence
+    m_actor_kind: np.ndarray  # code into (ma_actor, ma_kind); -1 when not an actor
+    # Distinct values.
+    v_date: np.ndarray
+    v_period: dict[str, np.ndarray]  # period start (datetime64) of each v_date, per granularity
+    v_label: np.ndarray
+    v_what: np.ndarray
+    v_venue: np.ndarray
+    v_place: np.ndarray
+    v_country: np.ndarray
+    v_type: np.ndarray
+    v_status: np.ndarray
+    v_publisher: np.ndarray
+    v_actor: np.ndarray
+    v_sentence: pa.Array
+    ak_actor: np.ndarray
+    ak_kind: np.ndarray
+    ma_actor: np.ndarray
+    ma_kind: np.ndarray
+    titles: pd.Series  # article_id -> title (file name when untitled)
+    publishers: tuple[str, ...]  # every publisher label of the articles, sorted
+
+    @property
+    def n_events(self) -> int:
+        return len(self.event_id)
+
+    def everything(self) -> np.ndarray:
+        """An event mask that keeps every event."""
+        return np.ones(self.n_events, dtype=bool)
+
+    def rows(self, events: np.ndarray) -> np.ndarray:
+        """Positions of the tidy rows of the masked events, in table order."""
+        return np.flatnonzero(events[self.row_event])
+
+    def options(self, vocabulary: np.ndarray) -> list[str]:
+        """The distinct non-blank values, sorted: what a sidebar widget offers."""
+        return [str(v) for v in vocabulary if v != ""]
+
+    def date_bounds(self) -> tuple[str, str] | None:
+        """Earliest start and latest start or end date, as ISO strings; None when undated."""
+        if not self.dated.any():
+            return None
+        ends = np.concatenate([self.start[self.dated], self.end[self.dated]])
+        return str(self.v_date[self.start[self.dated].min()]), str(self.v_date[ends.max()])
+
+
+def _titles(articles: pd.DataFrame) -> pd.Series:
+    """article_id -> title, the file name when the article has no title."""
+    by_id = articles.drop_duplicates("article_id").set_index("article_id")
+    files = by_id["path"].astype(str).map(lambda p: p.replace("\\", "/").rsplit("/", 1)[-1])
+    return by_id["title"].astype(str).where(by_id["title"] != "", files)
+
+
+def _periods(dates: np.ndarray) -> dict[str, np.ndarray]:
+    """Start of the day, ISO week (Monday) and month of each date; NaT for blank ones."""
+    ts = pd.Series(pd.to_datetime(pd.Series(dates, dtype=object).replace("", None),
+                                  errors="coerce"))
+    return {
+        "day": ts.dt.normalize().to_numpy(),
+        "week": (ts - pd.to_timedelta(ts.dt.day_of_week, unit="D")).dt.normalize().to_numpy(),
+        "month": ts.dt.to_period("M").dt.start_time.to_numpy(),
+    }
+
+
+def _sentence_keys(article: np.ndarray, sentence_id: np.ndarray, m_article: np.ndarray,
+                   m_sentence_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense codes of (article, sentence) for events, and the same codes for mentions."""
+    width = int(max(sentence_id.max(initial=0), m_sentence_id.max(initial=0))) + 2
+    keys = article.astype(np.int64) * width + (sentence_id.astype(np.int64) + 1)
+    m_keys = m_article.astype(np.int64) * width + (m_sentence_id.astype(np.int64) + 1)
+    codes, uniques = pd.factorize(keys, sort=False)
+    m_codes = pd.Index(uniques).get_indexer(m_keys)
+    return codes.astype(np.int32), np.where(m_article < 0, -1, m_codes).astype(np.int32)
+
+
+def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
+                mentions: pd.DataFrame | None = None) -> EventIndex:
+    """Encode the normalised tables (see ``data.normalise``); takes about a second per million
+    rows, paid once per load."""
+    row_event, event_id = encode(events["event_id"], sort=False)
+    n = len(event_id)
+    first_row = (np.unique(row_event, return_index=True)[1] if len(row_event)
+                 else np.zeros(0, dtype=np.int64))
+    rows_by_event = np.argsort(row_event, kind="stable")
+    event_ptr = np.concatenate([[0], np.cumsum(np.bincount(row_event, minlength=n))])
+
+    def per_event(col: str, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        codes, values = encode(events[col], sort=sort)
+        return codes[first_row], values
+
+    row_actor, v_actor = encode(events["actor"])
+    kind_codes, v_kind = encode(events["actor_kind"])
+    row_actor_kind, ak_first = combine_codes(row_actor, kind_codes)
+    pair_key = row_event.astype(np.int64) * (len(v_actor) + 1) + row_actor
+    blank_actor = v_actor == ""
+    pair_first = (~pd.Series(pair_key).duplicated().to_numpy()
+                  & ~blank_actor[row_actor] if len(row_actor) else np.zeros(0, dtype=bool))
+
+    v_date = np.unique(np.concatenate([
+        np.asarray(pd.unique(events["date_start"]), dtype=object),
+        np.asarray(pd.unique(events["date_end"]), dtype=object), np.array([""], dtype=object)]))
+    start = lookup(events["date_start"], v_date)[first_row]
+    end_raw = lookup(events["date_end"], v_date)[first_row]
+    end = np.where(end_raw == 0, start, end_raw)
+    precision, v_precision = per_event("date_precision")
+    rank = np.array([PRECISION_RANK.get(str(p), 0) for p in v_precision], dtype=np.int8)
+    label_codes, label_first = combine_codes(start, end_raw, precision)
+    labels = [date_label(str(v_date[start[i]]), str(v_date[end_raw[i]]),
+                         str(v_precision[precision[i]])) for i in label_first]
+    v_label, label_remap = np.unique(np.array(labels, dtype=object), return_inverse=True)
+
+    place, v_place = per_event("place")
+    country, v_country = per_event("country_code")
+    venue_codes, venue_first = combine_codes(place, country)
+    keys = np.array([venue_key(str(v_place[place[i]]), str(v_country[country[i]]))
+                     for i in venue_first], dtype=object)
+    v_venue, venue_remap = np.unique(keys, return_inverse=True)
+    lat = events["lat"].to_numpy(dtype=float)[first_row]
+    lon = events["lon"].to_numpy(dtype=float)[first_row]
+
+    article, v_article = per_event("article_id")
+    sentence_id = events["sentence_id"].to_numpy()[first_row]
+    if articles is None:
+        articles = pd.DataFrame({"article_id": [], "publisher": [], "title": [], "path": []})
+    labels_by_article = publisher_labels(articles)
+    pub_of_article = pd.Series(v_article, dtype=object).map(
+        labels_by_article[~labels_by_article.index.duplicated()]).astype(object)
+    pub_of_article = pub_of_article.where(pub_of_article.notna(), NO_PUBLISHER)
+    pub_codes, v_publisher = encode(pub_of_article)
+    if mentions is None:
+        mentions = pd.DataFrame({"article_id": [], "sentence_id": [], "kind": [], "name": []})
+    m_article = lookup(mentions["article_id"], v_article)
+    sentence_key, m_sentence_key = _sentence_keys(
+        article, sentence_id, m_article, mentions["sentence_id"].to_numpy(dtype=np.int64))
+    m_name, v_m_name = encode(mentions["name"])
+    m_kind, v_m_kind = encode(mentions["kind"])
+    m_actor_kind, ma_first = combine_codes(m_name, m_kind)
+    m_is_actor = (np.isin(v_m_kind, ACTOR_KINDS)[m_kind] & (v_m_name != "")[m_name]
+                  if len(m_name) else np.zeros(0, dtype=bool))
+
+    sentence_codes, v_sentence = pd.factorize(events["sentence"], sort=False)
+    date_order = np.argsort(np.where(v_date == "", "9999", v_date).astype(str), kind="stable")
+    date_rank = np.empty(len(v_date), dtype=np.int64)
+    date_rank[date_order] = np.arange(len(v_date))
+    order = np.lexsort((sentence_id, article, date_rank[start]))
+    event_type, v_type = per_event("event_type")
+    status, v_status = per_event("status")
+    label = label_remap[label_codes].astype(np.int32)
+    venue = venue_remap[venue_codes].astype(np.int32)
+    what_codes, what_first = combine_codes(event_type, place)
+    v_what = np.array([f"{v_type[event_type[i]]} in {v_place[place[i]] or 'unknown place'}"
+                       for i in what_first], dtype=object)
+    pairs = np.flatnonzero(pair_first)
+    pair_key = venue[row_event[pairs]].astype(np.int64) * len(v_actor) + row_actor[pairs]
+    by_venue_actor = pairs[np.argsort(pair_key, kind="stable")]
+    label_key = venue.astype(np.int64) * len(v_label) + label
+    by_venue_label = np.argsort(label_key, kind="stable")
+    return EventIndex(
+        row_event=row_event, row_actor=row_actor, row_actor_kind=row_actor_kind,
+        pair_first=pair_first, by_venue_actor=by_venue_actor,
+        va_event=row_event[by_venue_actor],
+        va_key=venue[row_event[by_venue_actor]].astype(np.int64) * len(v_actor)
+        + row_actor[by_venue_actor],
+        rows_by_event=rows_by_event, event_ptr=event_ptr,
+        event_id=event_id, first_row=first_row, start=start, end=end, dated=start > 0,
+        precision_rank=rank[precision], label=label,
+        by_venue_label=by_venue_label, vl_key=label_key[by_venue_label],
+        what=what_codes, venue=venue,
+        has_coords=~np.isnan(lat) & ~np.isnan(lon) & (v_place != "")[place],
+        lat=lat, lon=lon, place=place, country=country, event_type=event_type, status=status,
+        publisher=pub_codes[article], sentence=sentence_codes.astype(np.int32)[first_row],
+        sentence_key=sentence_key,
+        order=order, article_id=v_article[article], sentence_id=sentence_id,
+        m_sentence_key=m_sentence_key, m_actor_kind=np.where(m_is_actor, m_actor_kind, -1),
+        v_date=v_date, v_period=_periods(v_date), v_label=v_label, v_what=v_what, v_venue=v_venue,
+        v_place=v_place, v_country=v_country, v_type=v_type, v_status=v_status,
+        v_publisher=v_publisher, v_actor=v_actor,
+        v_sentence=pa.array(v_sentence, type=pa.large_string()),  # no Python strings
+        ak_actor=v_actor[row_actor[ak_first]] if len(ak_first) else v_actor[:0],
+        ak_kind=v_kind[kind_codes[ak_first]] if len(ak_first) else v_kind[:0],
+        ma_actor=v_m_name[m_name[ma_first]] if len(ma_first) else v_m_name[:0],
+        ma_kind=v_m_kind[m_kind[ma_first]] if len(ma_first) else v_m_kind[:0],
+        titles=_titles(articles),
+        publishers=tuple(sorted(set(labels_by_article))),
+    )
