@@ -101,7 +101,7 @@ def build_tables(
         stream = ingest.iter_articles(
             paths, text_column=text_column, title_column=title_column,
             published_column=published_column, source_column=source_column)
-        articles = _unique_articles(stream, writer, summary)
+        articles = unique_articles(stream, summary, lambda row: writer.add("errors", [row]))
         for article, rows, reused in _rows_all(articles, workers, chunk_size, online, cache,
                                                geocoder):
             writer.add_article(article, rows.n_sentences, rows.mentions, rows.events)
@@ -123,11 +123,6 @@ def build_tables(
         if cache is not None:
             cache.close()
     return summary
-
-
-def _unique_articles(stream: Iterable[Article | InputError], writer: TableWriter,
-                     summary: RunSummary) -> Iterator[Article]:
-    return unique_articles(stream, summary, lambda row: writer.add("errors", [row]))
 
 
 def unique_articles(stream: Iterable[Article | InputError], summary: RunSummary,
