@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from tqdm import tqdm
 
+from etl.aliases import Alias, AliasFileError, read_aliases
 from etl.nlp import ModelError
 from etl.run import build_tables
 
@@ -16,6 +17,7 @@ EXAMPLE = """examples:
   python -m etl                              # seeds/ → data/
   python -m etl ~/news --out ~/news-tables --workers 2
   python -m etl export.csv --text-column story_body
+  python -m etl ~/news --out ~/t --aliases aliases.csv  # alias,canonical,kind
   python -m etl seeds --geocoder nominatim  # online, cached in DIR/.cache, offline fallback
   python -m etl ~/news --out ~/t --engine dask --workers 4          # a local Dask cluster
   python -m etl ~/news --out s3://bucket/t --engine dask --scheduler tcp://HOST:8786
@@ -45,6 +47,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                              "partitioned Parquet (DIR/<table>/part-*.parquet)")
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                         help="the Dask scheduler to use (default: start a local cluster)")
+    parser.add_argument("--aliases", metavar="aliases.csv",
+                        help="merge or split actors: a CSV of alias,canonical,kind rows, "
+                             "applied across the corpus without parsing again")
     parser.add_argument("--text-column", help="text column of CSV/JSONL input")
     parser.add_argument("--title-column", help="title column of CSV/JSONL input")
     parser.add_argument("--published-column", help="publication date column")
@@ -71,6 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.scheduler and args.engine != "dask":
         print("error: --scheduler needs --engine dask", file=sys.stderr)
         return 2
+    aliases: list[Alias] = []
+    if args.aliases:
+        try:
+            aliases, problems = read_aliases(args.aliases)
+        except AliasFileError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr)
     try:
         if args.engine == "dask":
             if args.geocoder != "offline":
@@ -82,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 summary = build_tables_dask(args.paths, args.out, scheduler=args.scheduler,
                                             workers=max(1, args.workers), progress=progress,
-                                            **columns)
+                                            aliases=aliases, **columns)
             except DaskUnavailableError as exc:
                 bar.close()
                 print(f"error: {exc}", file=sys.stderr)
@@ -90,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             summary = build_tables(
                 args.paths, args.out, geocoder=args.geocoder, workers=max(1, args.workers),
-                progress=progress, incremental=args.incremental, **columns)
+                progress=progress, incremental=args.incremental, aliases=aliases, **columns)
     except ModelError as exc:
         bar.close()
         print(f"error: {exc}", file=sys.stderr)

@@ -79,6 +79,47 @@ def person_for(name: str, full_names: set[str]) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def link_across(articles_naming: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """Corpus-level links: a person name that is a short form of exactly one fuller name used
+    anywhere in the corpus → (that name, reason); an ambiguous one → (itself, reason).
+
+    `articles_naming` maps each canonical person name to the number of articles naming it.
+    Names that stay as they are, for want of any fuller form, are left out. The same rule as
+    within an article (`canonical_people`), with an index by word instead of a scan, because
+    a corpus holds hundreds of thousands of names.
+    """
+    words_of = {n: [normalize_name(w) for w in n.split()] for n in articles_naming}
+    by_end: dict[str, set[str]] = {}  # first or last word → names of two or more words
+    by_word: dict[str, set[str]] = {}
+    for name, words in words_of.items():
+        if len(words) > 1:
+            by_end.setdefault(words[0], set()).add(name)
+            by_end.setdefault(words[-1], set()).add(name)
+            for w in words:
+                by_word.setdefault(w, set()).add(name)
+    links: dict[str, tuple[str, str]] = {}
+    for name, tokens in words_of.items():
+        if not tokens:
+            continue
+        if len(tokens) == 1:
+            pool = by_end.get(tokens[0], set())
+        else:
+            pool = set.intersection(*(by_word.get(t, set()) for t in tokens))
+        fuller = [f for f in pool if len(words_of[f]) > len(tokens) and _contains(f, tokens)]
+        maximal = sorted(f for f in fuller if not any(
+            g != f and len(words_of[g]) > len(words_of[f]) and _contains(g, words_of[f])
+            for g in fuller))
+        if len(maximal) == 1:
+            full = maximal[0]
+            n = articles_naming[full]
+            links[name] = (full, f"short form of {full}, named in full in {n} "
+                                 f"article{'s' if n != 1 else ''} of the corpus")
+        elif len(maximal) > 1:
+            links[name] = (name, "ambiguous across the corpus: " + " or ".join(maximal[:4]) +
+                           (f" and {len(maximal) - 4} more" if len(maximal) > 4 else ""))
+    return links
+
+
 @dataclass(frozen=True, slots=True)
 class TitleIntro:
     """A person introduced with a title: 'Prime Minister Imran Khan'."""
@@ -87,6 +128,7 @@ class TitleIntro:
     title: str  # key from lexicon.TITLES
     country_code: str  # affiliation named with the title ("US special envoy"), if any
     token: int  # where the introduction stands
+    sentence_id: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +177,8 @@ def title_intros(parsed: ParsedArticle, person_spans: list[tuple[int, int, str]]
             after = [t for t in tokens[end + 1: min(end + 8, sentence.end)]]
             stop = next((k for k, t in enumerate(after) if t.text in {",", ".", ";"}), len(after))
             found += _titles_in(after[:stop], country_at)
-        intros.extend(TitleIntro(person, key, code, start) for key, code in found)
+        intros.extend(TitleIntro(person, key, code, start, tokens[start].sentence_id)
+                      for key, code in found)
     return intros
 
 
@@ -214,7 +257,7 @@ def resolve_reference(ref: TitleReference, intros: list[TitleIntro]) -> tuple[st
     before = [x for x in fitting if x.token < ref.start]
     chosen = max(before, key=lambda x: x.token) if before else min(fitting, key=lambda x: x.token)
     people = {x.person for x in fitting}
-    why = f"introduced as {chosen.title}"
+    why = f"introduced as {chosen.title} in sentence {chosen.sentence_id}"
     if len(people) > 1:
         why += f" (nearest of {len(people)} people with that title)"
     return chosen.person, why

@@ -4,7 +4,10 @@ The client reads the inputs (as the local run does: errors reported, duplicates 
 sends chunks of articles to the workers; each worker runs the per-article function of the local
 run (`etl.run.rows_chunk`, model and gazetteer loaded once per worker process) and writes its
 chunk's rows straight to the output as one Parquet part per table, so no table passes through
-the client. Output: ``OUT/<table>/part-NNNNNN.parquet``, numbered in input order.
+the client. The corpus pass (etl.corpus) then reads the few columns it needs of the staged
+parts, decides on the client, and the workers rewrite their parts with its decisions. Output:
+``OUT/<table>/part-NNNNNN.parquet`` and ``OUT/csv/<table>/part-NNNNNN.csv``, numbered in
+input order.
 
 Parts go to a staging folder and are moved into place when every chunk is done, so a failed
 run leaves the previous tables. On a local or network file system the move is a rename; on
@@ -21,14 +24,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from etl import ingest
+from etl import corpus, ingest
+from etl.aliases import Alias
 from etl.records import Article
 from etl.run import PIPELINE_VERSION, Progress, RunSummary, chunks, rows_chunk, unique_articles
-from etl.store import SCHEMAS, TABLES, article_row_for, write_json_atomic
+from etl.store import CSV_COLUMNS, SCHEMAS, STAGED, TABLES, article_row_for, write_json_atomic
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +66,48 @@ def write_part(chunk: list[Article], index: int, staging: str) -> dict[str, int]
         "events": [e for r in rows for e in r.events],
     }
     for name, table_rows in tables.items():
-        _write(fs, f"{base}/{name}/{part_name(index)}", name, table_rows)
+        table = pa.Table.from_pylist(table_rows, schema=SCHEMAS[name])
+        _write(fs, base, name, index, table, csv=name not in STAGED)
     return {name: len(table_rows) for name, table_rows in tables.items()}
 
 
-def _write(fs: pafs.FileSystem, path: str, name: str, rows: list[dict[str, Any]]) -> None:
-    fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
-    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[name]), path, filesystem=fs)
+def finish_part(index: int, staging: str, decisions: corpus.Decisions) -> dict[str, int]:
+    """A Dask task: rewrite part `index` of the staged tables with the corpus's decisions
+    (a report's rows are all in its article's part)."""
+    fs, base = _filesystem(staging)
+    apply = {"mentions": decisions.apply_to_mentions, "events": decisions.apply_to_events}
+    counts = {}
+    for name, transform in apply.items():
+        path = f"{base}/{name}/{part_name(index)}"
+        frame = transform(pq.read_table(path, filesystem=fs).to_pandas())
+        table = pa.Table.from_pandas(frame, schema=SCHEMAS[name], preserve_index=False)
+        _write(fs, base, name, index, table, csv=True)
+        counts[name] = table.num_rows
+    return counts
+
+
+def _write(fs: pafs.FileSystem, base: str, name: str, index: int, table: pa.Table, *,
+           csv: bool) -> None:
+    """Part `index` of table `name`: Parquet, and the CSV (without the article text)."""
+    fs.create_dir(f"{base}/{name}", recursive=True)
+    pq.write_table(table, f"{base}/{name}/{part_name(index)}", filesystem=fs)
+    if csv:
+        fs.create_dir(f"{base}/csv/{name}", recursive=True)
+        with fs.open_output_stream(f"{base}/csv/{name}/{csv_part_name(index)}") as out:
+            pacsv.write_csv(table.select(list(CSV_COLUMNS[name])), out,
+                            pacsv.WriteOptions(quoting_style="needed", eol="\r\n"))
+
+
+def csv_part_name(index: int) -> str:
+    return f"part-{index:06d}.csv"
+
+
+def _read(fs: pafs.FileSystem, folder: str, columns: list[str], filters: Any = None
+          ) -> pd.DataFrame:
+    """Columns of a staged, partitioned table; the corpus pass reads nothing more."""
+    if fs.get_file_info(folder).type != pafs.FileType.Directory:
+        return pd.DataFrame(columns=columns)
+    return pq.read_table(folder, filesystem=fs, columns=columns, filters=filters).to_pandas()
 
 
 def connect(scheduler: str | None, workers: int) -> Any:
@@ -102,6 +143,7 @@ def build_tables_dask(
     title_column: str | None = None,
     published_column: str | None = None,
     source_column: str | None = None,
+    aliases: Sequence[Alias] = (),
 ) -> RunSummary:
     """Run the ETL on a Dask cluster and write partitioned Parquet tables to `out_dir`.
 
@@ -125,6 +167,7 @@ def build_tables_dask(
         articles = unique_articles(stream, summary, errors.append)
         in_flight = as_completed()
         sizes: dict[Any, int] = {}
+        sizes_seen: list[int] = []
         limit = 2 * max(1, len(client.scheduler_info().get("workers", {})) or workers)
 
         def settle(future: Any) -> None:
@@ -137,13 +180,26 @@ def build_tables_dask(
         for index, chunk in enumerate(chunks(articles, chunk_size)):
             future = client.submit(write_part, chunk, index, staging, pure=False)
             sizes[future] = len(chunk)
+            sizes_seen.append(index)
             in_flight.add(future)
             if in_flight.count() >= limit:  # bounded: the client never holds the corpus
                 settle(next(in_flight))
         for future in in_flight:
             settle(future)
-        _write(fs, f"{run}/errors/{part_name(0)}", "errors", errors)
+        n_parts = len(sizes_seen)
+        _write(fs, run, "errors", 0, pa.Table.from_pylist(errors, schema=SCHEMAS["errors"]),
+               csv=True)
         counts["errors"] = len(errors)
+        decisions = corpus.decide(
+            _read(fs, f"{run}/mentions", *corpus.PEOPLE_QUERY),
+            _read(fs, f"{run}/events", corpus.REPORT_COLUMNS), aliases)
+        shared = client.scatter(decisions, broadcast=True)
+        counts["mentions"] = counts["events"] = 0
+        for future in as_completed(client.map(finish_part, range(n_parts), staging=staging,
+                                              decisions=shared, pure=False)):
+            for name, n in future.result().items():
+                counts[name] += n
+        summary.n_merged = len(decisions.merges)
         summary.n_mentions, summary.n_events = counts["mentions"], counts["events"]
         _commit(fs, base, run)
         manifest = {"pipeline_version": PIPELINE_VERSION, "engine": "dask",
@@ -170,7 +226,7 @@ def _commit(fs: pafs.FileSystem, base: str, run: str) -> None:
     """Swap each staged table folder into place; flat files of a local run are removed so
     that readers find one layout."""
     old = f"{run}-old"
-    for name in TABLES:
+    for name in (*TABLES, "csv"):
         final = f"{base}/{name}"
         if fs.get_file_info(final).type == pafs.FileType.Directory:
             fs.create_dir(old, recursive=True)

@@ -14,12 +14,16 @@ ARTICLE_COLUMNS = (
 )
 MENTION_COLUMNS = (
     "article_id", "sentence_id", "start", "end", "text", "kind", "name", "country_code",
-    "lat", "lon", "geo_precision", "date_start", "date_end", "date_precision",
+    "lat", "lon", "geo_precision", "date_start", "date_end", "date_precision", "reason",
 )
+# One row per (report, actor). A report is one article's account of an event (a trigger in a
+# sentence); reports of the same event across the corpus share an `event_id` (etl.corpus), and
+# a report nobody else gave keeps event_id == report_id. `sources` are the article ids of the
+# event's reports, sorted and joined by ";"; `merge_reason` says why this report joined them.
 EVENT_COLUMNS = (
-    "event_id", "article_id", "sentence_id", "event_type", "status", "date_start", "date_end",
-    "date_precision", "place", "country_code", "lat", "lon", "geo_precision", "actor",
-    "actor_kind", "sentence",
+    "event_id", "report_id", "article_id", "sentence_id", "event_type", "status", "date_start",
+    "date_end", "date_precision", "place", "country_code", "lat", "lon", "geo_precision",
+    "actor", "actor_kind", "sentence", "n_sources", "sources", "reason", "merge_reason",
 )
 ERROR_COLUMNS = ("path", "error")
 

@@ -19,7 +19,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from etl import ingest
+from etl import corpus, ingest
+from etl.aliases import Alias
 from etl.cache import ArticleCache, ArticleRows, content_key
 from etl.records import Article, Extraction, InputError
 from etl.store import TableWriter, error_row, event_rows, mention_rows
@@ -53,13 +54,16 @@ class RunSummary:
     n_events: int = 0
     n_duplicates: int = 0
     n_reused: int = 0  # taken from the incremental cache, not parsed again
+    n_merged: int = 0  # reports merged with reports of the same event in other articles
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def line(self) -> str:
         return (f"{self.n_articles} articles, {self.n_mentions} mentions, {self.n_events} event "
                 f"rows, {len(self.errors)} skipped" +
                 (f", {self.n_duplicates} duplicates" if self.n_duplicates else "") +
-                (f", {self.n_reused} unchanged (cached)" if self.n_reused else ""))
+                (f", {self.n_reused} unchanged (cached)" if self.n_reused else "") +
+                (f", {self.n_merged} reports merged into shared events" if self.n_merged
+                 else ""))
 
 
 def build_tables(
@@ -75,13 +79,15 @@ def build_tables(
     published_column: str | None = None,
     source_column: str | None = None,
     incremental: bool = True,
+    aliases: Sequence[Alias] = (),
 ) -> RunSummary:
     """Run the ETL over `paths` and write articles, mentions, events and errors to `out_dir`.
 
     The previous tables in `out_dir` are replaced only when the run completes. With
     `incremental`, an article whose content, pipeline version and geocoder are unchanged since
     the last run into `out_dir` is taken from the cache there instead of being parsed again;
-    the tables are the same either way.
+    the tables are the same either way. The corpus pass (etl.corpus) then links actors and
+    merges reports across articles, `aliases` included.
     """
     summary = RunSummary()
     files, _ = ingest.find_input_files(paths)
@@ -109,9 +115,14 @@ def build_tables(
             summary.n_reused += reused
             if progress:
                 progress(summary.n_articles, total)
+        decisions = corpus.decide(writer.staged("mentions", *corpus.PEOPLE_QUERY),
+                                  writer.staged("events", corpus.REPORT_COLUMNS), aliases)
+        writer.commit({"pipeline_version": PIPELINE_VERSION, "geocoder": geocoder},
+                      transforms={"mentions": decisions.apply_to_mentions,
+                                  "events": decisions.apply_to_events})
         counts = writer.counts()
         summary.n_mentions, summary.n_events = counts["mentions"], counts["events"]
-        writer.commit({"pipeline_version": PIPELINE_VERSION, "geocoder": geocoder})
+        summary.n_merged = len(decisions.merges)
         if cache is not None:
             cache.prune()
     except BaseException:

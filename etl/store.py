@@ -14,16 +14,19 @@ import csv
 import math
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from etl.atomic import temp_beside, write_json_atomic
 from etl.records import (
+    ACTOR_KINDS,
     ARTICLE_COLUMNS,
     ERROR_COLUMNS,
     EVENT_COLUMNS,
@@ -34,17 +37,25 @@ from etl.records import (
 )
 
 _STR, _INT, _FLOAT = pa.string(), pa.int32(), pa.float64()
+_INTS = {"n_sentences", "sentence_id", "start", "end", "n_sources"}
+
+
+def _schema(columns: tuple[str, ...]) -> pa.Schema:
+    return pa.schema([(c, _INT if c in _INTS else _FLOAT if c in ("lat", "lon") else _STR)
+                      for c in columns])
+
+
 SCHEMAS: dict[str, pa.Schema] = {
-    "articles": pa.schema([(c, _INT if c == "n_sentences" else _STR) for c in ARTICLE_COLUMNS]
-                          + [("text", _STR)]),
-    "mentions": pa.schema([(c, _INT if c in ("sentence_id", "start", "end") else
-                            _FLOAT if c in ("lat", "lon") else _STR) for c in MENTION_COLUMNS]),
-    "events": pa.schema([(c, _INT if c == "sentence_id" else
-                          _FLOAT if c in ("lat", "lon") else _STR) for c in EVENT_COLUMNS]),
-    "errors": pa.schema([(c, _STR) for c in ERROR_COLUMNS]),
+    "articles": _schema((*ARTICLE_COLUMNS, "text")),
+    "mentions": _schema(MENTION_COLUMNS),
+    "events": _schema(EVENT_COLUMNS),
+    "errors": _schema(ERROR_COLUMNS),
 }
 CSV_COLUMNS = {"articles": ARTICLE_COLUMNS, "mentions": MENTION_COLUMNS,
                "events": EVENT_COLUMNS, "errors": ERROR_COLUMNS}
+# Tables the corpus pass (etl.corpus) rewrites: staged as Parquet, written out at commit.
+STAGED = {"mentions": "article_id", "events": "report_id"}  # table → a column whose runs
+# of equal values must stay in one batch
 TABLES = tuple(SCHEMAS)
 
 
@@ -69,23 +80,34 @@ def mention_rows(ex: Extraction) -> Iterator[dict[str, Any]]:
                "geo_precision": p.precision if p else "",
                "date_start": d.start.isoformat() if d else "",
                "date_end": d.end.isoformat() if d else "",
-               "date_precision": d.precision if d else ""}
+               "date_precision": d.precision if d else "", "reason": m.reason}
 
 
 def event_rows(ex: Extraction) -> Iterator[dict[str, Any]]:
-    """Tidy: one row per (event, actor); an event with no known actor keeps one row."""
+    """Tidy: one row per (report, actor); a report with no known actor keeps one row.
+
+    Each report is its own event here; the corpus pass (etl.corpus) merges them."""
+    # How an actor was resolved where the report names it ("the prime minister" → ...).
+    why_actor = {(m.sentence_id, m.name): m.reason for m in ex.mentions
+                 if m.reason and m.kind in ACTOR_KINDS}
     for e in ex.events:
         p, d = e.place, e.date
-        base = {"event_id": e.event_id, "article_id": e.article_id,
+        why = [f"trigger {e.reason}" if e.reason else "",
+               f"venue: {p.reason}" if p and p.reason else ""]
+        base = {"event_id": e.event_id, "report_id": e.event_id, "article_id": e.article_id,
                 "sentence_id": e.sentence_id, "event_type": e.event_type, "status": e.status,
                 "date_start": d.start.isoformat() if d else "",
                 "date_end": d.end.isoformat() if d else "",
                 "date_precision": d.precision if d else "",
                 "place": p.name if p else "", "country_code": p.country_code if p else "",
                 "lat": p.lat if p else None, "lon": p.lon if p else None,
-                "geo_precision": p.precision if p else "", "sentence": e.sentence}
+                "geo_precision": p.precision if p else "", "sentence": e.sentence,
+                "n_sources": 1, "sources": e.article_id, "merge_reason": ""}
         for name, kind in e.actors or [("", "")]:
-            yield {**base, "actor": name, "actor_kind": kind}
+            actor_why = why_actor.get((e.sentence_id, name), "")
+            reason = "; ".join(r for r in (*why, f"{name}: {actor_why}" if actor_why else "")
+                               if r)
+            yield {**base, "actor": name, "actor_kind": kind, "reason": reason}
 
 
 def error_row(err: InputError) -> dict[str, Any]:
@@ -101,32 +123,45 @@ def _csv_cell(value: Any) -> Any:
 @dataclass
 class _Table:
     name: str
-    csv_tmp: Path
-    parquet_tmp: Path
-    csv_file: Any
-    csv_writer: Any
+    parquet_tmp: Path  # the final Parquet file's temporary, or the staging file
     parquet: pq.ParquetWriter
+    csv_tmp: Path | None = None  # streamed tables only; staged ones get theirs at commit
+    csv_file: Any = None
+    csv_writer: Any = None
     pending: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
 
 
+Transform = Callable[[pd.DataFrame], pd.DataFrame]
+
+
 class TableWriter:
-    """Streams the four tables of one run into `out_dir`; nothing is visible until `commit`."""
+    """Streams the four tables of one run into `out_dir`; nothing is visible until `commit`.
+
+    Articles and errors stream to their final CSV and Parquet temporaries. Mentions and events
+    stream to a staging Parquet file that the corpus pass reads (`staged`), and `commit`
+    writes them out through its transforms, a batch at a time.
+    """
 
     BATCH = 5000
+    READ_BATCH = 65_536
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.tables: dict[str, _Table] = {}
+        self.final_rows: dict[str, int] = {}
+        self._extra: list[Path] = []  # temporaries made at commit
         for name in TABLES:
-            csv_tmp = self._tmp(f"{name}.csv")
             parquet_tmp = self._tmp(f"{name}.parquet")
-            f = open(csv_tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115 - kept open
-            writer = csv.writer(f)
-            writer.writerow(CSV_COLUMNS[name])
-            self.tables[name] = _Table(name, csv_tmp, parquet_tmp, f, writer,
-                                       pq.ParquetWriter(parquet_tmp, SCHEMAS[name]))
+            table = _Table(name, parquet_tmp, pq.ParquetWriter(parquet_tmp, SCHEMAS[name]))
+            if name not in STAGED:
+                table.csv_tmp = self._tmp(f"{name}.csv")
+                table.csv_file = open(table.csv_tmp, "w", encoding="utf-8",  # noqa: SIM115
+                                      newline="")
+                table.csv_writer = csv.writer(table.csv_file)
+                table.csv_writer.writerow(CSV_COLUMNS[name])
+            self.tables[name] = table
 
     def _tmp(self, final: str) -> Path:
         return temp_beside(self.out_dir / final)
@@ -135,7 +170,8 @@ class TableWriter:
         table = self.tables[name]
         columns = CSV_COLUMNS[name]
         for row in rows:
-            table.csv_writer.writerow([_csv_cell(row[c]) for c in columns])
+            if table.csv_writer is not None:
+                table.csv_writer.writerow([_csv_cell(row[c]) for c in columns])
             table.pending.append(row)
             table.rows += 1
         if len(table.pending) >= self.BATCH:
@@ -160,40 +196,114 @@ class TableWriter:
             table.pending.clear()
 
     def counts(self) -> dict[str, int]:
-        return {name: t.rows for name, t in self.tables.items()}
+        return {name: self.final_rows.get(name, t.rows) for name, t in self.tables.items()}
 
-    def commit(self, manifest: dict[str, Any] | None = None) -> None:
-        """Close every file, flush it to disk, then rename each into place."""
-        for table in self.tables.values():
+    def staged(self, name: str, columns: list[str], filters: Any = None) -> pd.DataFrame:
+        """Columns of a staged table as rows so far (for the corpus pass); closes its staging
+        file, so call it once all rows are in."""
+        table = self.tables[name]
+        self._close_parquet(table)
+        return pq.read_table(table.parquet_tmp, columns=columns, filters=filters).to_pandas()
+
+    def _close_parquet(self, table: _Table) -> None:
+        if table.parquet is not None:
             self._flush(table)
             table.parquet.close()
-            table.csv_file.flush()
-            os.fsync(table.csv_file.fileno())
-            table.csv_file.close()
+            table.parquet = None
+
+    def commit(self, manifest: dict[str, Any] | None = None,
+               transforms: dict[str, Transform] | None = None) -> None:
+        """Write the staged tables out through `transforms`, flush every file to disk, then
+        rename each into place."""
         for table in self.tables.values():
-            os.replace(table.parquet_tmp, self.out_dir / f"{table.name}.parquet")
-            os.replace(table.csv_tmp, self.out_dir / f"{table.name}.csv")
-            _drop_partitions(self.out_dir / table.name)
+            self._close_parquet(table)
+            if table.csv_file is not None:
+                table.csv_file.flush()
+                os.fsync(table.csv_file.fileno())
+                table.csv_file.close()
+        final: dict[str, tuple[Path, Path]] = {}
+        for table in self.tables.values():
+            if table.name in STAGED:
+                final[table.name] = self._write_staged(table, (transforms or {}).get(table.name))
+            else:
+                assert table.csv_tmp is not None
+                final[table.name] = (table.parquet_tmp, table.csv_tmp)
+        for name, (parquet_tmp, csv_tmp) in final.items():
+            os.replace(parquet_tmp, self.out_dir / f"{name}.parquet")
+            os.replace(csv_tmp, self.out_dir / f"{name}.csv")
+            _drop_partitions(self.out_dir / name)
+            _drop_partitions(self.out_dir / "csv" / name)
+        with contextlib.suppress(OSError):
+            (self.out_dir / "csv").rmdir()  # only if the Dask run's CSV parts were all ours
+        for table in self.tables.values():
+            if table.name in STAGED:
+                table.parquet_tmp.unlink(missing_ok=True)
         # Written last; readers check the files against it (dashboard.data.read_tables).
-        files = {f"{t.name}{ext}": fingerprint(self.out_dir / f"{t.name}{ext}")
-                 for t in self.tables.values() for ext in (".parquet", ".csv")}
+        files = {f"{name}{ext}": fingerprint(self.out_dir / f"{name}{ext}")
+                 for name in self.tables for ext in (".parquet", ".csv")}
         write_json_atomic(self.out_dir / "manifest.json",
                           {**(manifest or {}), "rows": self.counts(), "files": files})
+
+    def _write_staged(self, table: _Table, transform: Transform | None) -> tuple[Path, Path]:
+        """The staging file through `transform` → the final Parquet and CSV temporaries."""
+        parquet_tmp, csv_tmp = self._tmp(f"{table.name}.parquet"), self._tmp(f"{table.name}.csv")
+        self._extra += [parquet_tmp, csv_tmp]
+        schema, columns = SCHEMAS[table.name], list(CSV_COLUMNS[table.name])
+        rows = 0
+        with pq.ParquetWriter(parquet_tmp, schema) as out, open(csv_tmp, "wb") as csv_out:
+            csv_out.write((",".join(columns) + "\r\n").encode())
+            for frame in _batches(table.parquet_tmp, self.READ_BATCH, STAGED[table.name]):
+                if transform is not None:
+                    frame = transform(frame)
+                batch = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+                out.write_table(batch)
+                pacsv.write_csv(batch.select(columns), csv_out, pacsv.WriteOptions(
+                    include_header=False, quoting_style="needed", eol="\r\n"))
+                rows += batch.num_rows
+            csv_out.flush()
+            os.fsync(csv_out.fileno())
+        self.final_rows[table.name] = rows
+        return parquet_tmp, csv_tmp
 
     def abort(self) -> None:
         """Drop the temporary files; the previous tables stay as they were."""
         for table in self.tables.values():
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
                 table.parquet.close()
-            table.csv_file.close()
+            if table.csv_file is not None:
+                table.csv_file.close()
             for path in (table.csv_tmp, table.parquet_tmp):
-                path.unlink(missing_ok=True)
+                if path is not None:
+                    path.unlink(missing_ok=True)
+        for path in self._extra:
+            path.unlink(missing_ok=True)
+
+
+def _batches(path: Path, size: int, group: str) -> Iterator[pd.DataFrame]:
+    """Frames of about `size` rows, never splitting a run of equal `group` values (a report's
+    rows must meet in one frame to be deduplicated)."""
+    carry: pd.DataFrame | None = None
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=size):
+        frame = batch.to_pandas()
+        if carry is not None:
+            frame = pd.concat([carry, frame], ignore_index=True)
+        if frame.empty:
+            continue
+        last = frame[group].iloc[-1]
+        tail = (frame[group] == last).to_numpy()
+        carry = frame[tail].reset_index(drop=True)
+        if not tail.all():
+            yield frame[~tail].reset_index(drop=True)
+    if carry is not None and not carry.empty:
+        yield carry
+    elif carry is None:
+        yield pd.DataFrame({c: pd.Series(dtype=object) for c in pq.read_schema(path).names})
 
 
 def _drop_partitions(folder: Path) -> None:
     """Remove the partitioned copy of a table a Dask run left (etl.engine_dask), so readers
     find one layout; a folder holding anything but parts is left alone."""
-    if folder.is_dir() and all(p.name.startswith("part-") and p.suffix == ".parquet"
+    if folder.is_dir() and all(p.name.startswith("part-") and p.suffix in (".parquet", ".csv")
                                for p in folder.iterdir()):
         shutil.rmtree(folder)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 from bench.corpus import write_corpus
 from dashboard.data import read_tables
 from etl.run import build_tables
+from tests.etl.test_corpus import REPORTS
 
 distributed = pytest.importorskip("dask.distributed")
 
@@ -35,15 +37,23 @@ def test_dask_run_writes_the_tables_of_the_plain_run(tmp_path: Path, client) -> 
     write_corpus(corpus, 5)
     (corpus / "copy.txt").write_bytes((corpus / "article-0-0000000.txt").read_bytes())
     (corpus / "empty.txt").write_text("")
+    (corpus / "reports.jsonl").write_text("\n".join(json.dumps(r) for r in REPORTS))
     plain = build_tables([corpus], tmp_path / "plain", incremental=False)
     summary = build_tables_dask([corpus], tmp_path / "dask", client=client, chunk_size=2)
     assert (summary.n_articles, summary.n_events, summary.n_duplicates, len(summary.errors)) == \
         (plain.n_articles, plain.n_events, plain.n_duplicates, len(plain.errors)) == \
-        (5, plain.n_events, 1, 1)
-    assert len(list((tmp_path / "dask" / "events").glob("part-*.parquet"))) == 3
+        (7, plain.n_events, 1, 1)
+    assert summary.n_merged == plain.n_merged > 0  # the corpus pass ran on the cluster
+    assert len(list((tmp_path / "dask" / "events").glob("part-*.parquet"))) == 4
     for name in ("articles", "mentions", "events", "errors"):
         expected = pd.read_parquet(tmp_path / "plain" / f"{name}.parquet")
         pd.testing.assert_frame_equal(read_parts(tmp_path / "dask" / name), expected, obj=name)
+        csv_parts = sorted((tmp_path / "dask" / "csv" / name).glob("part-*.csv"))
+        pd.testing.assert_frame_equal(
+            pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in csv_parts],
+                      ignore_index=True),
+            pd.read_csv(tmp_path / "plain" / f"{name}.csv", dtype=str, keep_default_na=False),
+            obj=name)
     # The dashboard reads either layout and sees the same tables.
     flat, parts = read_tables(tmp_path / "plain"), read_tables(tmp_path / "dask")
     pd.testing.assert_frame_equal(flat.events, parts.events)

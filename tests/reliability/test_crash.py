@@ -99,7 +99,7 @@ def row(name: str, generation: int, n: int) -> dict[str, Any]:
     values: dict[str, Any] = {c: "" for c in CSV_COLUMNS[name]}
     values.update({"article_id": f"g{generation}-{n}", "path": f"g{generation}",
                    "event_id": f"e{generation}-{n}", "error": f"g{generation}"})
-    for c in ("n_sentences", "sentence_id", "start", "end"):
+    for c in ("n_sentences", "sentence_id", "start", "end", "n_sources"):
         if c in values:
             values[c] = n
     for c in ("lat", "lon"):

@@ -1,0 +1,282 @@
+"""Decisions across articles, taken once the per-article rows of a run are in: one name per
+actor over the corpus, and one event per meeting however many articles report it.
+
+Per-article rows stay a pure function of their article (so the incremental cache holds), and
+this pass runs over the staged tables on every run: it is cheap next to parsing, and it sees
+the whole corpus, the user's alias file included.
+
+- People: a short form ("Ghani") in an article that never gives the full name takes the one
+  fuller name the corpus uses (etl.actors.link_across); ambiguous forms stay as written.
+- Aliases (etl.aliases) override any automatic choice.
+- Events: two reports are of the same event when their types are compatible, their date
+  ranges overlap, their venues are within 25 km and they share participants; reports linked
+  that way, directly or through others, share the `event_id` of the first of them.
+
+Every row these choices change gets a reason saying why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from etl.actors import link_across
+from etl.aliases import Alias
+from etl.records import ACTOR_KINDS
+
+MAX_KM = 25.0
+# Types that can describe the same encounter: talks are held at a meeting during a visit.
+TYPE_FAMILY = {"meeting": "meet", "talks": "meet", "visit": "meet", "other": "meet",
+               "call": "call", "briefing": "briefing"}
+MIN_OVERLAP = 0.5  # shared participants / those of the smaller report must exceed this
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One article's account of an event: what merging compares."""
+
+    report_id: str
+    article_id: str
+    family: str
+    status: str
+    start: date | None
+    end: date | None
+    precision: str
+    lat: float | None
+    lon: float | None
+    actors: frozenset[str]
+    named: frozenset[str]  # the people and groups among the actors (not countries)
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Where a report ended up."""
+
+    event_id: str
+    n_sources: int
+    sources: str  # article ids, sorted, joined by ";"
+    reason: str
+
+
+@dataclass
+class Decisions:
+    """Names and event ids for the whole corpus, applied to the tables batch by batch."""
+
+    names: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    merges: dict[str, Merge] = field(default_factory=dict)
+
+    def apply_to_mentions(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        for i, name, reason in self._renamed(frame, "name", "kind"):
+            frame.at[i, "name"] = name
+            frame.at[i, "reason"] = reason
+        return frame
+
+    def apply_to_events(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Canonical actors (a report naming one actor twice keeps one row), event ids."""
+        frame = frame.copy()
+        renamed = list(self._renamed(frame, "actor", "actor_kind"))
+        for i, name, reason in renamed:
+            frame.at[i, "actor"] = name
+            frame.at[i, "reason"] = reason
+        if renamed:
+            frame = frame.drop_duplicates(["report_id", "actor", "actor_kind"])
+        merges = [self.merges.get(r) for r in frame["report_id"]]
+        frame["event_id"] = [m.event_id if m else r for m, r in zip(merges, frame["report_id"],
+                                                                    strict=True)]
+        frame["n_sources"] = [m.n_sources if m else 1 for m in merges]
+        frame["sources"] = [m.sources if m else a for m, a in zip(merges, frame["article_id"],
+                                                                  strict=True)]
+        frame["merge_reason"] = [m.reason if m else "" for m in merges]
+        return frame
+
+    def _renamed(self, frame: pd.DataFrame, name_col: str, kind_col: str
+                 ) -> Iterator[tuple[int, str, str]]:
+        if not self.names or frame.empty:
+            return
+        candidates = {n for n, _ in self.names}
+        hit = frame[name_col].isin(candidates) & frame[kind_col].isin(ACTOR_KINDS)
+        for i, name, kind, reason in zip(frame.index[hit], frame.loc[hit, name_col],
+                                         frame.loc[hit, kind_col], frame.loc[hit, "reason"],
+                                         strict=True):
+            decision = self.names.get((name, kind))
+            if decision is not None:
+                new, why = decision
+                yield i, new, "; ".join(r for r in (reason, why) if r)
+
+
+def decide_names(people: dict[str, int], aliases: Iterable[Alias] = ()
+                 ) -> dict[tuple[str, str], tuple[str, str]]:
+    """(name, kind) → (canonical name, reason) for every name the corpus pass changes or
+    explains; `people` maps person names to the number of articles naming them."""
+    by_alias: dict[tuple[str, str], Alias] = {}
+    for a in aliases:
+        for kind in (a.kind,) if a.kind else ACTOR_KINDS:
+            by_alias.setdefault((a.alias, kind), a)
+    names: dict[tuple[str, str], tuple[str, str]] = {}
+    for name, (full, why) in link_across(people).items():
+        target = by_alias.get((full, "person"))
+        if target is not None:
+            full, why = target.canonical, f"{why}; renamed {full} by {target.where}"
+        names[(name, "person")] = (full, why)
+    for key, a in by_alias.items():
+        names[key] = (a.canonical, f"{'kept as written' if a.canonical == a.alias else 'alias'}"
+                                   f" by {a.where}")
+    return names
+
+
+def reports_of(events: pd.DataFrame, names: dict[tuple[str, str], tuple[str, str]]
+               ) -> list[Report]:
+    """One Report per report_id of an events frame, with participants under their corpus
+    names."""
+    reports: list[Report] = []
+    if events.empty:
+        return reports
+    frame = events[REPORT_COLUMNS].sort_values("report_id", kind="stable")
+    current: list[tuple] = []
+    for row in frame.itertuples(index=False, name=None):
+        if current and row[0] != current[0][0]:
+            reports.append(_report(current, names))
+            current = []
+        current.append(row)
+    reports.append(_report(current, names))
+    return reports
+
+
+def _report(rows: list[tuple], names: dict[tuple[str, str], tuple[str, str]]) -> Report:
+    rid, article, etype, status, start, end, precision, lat, lon = rows[0][:9]
+    actors, named = set(), set()
+    for *_, actor, kind in rows:
+        if actor:
+            actor = names.get((actor, kind), (actor, ""))[0]
+            actors.add(actor)
+            if kind != "country":
+                named.add(actor)
+    return Report(rid, article, TYPE_FAMILY.get(etype, "meet"), status, _day(start),
+                  _day(end), precision or "", _number(lat), _number(lon), frozenset(actors),
+                  frozenset(named))
+
+
+def _day(value: object) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _number(value: object) -> float | None:
+    return float(value) if value is not None and not pd.isna(value) else None  # type: ignore[arg-type]
+
+
+def km_between(a: Report, b: Report) -> float | None:
+    """Great-circle distance of two venues, None when either report has none."""
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def same_event(a: Report, b: Report) -> str | None:
+    """Why two reports tell of the same event, or None when they may not."""
+    if a.family != b.family or {a.status, b.status} == {"held", "cancelled"}:
+        return None
+    if a.start is None or b.start is None or a.end is None or b.end is None:
+        return None
+    if "year" in (a.precision, b.precision) or a.start > b.end or b.start > a.end:
+        return None  # a year overlaps everything that happened in it
+    shared = a.actors & b.actors
+    if not shared or len(shared) / min(len(a.actors), len(b.actors)) <= MIN_OVERLAP:
+        return None
+    if not shared & (a.named | b.named) and len(shared) < 2:
+        return None  # one shared country is not a shared meeting
+    km = km_between(a, b)
+    if km is None:
+        if len(shared) < 2:
+            return None
+        venue = "one report names no venue"
+    elif km > MAX_KM:
+        return None
+    else:
+        venue = f"venues {km:.0f} km apart"
+    overlap = max(a.start, b.start)
+    when = overlap.isoformat() if overlap == min(a.end, b.end) else (
+        f"{overlap.isoformat()} to {min(a.end, b.end).isoformat()}")
+    return f"{venue}, dates overlap ({when}), shared: {', '.join(sorted(shared))}"
+
+
+def merge_reports(reports: list[Report]) -> dict[str, Merge]:
+    """Cluster reports of the same event; only reports that joined others are returned.
+
+    Candidates share a participant, so reports are compared within each participant's list,
+    in date order, and only with those whose dates can still overlap: near-linear for the
+    usual corpus rather than quadratic.
+    """
+    parent = list(range(len(reports)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_actor: dict[str, list[int]] = {}
+    for i, r in enumerate(reports):
+        if r.start is None:
+            continue
+        for actor in r.named or r.actors:
+            by_actor.setdefault(actor, []).append(i)
+    why: dict[int, tuple[int, int, str]] = {}  # report → (shared actors, its partner, reason)
+    checked: set[tuple[int, int]] = set()
+    for members in by_actor.values():
+        members.sort(key=lambda i: reports[i].start)  # type: ignore[arg-type, return-value]
+        active: list[int] = []
+        for i in members:
+            r = reports[i]
+            active = [j for j in active if reports[j].end >= r.start]  # type: ignore[operator]
+            for j in active:
+                pair = (min(i, j), max(i, j))
+                if pair in checked:
+                    continue
+                checked.add(pair)
+                reason = same_event(reports[j], r)
+                if reason is None:
+                    continue
+                strength = len(r.actors & reports[j].actors)
+                for x, y in ((i, j), (j, i)):  # keep each report's strongest link
+                    if x not in why or why[x][0] < strength:
+                        why[x] = (strength, y, reason)
+                parent[root(i)] = root(j)
+            active.append(i)
+
+    clusters: dict[int, list[int]] = {}
+    for i in why:
+        clusters.setdefault(root(i), []).append(i)
+    merges: dict[str, Merge] = {}
+    for members in clusters.values():
+        event_id = min(reports[i].report_id for i in members)
+        articles = sorted({reports[i].article_id for i in members})
+        for i in members:
+            _, other, reason = why[i]
+            merges[reports[i].report_id] = Merge(
+                event_id, len(articles), ";".join(articles),
+                f"same event as report {reports[other].report_id} of article "
+                f"{reports[other].article_id}: {reason}")
+    return merges
+
+
+# What the corpus pass reads of the staged tables (etl.store.TableWriter.staged).
+PEOPLE_QUERY = (["article_id", "name"], [("kind", "=", "person")])
+REPORT_COLUMNS = ["report_id", "article_id", "event_type", "status", "date_start", "date_end",
+                  "date_precision", "lat", "lon", "actor", "actor_kind"]
+
+
+def decide(people: pd.DataFrame, events: pd.DataFrame, aliases: Iterable[Alias] = ()
+           ) -> Decisions:
+    """The corpus pass: `people` holds (article_id, name) of person mentions, `events` the
+    REPORT_COLUMNS of the events table."""
+    counts = people.drop_duplicates(["article_id", "name"])["name"].value_counts()
+    names = decide_names({str(k): int(v) for k, v in counts.items()}, aliases)
+    return Decisions(names, merge_reports(reports_of(events, names)))
