@@ -96,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 summary = build_tables_dask(args.paths, args.out, scheduler=args.scheduler,
                                             workers=max(1, args.workers), progress=progress,
-                                            aliases=aliases, **columns)
+                                            aliases=aliases, incremental=args.incremental,
+                                            **columns)
             except DaskUnavailableError as exc:
                 bar.close()
                 print(f"error: {exc}", file=sys.stderr)

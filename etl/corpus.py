@@ -18,11 +18,14 @@ Every row these choices change gets a reason saying why.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.actors import link_across
 from etl.aliases import Alias
@@ -64,49 +67,61 @@ class Merge:
 
 @dataclass
 class Decisions:
-    """Names and event ids for the whole corpus, applied to the tables batch by batch."""
+    """Names and event ids for the whole corpus, applied to the tables batch by batch (Arrow
+    tables: most batches need no change, and those go through untouched)."""
 
     names: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     merges: dict[str, Merge] = field(default_factory=dict)
 
-    def apply_to_mentions(self, frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        for i, name, reason in self._renamed(frame, "name", "kind"):
-            frame.at[i, "name"] = name
-            frame.at[i, "reason"] = reason
-        return frame
+    def apply_to_mentions(self, table: pa.Table) -> pa.Table:
+        return self._rename(table, "name", "kind")[0]
 
-    def apply_to_events(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def apply_to_events(self, table: pa.Table) -> pa.Table:
         """Canonical actors (a report naming one actor twice keeps one row), event ids."""
-        frame = frame.copy()
-        renamed = list(self._renamed(frame, "actor", "actor_kind"))
-        for i, name, reason in renamed:
-            frame.at[i, "actor"] = name
-            frame.at[i, "reason"] = reason
+        table, renamed = self._rename(table, "actor", "actor_kind")
         if renamed:
-            frame = frame.drop_duplicates(["report_id", "actor", "actor_kind"])
-        merges = [self.merges.get(r) for r in frame["report_id"]]
-        frame["event_id"] = [m.event_id if m else r for m, r in zip(merges, frame["report_id"],
-                                                                    strict=True)]
-        frame["n_sources"] = [m.n_sources if m else 1 for m in merges]
-        frame["sources"] = [m.sources if m else a for m, a in zip(merges, frame["article_id"],
-                                                                  strict=True)]
-        frame["merge_reason"] = [m.reason if m else "" for m in merges]
-        return frame
+            keys = zip(table["report_id"].to_pylist(), table["actor"].to_pylist(),
+                       table["actor_kind"].to_pylist(), strict=True)
+            seen: set[tuple[str, str, str]] = set()
+            keep = [not (k in seen or seen.add(k)) for k in keys]  # type: ignore[func-returns-value]
+            table = table.filter(pa.array(keep))
+        reports = table["report_id"].to_pylist()
+        merges = [self.merges.get(r) for r in reports]
+        columns = {
+            "event_id": [m.event_id if m else r for m, r in zip(merges, reports, strict=True)],
+            "n_sources": [m.n_sources if m else 1 for m in merges],
+            "sources": [m.sources if m else a for m, a in
+                        zip(merges, table["article_id"].to_pylist(), strict=True)],
+            "merge_reason": [m.reason if m else "" for m in merges],
+        }
+        for name, values in columns.items():
+            i = table.schema.get_field_index(name)
+            table = table.set_column(i, table.schema.field(i), pa.array(
+                values, type=table.schema.field(i).type))
+        return table
 
-    def _renamed(self, frame: pd.DataFrame, name_col: str, kind_col: str
-                 ) -> Iterator[tuple[int, str, str]]:
-        if not self.names or frame.empty:
-            return
-        candidates = {n for n, _ in self.names}
-        hit = frame[name_col].isin(candidates) & frame[kind_col].isin(ACTOR_KINDS)
-        for i, name, kind, reason in zip(frame.index[hit], frame.loc[hit, name_col],
-                                         frame.loc[hit, kind_col], frame.loc[hit, "reason"],
-                                         strict=True):
-            decision = self.names.get((name, kind))
+    def _rename(self, table: pa.Table, name_col: str, kind_col: str) -> tuple[pa.Table, bool]:
+        if not self.names or table.num_rows == 0:
+            return table, False
+        hit = pc.is_in(table[name_col], value_set=pa.array(sorted({n for n, _ in self.names}),
+                                                           type=table.schema.field(
+                                                               name_col).type))
+        rows = [int(i) for i in np.flatnonzero(hit.to_numpy(zero_copy_only=False))]
+        if not rows:
+            return table, False
+        names, kinds = table[name_col].to_pylist(), table[kind_col].to_pylist()
+        reasons = table["reason"].to_pylist()
+        changed = False
+        for i in rows:
+            decision = self.names.get((names[i], kinds[i]))
             if decision is not None:
-                new, why = decision
-                yield i, new, "; ".join(r for r in (reason, why) if r)
+                names[i] = decision[0]
+                reasons[i] = "; ".join(r for r in (reasons[i], decision[1]) if r)
+                changed = True
+        for col, values in ((name_col, names), ("reason", reasons)):
+            j = table.schema.get_field_index(col)
+            table = table.set_column(j, table.schema.field(j), pa.array(values, pa.string()))
+        return table, changed
 
 
 def decide_names(people: dict[str, int], aliases: Iterable[Alias] = ()
@@ -129,21 +144,20 @@ def decide_names(people: dict[str, int], aliases: Iterable[Alias] = ()
     return names
 
 
-def reports_of(events: pd.DataFrame, names: dict[tuple[str, str], tuple[str, str]]
+def reports_of(events: pa.Table, names: dict[tuple[str, str], tuple[str, str]]
                ) -> list[Report]:
-    """One Report per report_id of an events frame, with participants under their corpus
-    names."""
+    """One Report per report_id of an events table (REPORT_COLUMNS), with participants under
+    their corpus names."""
+    if events.num_rows == 0:
+        return []
+    columns = events.select(REPORT_COLUMNS).sort_by("report_id").to_pydict()
+    rows = list(zip(*(columns[c] for c in REPORT_COLUMNS), strict=True))
     reports: list[Report] = []
-    if events.empty:
-        return reports
-    frame = events[REPORT_COLUMNS].sort_values("report_id", kind="stable")
-    current: list[tuple] = []
-    for row in frame.itertuples(index=False, name=None):
-        if current and row[0] != current[0][0]:
-            reports.append(_report(current, names))
-            current = []
-        current.append(row)
-    reports.append(_report(current, names))
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i][0] != rows[start][0]:
+            reports.append(_report(rows[start:i], names))
+            start = i
     return reports
 
 
@@ -166,7 +180,7 @@ def _day(value: object) -> date | None:
 
 
 def _number(value: object) -> float | None:
-    return float(value) if value is not None and not pd.isna(value) else None  # type: ignore[arg-type]
+    return float(value) if isinstance(value, float) and not math.isnan(value) else None
 
 
 def km_between(a: Report, b: Report) -> float | None:
@@ -273,10 +287,9 @@ REPORT_COLUMNS = ["report_id", "article_id", "event_type", "status", "date_start
                   "date_precision", "lat", "lon", "actor", "actor_kind"]
 
 
-def decide(people: pd.DataFrame, events: pd.DataFrame, aliases: Iterable[Alias] = ()
-           ) -> Decisions:
+def decide(people: pa.Table, events: pa.Table, aliases: Iterable[Alias] = ()) -> Decisions:
     """The corpus pass: `people` holds (article_id, name) of person mentions, `events` the
     REPORT_COLUMNS of the events table."""
-    counts = people.drop_duplicates(["article_id", "name"])["name"].value_counts()
-    names = decide_names({str(k): int(v) for k, v in counts.items()}, aliases)
+    pairs = set(zip(people["article_id"].to_pylist(), people["name"].to_pylist(), strict=True))
+    names = decide_names(dict(Counter(name for _, name in pairs)), aliases)
     return Decisions(names, merge_reports(reports_of(events, names)))

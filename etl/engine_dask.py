@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.fs as pafs
@@ -32,9 +31,11 @@ import pyarrow.parquet as pq
 
 from etl import corpus, ingest
 from etl.aliases import Alias
+from etl.cache import ArticleCache, ArticleRows, content_key
 from etl.records import Article
+from etl.rows import article_row_for
 from etl.run import PIPELINE_VERSION, Progress, RunSummary, chunks, rows_chunk, unique_articles
-from etl.store import CSV_COLUMNS, SCHEMAS, STAGED, TABLES, article_row_for, write_json_atomic
+from etl.store import CSV_COLUMNS, SCHEMAS, STAGED, TABLES, write_json_atomic
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,20 @@ def part_name(index: int) -> str:
     return f"part-{index:06d}.parquet"
 
 
-def write_part(chunk: list[Article], index: int, staging: str) -> dict[str, int]:
-    """A Dask task: extract one chunk and write its rows as part `index` of every table."""
+def write_part(chunk: list[Article], index: int, staging: str,
+               cached: list[ArticleRows | None] | None = None
+               ) -> tuple[dict[str, int], list[ArticleRows]]:
+    """A Dask task: extract one chunk and write its rows as part `index` of every table.
+
+    `cached` holds the rows the client's incremental cache already has (None where it has
+    none); only the other articles are parsed, and their rows go back for the cache.
+    """
     fs, base = _filesystem(staging)
-    rows = rows_chunk(chunk)
+    cached = cached or [None] * len(chunk)
+    misses = [a for a, c in zip(chunk, cached, strict=True) if c is None]
+    fresh = rows_chunk(misses) if misses else []
+    new = iter(fresh)
+    rows = [c if c is not None else next(new) for c in cached]
     tables: dict[str, list[dict[str, Any]]] = {
         "articles": [article_row_for(a, r.n_sentences) for a, r in zip(chunk, rows, strict=True)],
         "mentions": [m for r in rows for m in r.mentions],
@@ -68,7 +79,7 @@ def write_part(chunk: list[Article], index: int, staging: str) -> dict[str, int]
     for name, table_rows in tables.items():
         table = pa.Table.from_pylist(table_rows, schema=SCHEMAS[name])
         _write(fs, base, name, index, table, csv=name not in STAGED)
-    return {name: len(table_rows) for name, table_rows in tables.items()}
+    return {name: len(table_rows) for name, table_rows in tables.items()}, fresh
 
 
 def finish_part(index: int, staging: str, decisions: corpus.Decisions) -> dict[str, int]:
@@ -79,8 +90,7 @@ def finish_part(index: int, staging: str, decisions: corpus.Decisions) -> dict[s
     counts = {}
     for name, transform in apply.items():
         path = f"{base}/{name}/{part_name(index)}"
-        frame = transform(pq.read_table(path, filesystem=fs).to_pandas())
-        table = pa.Table.from_pandas(frame, schema=SCHEMAS[name], preserve_index=False)
+        table = transform(pq.read_table(path, filesystem=fs, schema=SCHEMAS[name]))
         _write(fs, base, name, index, table, csv=True)
         counts[name] = table.num_rows
     return counts
@@ -102,12 +112,13 @@ def csv_part_name(index: int) -> str:
     return f"part-{index:06d}.csv"
 
 
-def _read(fs: pafs.FileSystem, folder: str, columns: list[str], filters: Any = None
-          ) -> pd.DataFrame:
+def _read(fs: pafs.FileSystem, folder: str, name: str, columns: list[str], filters: Any = None
+          ) -> pa.Table:
     """Columns of a staged, partitioned table; the corpus pass reads nothing more."""
     if fs.get_file_info(folder).type != pafs.FileType.Directory:
-        return pd.DataFrame(columns=columns)
-    return pq.read_table(folder, filesystem=fs, columns=columns, filters=filters).to_pandas()
+        return SCHEMAS[name].empty_table().select(columns)
+    return pq.read_table(folder, filesystem=fs, columns=columns, filters=filters,
+                         schema=SCHEMAS[name])
 
 
 def connect(scheduler: str | None, workers: int) -> Any:
@@ -144,11 +155,14 @@ def build_tables_dask(
     published_column: str | None = None,
     source_column: str | None = None,
     aliases: Sequence[Alias] = (),
+    incremental: bool = True,
 ) -> RunSummary:
     """Run the ETL on a Dask cluster and write partitioned Parquet tables to `out_dir`.
 
     `out_dir` may be a local folder (shared with the workers on a real cluster) or an
-    object-storage URI that the client and every worker can write to.
+    object-storage URI that the client and every worker can write to. With `incremental` and
+    a local `out_dir`, the client keeps the incremental cache there as a local run does, and
+    workers parse only the articles it lacks.
     """
     from dask.distributed import as_completed
 
@@ -160,39 +174,48 @@ def build_tables_dask(
     staging = run if "://" not in str(out_dir) else f"{str(out_dir).split('://')[0]}://{run}"
     counts = dict.fromkeys(TABLES, 0)
     errors: list[dict[str, Any]] = []
+    cache = (ArticleCache.in_folder(base)
+             if incremental and isinstance(fs, pafs.LocalFileSystem) else None)
     try:
         stream = ingest.iter_articles(
             paths, text_column=text_column, title_column=title_column,
             published_column=published_column, source_column=source_column)
         articles = unique_articles(stream, summary, errors.append)
         in_flight = as_completed()
-        sizes: dict[Any, int] = {}
-        sizes_seen: list[int] = []
+        sizes: dict[Any, tuple[int, list[str]]] = {}  # future → (articles, keys to cache)
+        n_parts = 0
         limit = 2 * max(1, len(client.scheduler_info().get("workers", {})) or workers)
 
         def settle(future: Any) -> None:
-            for name, n in future.result().items():
+            part_counts, fresh = future.result()
+            for name, n in part_counts.items():
                 counts[name] += n
-            summary.n_articles += sizes.pop(future)
+            size, keys = sizes.pop(future)
+            if cache is not None and fresh:
+                cache.put_many(zip(keys, fresh, strict=True))
+            summary.n_articles += size
             if progress:
                 progress(summary.n_articles, None)
 
         for index, chunk in enumerate(chunks(articles, chunk_size)):
-            future = client.submit(write_part, chunk, index, staging, pure=False)
-            sizes[future] = len(chunk)
-            sizes_seen.append(index)
+            keys = [content_key(a, PIPELINE_VERSION, "offline") for a in chunk]
+            hits = cache.get_many(keys) if cache is not None else {}
+            cached = [hits.get(k) for k in keys]
+            summary.n_reused += len(hits)
+            future = client.submit(write_part, chunk, index, staging, cached, pure=False)
+            sizes[future] = (len(chunk), [k for k in keys if k not in hits])
+            n_parts = index + 1
             in_flight.add(future)
             if in_flight.count() >= limit:  # bounded: the client never holds the corpus
                 settle(next(in_flight))
         for future in in_flight:
             settle(future)
-        n_parts = len(sizes_seen)
         _write(fs, run, "errors", 0, pa.Table.from_pylist(errors, schema=SCHEMAS["errors"]),
                csv=True)
         counts["errors"] = len(errors)
         decisions = corpus.decide(
-            _read(fs, f"{run}/mentions", *corpus.PEOPLE_QUERY),
-            _read(fs, f"{run}/events", corpus.REPORT_COLUMNS), aliases)
+            _read(fs, f"{run}/mentions", "mentions", *corpus.PEOPLE_QUERY),
+            _read(fs, f"{run}/events", "events", corpus.REPORT_COLUMNS), aliases)
         shared = client.scatter(decisions, broadcast=True)
         counts["mentions"] = counts["events"] = 0
         for future in as_completed(client.map(finish_part, range(n_parts), staging=staging,
@@ -209,11 +232,15 @@ def build_tables_dask(
         else:
             with fs.open_output_stream(f"{base}/manifest.json") as f:
                 f.write(json.dumps(manifest, indent=1).encode())
+        if cache is not None:
+            cache.prune()
     except BaseException:
         with contextlib.suppress(OSError):
             fs.delete_dir(run)
         raise
     finally:
+        if cache is not None:
+            cache.close()
         if own:
             cluster = client.cluster
             client.close()

@@ -23,7 +23,8 @@ from etl import corpus, ingest
 from etl.aliases import Alias
 from etl.cache import ArticleCache, ArticleRows, content_key
 from etl.records import Article, Extraction, InputError
-from etl.store import TableWriter, error_row, event_rows, mention_rows
+from etl.rows import error_row, event_rows, mention_rows
+from etl.store import TableWriter
 
 if TYPE_CHECKING:  # the model and the gazetteer load only when an article needs parsing
     from etl.places import CachedOnlineGeocoder, PlaceResolver
@@ -41,7 +42,7 @@ def _pipeline_version() -> str:
 
 
 EXTRACTION_MODULES = ("actors", "dates", "events", "gazetteer", "ingest", "lexicon", "metadata",
-                      "nlp", "pipeline", "places", "records", "store", "syntax")
+                      "nlp", "pipeline", "places", "records", "rows", "syntax")
 PIPELINE_VERSION = _pipeline_version()
 MAX_CHARS = 1_000_000  # spaCy's default limit; longer articles are reported, not parsed
 Progress = Callable[[int, int | None], None]

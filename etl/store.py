@@ -19,22 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from etl.atomic import temp_beside, write_json_atomic
 from etl.records import (
-    ACTOR_KINDS,
     ARTICLE_COLUMNS,
     ERROR_COLUMNS,
     EVENT_COLUMNS,
     MENTION_COLUMNS,
     Article,
     Extraction,
-    InputError,
 )
+from etl.rows import article_row, article_row_for, event_rows, mention_rows
 
 _STR, _INT, _FLOAT = pa.string(), pa.int32(), pa.float64()
 _INTS = {"n_sentences", "sentence_id", "start", "end", "n_sources"}
@@ -59,61 +57,6 @@ STAGED = {"mentions": "article_id", "events": "report_id"}  # table → a column
 TABLES = tuple(SCHEMAS)
 
 
-def article_row(ex: Extraction) -> dict[str, Any]:
-    return article_row_for(ex.article, ex.n_sentences)
-
-
-def article_row_for(a: Article, n_sentences: int) -> dict[str, Any]:
-    return {"article_id": a.article_id, "path": a.path, "title": a.title,
-            "publisher": a.publisher, "published": a.published.isoformat() if a.published else "",
-            "dateline": a.dateline, "n_sentences": n_sentences, "sha256": a.sha256,
-            "text": a.text}
-
-
-def mention_rows(ex: Extraction) -> Iterator[dict[str, Any]]:
-    for m in ex.mentions:
-        p, d = m.place, m.date
-        yield {"article_id": m.article_id, "sentence_id": m.sentence_id, "start": m.start,
-               "end": m.end, "text": m.text, "kind": m.kind, "name": m.name,
-               "country_code": p.country_code if p else "",
-               "lat": p.lat if p else None, "lon": p.lon if p else None,
-               "geo_precision": p.precision if p else "",
-               "date_start": d.start.isoformat() if d else "",
-               "date_end": d.end.isoformat() if d else "",
-               "date_precision": d.precision if d else "", "reason": m.reason}
-
-
-def event_rows(ex: Extraction) -> Iterator[dict[str, Any]]:
-    """Tidy: one row per (report, actor); a report with no known actor keeps one row.
-
-    Each report is its own event here; the corpus pass (etl.corpus) merges them."""
-    # How an actor was resolved where the report names it ("the prime minister" → ...).
-    why_actor = {(m.sentence_id, m.name): m.reason for m in ex.mentions
-                 if m.reason and m.kind in ACTOR_KINDS}
-    for e in ex.events:
-        p, d = e.place, e.date
-        why = [f"trigger {e.reason}" if e.reason else "",
-               f"venue: {p.reason}" if p and p.reason else ""]
-        base = {"event_id": e.event_id, "report_id": e.event_id, "article_id": e.article_id,
-                "sentence_id": e.sentence_id, "event_type": e.event_type, "status": e.status,
-                "date_start": d.start.isoformat() if d else "",
-                "date_end": d.end.isoformat() if d else "",
-                "date_precision": d.precision if d else "",
-                "place": p.name if p else "", "country_code": p.country_code if p else "",
-                "lat": p.lat if p else None, "lon": p.lon if p else None,
-                "geo_precision": p.precision if p else "", "sentence": e.sentence,
-                "n_sources": 1, "sources": e.article_id, "merge_reason": ""}
-        for name, kind in e.actors or [("", "")]:
-            actor_why = why_actor.get((e.sentence_id, name), "")
-            reason = "; ".join(r for r in (*why, f"{name}: {actor_why}" if actor_why else "")
-                               if r)
-            yield {**base, "actor": name, "actor_kind": kind, "reason": reason}
-
-
-def error_row(err: InputError) -> dict[str, Any]:
-    return {"path": err.path, "error": err.error}
-
-
 def _csv_cell(value: Any) -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -132,7 +75,7 @@ class _Table:
     rows: int = 0
 
 
-Transform = Callable[[pd.DataFrame], pd.DataFrame]
+Transform = Callable[[pa.Table], pa.Table]
 
 
 class TableWriter:
@@ -198,12 +141,12 @@ class TableWriter:
     def counts(self) -> dict[str, int]:
         return {name: self.final_rows.get(name, t.rows) for name, t in self.tables.items()}
 
-    def staged(self, name: str, columns: list[str], filters: Any = None) -> pd.DataFrame:
+    def staged(self, name: str, columns: list[str], filters: Any = None) -> pa.Table:
         """Columns of a staged table as rows so far (for the corpus pass); closes its staging
         file, so call it once all rows are in."""
         table = self.tables[name]
         self._close_parquet(table)
-        return pq.read_table(table.parquet_tmp, columns=columns, filters=filters).to_pandas()
+        return pq.read_table(table.parquet_tmp, columns=columns, filters=filters)
 
     def _close_parquet(self, table: _Table) -> None:
         if table.parquet is not None:
@@ -252,10 +195,9 @@ class TableWriter:
         rows = 0
         with pq.ParquetWriter(parquet_tmp, schema) as out, open(csv_tmp, "wb") as csv_out:
             csv_out.write((",".join(columns) + "\r\n").encode())
-            for frame in _batches(table.parquet_tmp, self.READ_BATCH, STAGED[table.name]):
+            for batch in _batches(table.parquet_tmp, self.READ_BATCH, STAGED[table.name]):
                 if transform is not None:
-                    frame = transform(frame)
-                batch = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+                    batch = transform(batch)
                 out.write_table(batch)
                 pacsv.write_csv(batch.select(columns), csv_out, pacsv.WriteOptions(
                     include_header=False, quoting_style="needed", eol="\r\n"))
@@ -279,25 +221,23 @@ class TableWriter:
             path.unlink(missing_ok=True)
 
 
-def _batches(path: Path, size: int, group: str) -> Iterator[pd.DataFrame]:
-    """Frames of about `size` rows, never splitting a run of equal `group` values (a report's
-    rows must meet in one frame to be deduplicated)."""
-    carry: pd.DataFrame | None = None
+def _batches(path: Path, size: int, group: str) -> Iterator[pa.Table]:
+    """Tables of about `size` rows, never splitting a run of equal `group` values (a report's
+    rows must meet in one batch to be deduplicated)."""
+    carry = None
     for batch in pq.ParquetFile(path).iter_batches(batch_size=size):
-        frame = batch.to_pandas()
+        table = pa.Table.from_batches([batch])
         if carry is not None:
-            frame = pd.concat([carry, frame], ignore_index=True)
-        if frame.empty:
-            continue
-        last = frame[group].iloc[-1]
-        tail = (frame[group] == last).to_numpy()
-        carry = frame[tail].reset_index(drop=True)
-        if not tail.all():
-            yield frame[~tail].reset_index(drop=True)
-    if carry is not None and not carry.empty:
+            table = pa.concat_tables([carry, table])
+        values = table[group].to_pylist()
+        cut = len(values)
+        while cut > 0 and values[cut - 1] == values[-1]:
+            cut -= 1
+        carry = table.slice(cut)
+        if cut:
+            yield table.slice(0, cut)
+    if carry is not None and carry.num_rows:
         yield carry
-    elif carry is None:
-        yield pd.DataFrame({c: pd.Series(dtype=object) for c in pq.read_schema(path).names})
 
 
 def _drop_partitions(folder: Path) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from etl.actors import link_across
@@ -14,6 +15,7 @@ from etl.aliases import AliasFileError, read_aliases
 from etl.corpus import Report, decide, decide_names, merge_reports, same_event
 from etl.records import EVENT_COLUMNS
 from etl.run import build_tables
+from etl.store import SCHEMAS
 
 DOHA = (25.28545, 51.53096)
 AL_WAKRAH = (25.17151, 51.60337)  # 15 km south of Doha
@@ -107,17 +109,17 @@ def test_aliases_merge_split_and_report_bad_lines(tmp_path: Path) -> None:
         read_aliases(tmp_path / "bad.csv")
 
 
-def events_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    base = dict.fromkeys(EVENT_COLUMNS, "")
-    return pd.DataFrame([{**base, "lat": DOHA[0], "lon": DOHA[1], "event_type": "meeting",
+def events_table(rows: list[dict[str, object]]) -> pa.Table:
+    base = {**dict.fromkeys(EVENT_COLUMNS, ""), "sentence_id": 0}
+    return pa.Table.from_pylist([{**base, "lat": DOHA[0], "lon": DOHA[1], "event_type": "meeting",
                           "status": "held", "date_start": "2020-02-29",
                           "date_end": "2020-02-29", "date_precision": "day", "n_sources": 1,
                           "event_id": r["report_id"], "sources": r["article_id"], **r}
-                         for r in rows])
+                         for r in rows], schema=SCHEMAS["events"])
 
 
 def test_decisions_rename_dedupe_and_merge_rows() -> None:
-    events = events_frame([
+    events = events_table([
         {"report_id": "r1", "article_id": "A", "actor": "Zalmay Khalilzad", "actor_kind": "person"},
         {"report_id": "r1", "article_id": "A", "actor": "Abdul Ghani Baradar",
          "actor_kind": "person"},
@@ -126,11 +128,11 @@ def test_decisions_rename_dedupe_and_merge_rows() -> None:
          "actor_kind": "person"},
         {"report_id": "r2", "article_id": "B", "actor": "Baradar", "actor_kind": "person"},
     ])
-    people = pd.DataFrame({"article_id": ["A", "A", "B", "B"],
-                           "name": ["Zalmay Khalilzad", "Abdul Ghani Baradar", "Khalilzad",
-                                    "Baradar"]})
+    people = pa.table({"article_id": ["A", "A", "B", "B"],
+                       "name": ["Zalmay Khalilzad", "Abdul Ghani Baradar", "Khalilzad",
+                                "Baradar"]})
     decisions = decide(people, events)
-    out = decisions.apply_to_events(events)
+    out = decisions.apply_to_events(events).to_pandas()
     assert sorted(out.loc[out.report_id == "r2", "actor"]) == ["Abdul Ghani Baradar",
                                                               "Zalmay Khalilzad"]
     assert set(out["event_id"]) == {"r1"} and set(out["n_sources"]) == {2}

@@ -67,9 +67,10 @@ def test_a_rerun_replaces_the_parts_and_a_local_run_replaces_the_layout(
     corpus = tmp_path / "corpus"
     paths = write_corpus(corpus, 3)
     out = tmp_path / "out"
-    build_tables_dask([corpus], out, client=client, chunk_size=1)
+    first = build_tables_dask([corpus], out, client=client, chunk_size=1)
     paths[0].unlink()
-    build_tables_dask([corpus], out, client=client, chunk_size=1)
+    again = build_tables_dask([corpus], out, client=client, chunk_size=1)
+    assert (first.n_reused, again.n_reused) == (0, 2)  # the incremental cache, as locally
     assert len(read_parts(out / "articles")) == 2
     assert len(list((out / "articles").glob("part-*.parquet"))) == 2
     build_tables([corpus], out)
