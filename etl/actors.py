@@ -185,6 +185,12 @@ def title_intros(parsed: ParsedArticle, person_spans: list[tuple[int, int, str]]
 _TITLE_WORDS = {w for t in TITLES for w in t.split()}
 
 
+def ends_in_office(name: str) -> bool:
+    """'Tajik Foreign' (cut from 'Tajik Foreign Minister ...') names an office, not a person."""
+    words = name.split()
+    return len(words) > 1 and _word(words[-1]) in _TITLE_WORDS - {"of", "for", "general"}
+
+
 def is_title_word(word: str) -> bool:
     """A word of a title of office ("Minister", "envoy", "chairperson")."""
     return _word(word) in _TITLE_WORDS - {"of", "for", "state", "foreign", "general"}

@@ -65,12 +65,21 @@ class Merge:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Name:
+    """What the corpus pass makes of a (name, kind): usually the same kind, a fuller name."""
+
+    name: str
+    reason: str
+    kind: str
+
+
 @dataclass
 class Decisions:
     """Names and event ids for the whole corpus, applied to the tables batch by batch (Arrow
     tables: most batches need no change, and those go through untouched)."""
 
-    names: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    names: dict[tuple[str, str], Name] = field(default_factory=dict)
     merges: dict[str, Merge] = field(default_factory=dict)
 
     def apply_to_mentions(self, table: pa.Table) -> pa.Table:
@@ -115,37 +124,53 @@ class Decisions:
         for i in rows:
             decision = self.names.get((names[i], kinds[i]))
             if decision is not None:
-                names[i] = decision[0]
-                reasons[i] = "; ".join(r for r in (reasons[i], decision[1]) if r)
+                names[i], kinds[i] = decision.name, decision.kind
+                reasons[i] = "; ".join(r for r in (reasons[i], decision.reason) if r)
                 changed = True
-        for col, values in ((name_col, names), ("reason", reasons)):
+        for col, values in ((name_col, names), (kind_col, kinds), ("reason", reasons)):
             j = table.schema.get_field_index(col)
             table = table.set_column(j, table.schema.field(j), pa.array(values, pa.string()))
         return table, changed
 
 
-def decide_names(people: dict[str, int], aliases: Iterable[Alias] = ()
-                 ) -> dict[tuple[str, str], tuple[str, str]]:
-    """(name, kind) → (canonical name, reason) for every name the corpus pass changes or
-    explains; `people` maps person names to the number of articles naming them."""
+def decide_names(people: dict[str, int], aliases: Iterable[Alias] = (),
+                 groups: Iterable[str] = (), person_words: Iterable[str] = ()
+                 ) -> dict[tuple[str, str], Name]:
+    """(name, kind) → Name for every name the corpus pass changes or explains.
+
+    `people` maps person names to the number of articles naming them. `groups` are
+    one-word organization names: one that the corpus also uses for a person (`person_words`:
+    the texts of person mentions) and that is the surname of exactly one person there is
+    that person, mis-tagged ("Quispe" read as a group in one article).
+    """
     by_alias: dict[tuple[str, str], Alias] = {}
     for a in aliases:
         for kind in (a.kind,) if a.kind else ACTOR_KINDS:
             by_alias.setdefault((a.alias, kind), a)
-    names: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def aliased(name: str, why: str) -> tuple[str, str]:
+        target = by_alias.get((name, "person"))
+        return (target.canonical, f"{why}; renamed {name} by {target.where}") if target else (
+            name, why)
+
+    names: dict[tuple[str, str], Name] = {}
     for name, (full, why) in link_across(people).items():
-        target = by_alias.get((full, "person"))
-        if target is not None:
-            full, why = target.canonical, f"{why}; renamed {full} by {target.where}"
-        names[(name, "person")] = (full, why)
+        names[(name, "person")] = Name(*aliased(full, why), "person")
+    used_for_people = set(person_words)
+    candidates = {g for g in groups if " " not in g and g in used_for_people and g not in people}
+    surnames = link_across({**people, **dict.fromkeys(candidates, 0)})
+    for group in candidates:
+        full, why = surnames.get(group, (group, ""))
+        if full != group and full.split()[-1] == group:
+            names[(group, "organization")] = Name(*aliased(
+                full, f"tagged as a group here, but elsewhere a person: {why}"), "person")
     for key, a in by_alias.items():
-        names[key] = (a.canonical, f"{'kept as written' if a.canonical == a.alias else 'alias'}"
-                                   f" by {a.where}")
+        verb = "kept as written" if a.canonical == a.alias else "alias"
+        names[key] = Name(a.canonical, f"{verb} by {a.where}", key[1])
     return names
 
 
-def reports_of(events: pa.Table, names: dict[tuple[str, str], tuple[str, str]]
-               ) -> list[Report]:
+def reports_of(events: pa.Table, names: dict[tuple[str, str], Name]) -> list[Report]:
     """One Report per report_id of an events table (REPORT_COLUMNS), with participants under
     their corpus names."""
     if events.num_rows == 0:
@@ -161,12 +186,14 @@ def reports_of(events: pa.Table, names: dict[tuple[str, str], tuple[str, str]]
     return reports
 
 
-def _report(rows: list[tuple], names: dict[tuple[str, str], tuple[str, str]]) -> Report:
+def _report(rows: list[tuple], names: dict[tuple[str, str], Name]) -> Report:
     rid, article, etype, status, start, end, precision, lat, lon = rows[0][:9]
     actors, named = set(), set()
     for *_, actor, kind in rows:
         if actor:
-            actor = names.get((actor, kind), (actor, ""))[0]
+            decision = names.get((actor, kind))
+            if decision is not None:
+                actor, kind = decision.name, decision.kind
             actors.add(actor)
             if kind != "country":
                 named.add(actor)
@@ -282,14 +309,18 @@ def merge_reports(reports: list[Report]) -> dict[str, Merge]:
 
 
 # What the corpus pass reads of the staged tables (etl.store.TableWriter.staged).
-PEOPLE_QUERY = (["article_id", "name"], [("kind", "=", "person")])
+PEOPLE_QUERY = (["article_id", "name", "kind", "text"],
+                [("kind", "in", {"person", "organization"})])
 REPORT_COLUMNS = ["report_id", "article_id", "event_type", "status", "date_start", "date_end",
                   "date_precision", "lat", "lon", "actor", "actor_kind"]
 
 
 def decide(people: pa.Table, events: pa.Table, aliases: Iterable[Alias] = ()) -> Decisions:
-    """The corpus pass: `people` holds (article_id, name) of person mentions, `events` the
-    REPORT_COLUMNS of the events table."""
-    pairs = set(zip(people["article_id"].to_pylist(), people["name"].to_pylist(), strict=True))
-    names = decide_names(dict(Counter(name for _, name in pairs)), aliases)
+    """The corpus pass: `people` holds PEOPLE_QUERY of the person and organization mentions,
+    `events` the REPORT_COLUMNS of the events table."""
+    rows = list(zip(*(people[c].to_pylist() for c in PEOPLE_QUERY[0]), strict=True))
+    pairs = {(article, name) for article, name, kind, _ in rows if kind == "person"}
+    names = decide_names(dict(Counter(name for _, name in pairs)), aliases,
+                         groups={name for _, name, kind, _ in rows if kind == "organization"},
+                         person_words={text for _, _, kind, text in rows if kind == "person"})
     return Decisions(names, merge_reports(reports_of(events, names)))

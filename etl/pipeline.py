@@ -35,6 +35,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     entities = [_drop_place_prefix(e, tokens, places) if e.label == "PERSON" else e
                 for e in entities]
     entities = [_relabel(e, tokens, places) for e in entities]
+    entities = sorted([*entities, *_bare_places(parsed, entities, places)], key=lambda e: e.start)
     full_names = {n for n in (actor_rules.strip_titles(e.text) for e in entities
                               if e.label == "PERSON")
                   if len(n.split()) > 1 and gazetteer.country(n) is None}
@@ -60,7 +61,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
                                      place=places.country(e.text)))
         elif e.label in ("PERSON", "ORG") and (_is_city(name, places) or _is_site(name)):
             place_entities.append(e)  # "Kyiv" tagged as a person, "State House" as a group
-        elif e.label == "PERSON" and name:
+        elif e.label == "PERSON" and name and not actor_rules.ends_in_office(name):
             people.append((e, name))
         elif e.label == "ORG":
             mentions.append(_mention(parsed, e, "organization",
@@ -102,9 +103,8 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
             place: Place | None = dateline  # "in Paris" in a "PARIS, Texas" story
         else:
             place = places.resolve(name, ctx)
-        if place is None and dateline is not None and _is_site(name):
-            place = Place(name, dateline.country_code, dateline.lat, dateline.lon, "city",
-                          f"a site not in the gazetteer, put at the dateline, {dateline.name}")
+        if place is None and _is_site(name):
+            place = _site_place(name, _host_city(mentions, e.sentence_id), dateline)
         display = place.name if place else name
         mention = _mention(parsed, e, "place", display, place=place,
                            reason=place.reason if place else "not in the gazetteer")
@@ -223,6 +223,59 @@ def _bare_surnames(parsed: ParsedArticle, entities: list[Entity],
             found.append((Entity(t.i, t.i + 1, t.idx, t.idx + len(t.text), "PERSON", t.text,
                                  t.sentence_id), t.text))
     return found
+
+
+LOCATIVE = frozenset({"in", "at", "to", "from", "near", "outside"})
+
+
+def _bare_places(parsed: ParsedArticle, entities: list[Entity],
+                 places: PlaceResolver) -> list[Entity]:
+    """'talks in Entebbe' where the model saw no entity: a capitalised name after a locative
+    preposition that is a city's own name in the gazetteer (50,000 people or more)."""
+    tokens = parsed.tokens
+    covered = {i for e in entities for i in range(e.start, e.end)}
+    found = []
+    for t in tokens[1:]:
+        if t.i in covered or tokens[t.i - 1].text.lower() not in LOCATIVE \
+                or t.pos != "PROPN" or not t.text[:1].isupper():
+            continue
+        end = t.i + 1
+        while end < len(tokens) and end - t.i < 3 and end not in covered \
+                and tokens[end].pos == "PROPN" and tokens[end].text[:1].isupper():
+            end += 1
+        for stop in range(end, t.i, -1):
+            last = tokens[stop - 1]
+            name = parsed.article.text[t.idx: last.idx + len(last.text)]
+            if any(primary and city.population >= 50_000
+                   for city, primary in places.gazetteer.cities(name)):
+                found.append(Entity(t.i, stop, t.idx, last.idx + len(last.text), "GPE", name,
+                                    t.sentence_id))
+                covered.update(range(t.i, stop))
+                break
+    return found
+
+
+def _host_city(mentions: list[Mention], sentence_id: int) -> Place | None:
+    """The city named last before a site, in its sentence or the one before: "talks in
+    Entebbe ... hosting them at State House" puts State House in Entebbe, not at the dateline."""
+    for m in reversed(mentions):
+        if m.kind != "place" or m.sentence_id < sentence_id - 1:
+            continue
+        if m.place is not None and m.place.precision == "city" and not m.dateline:
+            return m.place
+    return None
+
+
+def _site_place(name: str, host: Place | None, dateline: Place | None) -> Place | None:
+    """A site missing from the gazetteer (a palace, a hotel), put at the city it is in."""
+    if host is not None:
+        return Place(name, host.country_code, host.lat, host.lon, "city",
+                     f"a site not in the gazetteer, put at {host.name}, the city named just "
+                     "before it")
+    if dateline is not None:
+        return Place(name, dateline.country_code, dateline.lat, dateline.lon, "city",
+                     f"a site not in the gazetteer, put at the dateline, {dateline.name}")
+    return None
 
 
 def _mention(parsed: ParsedArticle, e: Entity, kind: str, name: str, *,

@@ -12,7 +12,7 @@ import pytest
 
 from etl.actors import link_across
 from etl.aliases import AliasFileError, read_aliases
-from etl.corpus import Report, decide, decide_names, merge_reports, same_event
+from etl.corpus import Name, Report, decide, decide_names, merge_reports, same_event
 from etl.records import EVENT_COLUMNS
 from etl.run import build_tables
 from etl.store import SCHEMAS
@@ -101,12 +101,23 @@ def test_aliases_merge_split_and_report_bad_lines(tmp_path: Path) -> None:
         "aliases.csv line 5: kind 'group' is not one of person, organization, country (or "
         "empty for any); skipped"]
     names = decide_names({"Ashraf Ghani": 1, "Ghani": 1, "Mullah Baradar": 1}, aliases)
-    assert names[("Mullah Baradar", "person")] == ("Abdul Ghani Baradar",
-                                                   "alias by aliases.csv line 2")
-    assert names[("Ghani", "person")] == ("Ghani", "kept as written by aliases.csv line 3")
+    assert names[("Mullah Baradar", "person")] == Name("Abdul Ghani Baradar",
+                                                       "alias by aliases.csv line 2", "person")
+    assert names[("Ghani", "person")] == Name("Ghani", "kept as written by aliases.csv line 3",
+                                              "person")
     with pytest.raises(AliasFileError, match="header"):
         (tmp_path / "bad.csv").write_text("Mullah Baradar,Abdul Ghani Baradar\n")
         read_aliases(tmp_path / "bad.csv")
+
+
+def test_a_surname_tagged_as_a_group_is_the_person_only_if_used_for_one() -> None:
+    people = {"Marcela Quispe": 2, "Gerald Ford": 1}
+    names = decide_names(people, groups={"Quispe", "Ford", "Reuters"},
+                         person_words={"Marcela Quispe", "Quispe", "Gerald Ford"})
+    assert names[("Quispe", "organization")].name == "Marcela Quispe"
+    assert names[("Quispe", "organization")].kind == "person"
+    assert ("Ford", "organization") not in names  # never written alone for the person
+    assert ("Reuters", "organization") not in names
 
 
 def events_table(rows: list[dict[str, object]]) -> pa.Table:
@@ -130,6 +141,9 @@ def test_decisions_rename_dedupe_and_merge_rows() -> None:
     ])
     people = pa.table({"article_id": ["A", "A", "B", "B"],
                        "name": ["Zalmay Khalilzad", "Abdul Ghani Baradar", "Khalilzad",
+                                "Baradar"],
+                       "kind": ["person"] * 4,
+                       "text": ["Zalmay Khalilzad", "Abdul Ghani Baradar", "Khalilzad",
                                 "Baradar"]})
     decisions = decide(people, events)
     out = decisions.apply_to_events(events).to_pandas()

@@ -198,6 +198,16 @@ def test_a_site_is_put_at_the_dateline(resolver: PlaceResolver) -> None:
     assert event.place.country_code == "KE" and "dateline" in event.place.reason
 
 
+def test_a_site_is_put_in_the_city_named_before_it_not_at_a_distant_dateline(
+        resolver: PlaceResolver) -> None:
+    ex = run("CAIRO: Egypt's water minister held talks with his Ethiopian counterpart in Entebbe "
+             "on Monday. Uganda's foreign minister is hosting the negotiations at State House.",
+             resolver, dateline="Cairo")
+    site = next(m for m in ex.mentions if m.text == "State House")
+    assert site.place is not None and site.place.country_code == "UG"
+    assert "Entebbe" in site.place.reason
+
+
 def test_a_group_tagged_as_a_place(resolver: PlaceResolver) -> None:
     ex = run("The dispute is expected to overshadow the G7 summit in Cornwall, which opens on "
              "Friday.", resolver)
