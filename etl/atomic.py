@@ -19,8 +19,10 @@ FILE_MODE = 0o666 & ~_UMASK  # what a plain open() would give; mkstemp alone giv
 
 
 def temp_beside(path: Path) -> Path:
-    """An empty hidden temporary file in the target's folder (so the rename is atomic)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """An empty hidden temporary file in the target's folder (so the rename is atomic),
+    named with this process's id so that `sweep_stale` can tell an orphan."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.",
+                               suffix=".tmp")
     os.fchmod(fd, FILE_MODE)
     os.close(fd)
     return Path(tmp)
@@ -42,3 +44,26 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_json_atomic(path: Path, data: Any, *, indent: int | None = 1) -> None:
     write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, indent=indent).encode())
+
+
+def sweep_stale(folder: Path) -> list[Path]:
+    """Remove the temporaries of writers that died (SIGKILL, power loss) in `folder`; those of
+    live processes, another run's included, are left alone."""
+    removed = []
+    for tmp in folder.glob(".*.tmp"):
+        pid = tmp.name[:-len(".tmp")].split(".")[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from etl.atomic import temp_beside, write_json_atomic
+from etl.atomic import sweep_stale, temp_beside, write_json_atomic
 from etl.records import (
     ARTICLE_COLUMNS,
     ERROR_COLUMNS,
@@ -92,6 +92,7 @@ class TableWriter:
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        sweep_stale(self.out_dir)  # left by a run that was killed
         self.tables: dict[str, _Table] = {}
         self.final_rows: dict[str, int] = {}
         self._extra: list[Path] = []  # temporaries made at commit

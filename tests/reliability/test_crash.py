@@ -46,11 +46,11 @@ def grown_corpus(folder: Path, copies: int) -> Path:
 
 
 def wait_until_streaming(out: Path, proc: subprocess.Popen[bytes]) -> None:
-    """Until the running ETL has streamed rows to its temporary mentions table on disk."""
+    """Until the running ETL has streamed rows of a few articles to its temporary table."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         assert proc.poll() is None, "the run ended before it could be killed"
-        if any(tmp.stat().st_size > 32_000 for tmp in out.glob(".mentions.csv.*.tmp")):
+        if any(tmp.stat().st_size > 1_000 for tmp in out.glob(".articles.csv.*.tmp")):
             return
         time.sleep(0.02)
     pytest.fail("the ETL made no progress")
@@ -89,6 +89,7 @@ def test_sigkill_mid_run_keeps_previous_tables_and_next_run_completes(tmp_path: 
     n_sources = len(list(corpus.iterdir()))
     assert len(tables.articles) == n_sources and tables.errors.empty
     assert set(tables.events["article_id"]) <= set(tables.articles["article_id"])
+    assert not list(out.glob(".*.tmp"))  # the killed run's temporaries were swept
 
 
 # --- commits racing readers -----------------------------------------------------------------------
@@ -186,3 +187,14 @@ def test_no_manifest_means_tables_made_by_hand_are_read_as_they_are(tmp_path: Pa
     (tmp_path / "manifest.json").unlink()
     shutil.copy(tmp_path / "errors.csv", tmp_path / "copy.csv")
     assert generations(read_tables(tmp_path)) == {"g4"}
+
+
+def test_only_the_temporaries_of_dead_writers_are_swept(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = tmp_path / f".events.csv.{dead.pid}.x1.tmp"
+    live = tmp_path / f".events.csv.{os.getpid()}.x2.tmp"  # another run, still writing
+    for path in (orphan, live):
+        path.write_text("partial")
+    TableWriter(tmp_path).abort()
+    assert not orphan.exists() and live.exists()
