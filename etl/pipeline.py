@@ -36,6 +36,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
                 for e in entities]
     entities = [_relabel(e, tokens, places) for e in entities]
     entities = sorted([*entities, *_bare_places(parsed, entities, places)], key=lambda e: e.start)
+    entities = [e for e in entities if e.label != "PERSON" or not _names_office(e, tokens)]
     full_names = {n for n in (actor_rules.strip_titles(e.text) for e in entities
                               if e.label == "PERSON")
                   if len(n.split()) > 1 and gazetteer.country(n) is None}
@@ -61,7 +62,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
                                      place=places.country(e.text)))
         elif e.label in ("PERSON", "ORG") and (_is_city(name, places) or _is_site(name)):
             place_entities.append(e)  # "Kyiv" tagged as a person, "State House" as a group
-        elif e.label == "PERSON" and name and not actor_rules.ends_in_office(name):
+        elif e.label == "PERSON" and name:
             people.append((e, name))
         elif e.label == "ORG":
             mentions.append(_mention(parsed, e, "organization",
@@ -171,6 +172,20 @@ def _looks_like_person(e: Entity, tokens: list[Token], places: PlaceResolver) ->
     who = e.end + 1 < len(tokens) and tokens[e.end].text == "," and tokens[e.end + 1].lower \
         == "who"
     return after_title or apposed or who
+
+
+def _names_office(e: Entity, tokens: list[Token]) -> bool:
+    """'Tajik Foreign' in 'Tajik Foreign Minister ...', 'Tajik' in 'the Tajik minister': the
+    model's person is the affiliation of a title, not a name."""
+    if actor_rules.ends_in_office(e.text) or (
+            e.end < len(tokens) and actor_rules.is_title_word(tokens[e.end].text)
+            and tokens[e.end].sentence_id == e.sentence_id):
+        return True
+    # 'his Tajik counterpart': one word modifying a common noun describes, it does not name.
+    last = tokens[e.end - 1]
+    head = tokens[last.head]
+    return e.end - e.start == 1 and last.dep in ("compound", "amod") and head.i == e.end \
+        and head.pos == "NOUN" and head.text.islower()
 
 
 def _is_source(text: str, publisher: str) -> bool:
