@@ -2,7 +2,13 @@
 
 The scoring is a set of pure functions from (gold, tables) to `Scores`, so tests can check it on
 hand-made frames; only `main` runs the ETL, reads files and prints. The gold conventions (what
-counts as an actor, a place, a date, a held meeting) are documented in ``devset/README.md``.
+counts as an actor, a place, a date, a held meeting, an event cluster) are documented in
+``devset/README.md``.
+
+Held meetings are scored per article, one system *report* (a `report_id`) against one gold
+event. Event clusters are scored across the corpus: the gold events matched to reports carry a
+gold cluster label, the reports carry the ETL's corpus-level `event_id`, and B-cubed and pairwise
+precision and recall compare the two groupings over those matched reports.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import re
 import sys
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +58,7 @@ class GoldEvent:
     end: date | None
     actors: frozenset[str]
     place: str | None = None
+    cluster: str | None = None  # events of several articles with one label are one event
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,32 @@ class Count:
         self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
 
 
+@dataclass(frozen=True)
+class ClusterItem:
+    """One gold event matched to one system report: its gold cluster and the system's event."""
+
+    article: str  # the gold article key
+    gold_cluster: str  # the gold label, or a label of its own for an unlabelled event
+    event_id: str  # the system's corpus-level event the report belongs to
+    report_id: str
+
+
+@dataclass(frozen=True)
+class ClusterScore:
+    """Precision and recall of a grouping of matched reports against the gold clusters."""
+
+    precision: float = 0.0
+    recall: float = 0.0
+    n_items: int = 0
+    n_gold: int = 0  # gold clusters among the items
+    n_system: int = 0  # system events among the items
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
 @dataclass
 class Scores:
     """Micro-averaged counts per category, place accuracy, metadata accuracy and the misses."""
@@ -129,11 +163,29 @@ class Scores:
     n_articles: int = 0
     n_unmatched_articles: int = 0
     misses: dict[str, list[str]] = field(default_factory=dict)  # article key -> lines
+    cluster_items: list[ClusterItem] = field(default_factory=list)  # matched held reports
+    planned_items: list[ClusterItem] = field(default_factory=list)  # matched planned reports
+    gold_pairs: int = 0  # pairs of held gold events of one cluster, matched or not
 
     @property
     def place_accuracy(self) -> float:
         """Share of matched places placed within ACCURACY_KM (accuracy@161km)."""
         return self.places_within / self.places.tp if self.places.tp else 0.0
+
+    @property
+    def clusters(self) -> ClusterScore:
+        """B-cubed scores of the system's event grouping of the matched held reports."""
+        return bcubed(self.cluster_items)
+
+    @property
+    def cluster_pairs(self) -> Count:
+        """Pairwise counts of the same grouping: a pair is two reports of one event."""
+        return pairwise(self.cluster_items)
+
+    @property
+    def clusters_with_planned(self) -> ClusterScore:
+        """B-cubed over matched held and planned reports (previews join their event)."""
+        return bcubed(self.cluster_items + self.planned_items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,7 +283,16 @@ def _gold_event(item: Mapping[str, Any]) -> GoldEvent:
         start=to_date(when.get("start")),
         end=to_date(when.get("end")),
         actors=frozenset(item["actors"]),
+        cluster=_cluster_label(item.get("cluster")),
     )
+
+
+def _cluster_label(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"cluster label {value!r} is not a non-empty string")
+    return value.strip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,17 +426,30 @@ class SystemEvent:
     end: date | None
     actors: frozenset[str]
     place: str = ""
+    report_id: str = ""
+
+
+def report_keys(events: pd.DataFrame) -> pd.Series:
+    """Each row's report: its `report_id`, or its `event_id` in tables written before reports
+    had their own id (then every event was one report)."""
+    event_ids = events["event_id"].astype(str)
+    if "report_id" not in events:
+        return event_ids
+    reports = events["report_id"].fillna("").astype(str)
+    return reports.where(reports.str.strip() != "", event_ids)
 
 
 def system_events(events: pd.DataFrame) -> list[SystemEvent]:
-    """Group the tidy (event, actor) rows of one article into events."""
+    """Group the tidy (report, actor) rows of one article into reports, each with the id of
+    the corpus-level event it belongs to."""
     out = []
-    for event_id, rows in events.groupby("event_id", sort=False):
+    for report_id, rows in events.groupby(report_keys(events), sort=False):
         first = rows.iloc[0]
         actors = frozenset(str(a) for a in rows["actor"] if isinstance(a, str) and a.strip())
         start = to_date(first["date_start"])
         out.append(SystemEvent(
-            event_id=str(event_id), status=str(first["status"]),
+            event_id=str(first["event_id"]), report_id=str(report_id),
+            status=str(first["status"]),
             lat=to_float(first["lat"]), lon=to_float(first["lon"]),
             start=start, end=to_date(first["date_end"]) or start, actors=actors,
             place=str(first["place"]) if isinstance(first["place"], str) else ""))
@@ -415,29 +489,124 @@ def event_similarity(gold: GoldEvent, system: SystemEvent,
     return overlap if overlap >= MIN_JACCARD else None
 
 
-def score_events(gold: GoldArticle, events: pd.DataFrame) -> tuple[Count, list[str]]:
-    """Held events matched one-to-one, best participant overlap first."""
+@dataclass(frozen=True)
+class EventMatch:
+    """One article's gold events of one status, its reports of that status, and which gold
+    event (index into `wanted`) each matched report (index into `found`) stands for."""
+
+    wanted: tuple[GoldEvent, ...]
+    found: tuple[SystemEvent, ...]
+    pairs: tuple[tuple[int, int], ...]
+
+    def count(self) -> Count:
+        n = len(self.pairs)
+        return Count(tp=n, fp=len(self.found) - n, fn=len(self.wanted) - n)
+
+
+def match_events(gold: GoldArticle, events: pd.DataFrame, status: str = "held") -> EventMatch:
+    """Gold events and reports of one status matched one-to-one, best participant overlap
+    first, when venue and date agree (see `event_similarity`)."""
     aliases = _alias_map((name, al) for name, _, al in gold.actors)
-    wanted = [e for e in gold.events if e.status == "held"]
-    found = [e for e in system_events(events) if e.status == "held"] if len(events) else []
-    pairs = []
+    wanted = tuple(e for e in gold.events if e.status == status)
+    found = tuple(e for e in system_events(events) if e.status == status) if len(events) else ()
+    candidates = []
     for i, g in enumerate(wanted):
         for j, s in enumerate(found):
             sim = event_similarity(g, s, aliases)
             if sim is not None:
-                pairs.append((-sim, i, j))
+                candidates.append((-sim, i, j))
     used_g: set[int] = set()
     used_s: set[int] = set()
-    for _, i, j in sorted(pairs):
+    pairs = []
+    for _, i, j in sorted(candidates):
         if i not in used_g and j not in used_s:
             used_g.add(i)
             used_s.add(j)
-    count = Count(tp=len(used_g), fp=len(found) - len(used_s), fn=len(wanted) - len(used_g))
-    lines = [f"missed held event: {_describe(wanted[i])}" for i in range(len(wanted))
+            pairs.append((i, j))
+    return EventMatch(wanted, found, tuple(pairs))
+
+
+def score_events(gold: GoldArticle, events: pd.DataFrame) -> tuple[Count, list[str]]:
+    """Held events matched one-to-one, best participant overlap first."""
+    match = match_events(gold, events, "held")
+    return match.count(), _event_misses(match)
+
+
+def _event_misses(match: EventMatch) -> list[str]:
+    used_g = {i for i, _ in match.pairs}
+    used_s = {j for _, j in match.pairs}
+    lines = [f"missed held event: {_describe(g)}" for i, g in enumerate(match.wanted)
              if i not in used_g]
-    lines += [f"extra held event: {_describe(found[j])}" for j in range(len(found))
+    lines += [f"extra held event: {_describe(s)}" for j, s in enumerate(match.found)
               if j not in used_s]
-    return count, lines
+    return lines
+
+
+def cluster_items(gold: GoldArticle, match: EventMatch) -> list[ClusterItem]:
+    """The matched reports of one article with their gold cluster and system event. A gold
+    event without a label is a cluster of its own, named after its article and position."""
+    items = []
+    for i, j in match.pairs:
+        g, s = match.wanted[i], match.found[j]
+        position = next(k for k, e in enumerate(gold.events) if e is g)
+        label = g.cluster or f"{gold.key}:{g.status}:{position}"
+        items.append(ClusterItem(article=gold.key, gold_cluster=label, event_id=s.event_id,
+                                 report_id=s.report_id or s.event_id))
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# event clusters across articles (pure)
+
+
+def bcubed(items: Sequence[ClusterItem]) -> ClusterScore:
+    """B-cubed precision and recall of the system's events against the gold clusters.
+
+    For each report: precision is the share of the reports in its system event that are in its
+    gold cluster, recall the share of its gold cluster that is in its system event; both are
+    averaged over the reports. A wrong merge lowers precision, a missed merge lowers recall.
+    """
+    if not items:
+        return ClusterScore()
+    both = Counter((it.gold_cluster, it.event_id) for it in items)
+    gold = Counter(it.gold_cluster for it in items)
+    system = Counter(it.event_id for it in items)
+    precision = sum(both[it.gold_cluster, it.event_id] / system[it.event_id] for it in items)
+    recall = sum(both[it.gold_cluster, it.event_id] / gold[it.gold_cluster] for it in items)
+    n = len(items)
+    return ClusterScore(precision=precision / n, recall=recall / n, n_items=n,
+                        n_gold=len(gold), n_system=len(system))
+
+
+def pairwise(items: Sequence[ClusterItem]) -> Count:
+    """Pairs of reports: true when both groupings put the two in one event, false positive
+    when only the system does, false negative when only the gold does."""
+
+    def pairs(counts: Iterable[int]) -> int:
+        return sum(n * (n - 1) // 2 for n in counts)
+
+    both = pairs(Counter((it.gold_cluster, it.event_id) for it in items).values())
+    gold = pairs(Counter(it.gold_cluster for it in items).values())
+    system = pairs(Counter(it.event_id for it in items).values())
+    return Count(tp=both, fp=system - both, fn=gold - both)
+
+
+def cluster_misses(items: Sequence[ClusterItem]) -> list[str]:
+    """Gold clusters the system split, and system events that join several gold clusters."""
+    by_gold: dict[str, set[str]] = {}
+    by_event: dict[str, set[str]] = {}
+    for it in items:
+        by_gold.setdefault(it.gold_cluster, set()).add(it.event_id)
+        by_event.setdefault(it.event_id, set()).add(it.gold_cluster)
+    lines = []
+    for label, ids in sorted(by_gold.items()):
+        if len(ids) > 1:
+            where = sorted(it.article for it in items if it.gold_cluster == label)
+            lines.append(f"split: {label} is {len(ids)} events ({', '.join(where)})")
+    for event_id, labels in sorted(by_event.items()):
+        if len(labels) > 1:
+            lines.append(f"wrong merge: event {event_id} joins {', '.join(sorted(labels))}")
+    return lines
 
 
 def _describe(event: GoldEvent | SystemEvent) -> str:
@@ -479,10 +648,14 @@ def score(gold: Sequence[GoldArticle] | Mapping[str, Any], tables: Tables) -> Sc
         for target, (count, more) in (
             (result.actors, score_actors(g, m)),
             (result.dates, score_dates(g, m)),
-            (result.held_events, score_events(g, e)),
         ):
             target.add(count)
             lines += more
+        held = match_events(g, e, "held")
+        result.held_events.add(held.count())
+        lines += _event_misses(held)
+        result.cluster_items += cluster_items(g, held)
+        result.planned_items += cluster_items(g, match_events(g, e, "planned"))
         count, within, more = score_places(g, m)
         result.places.add(count)
         result.places_within += within
@@ -499,6 +672,12 @@ def score(gold: Sequence[GoldArticle] | Mapping[str, Any], tables: Tables) -> Sc
                 lines.append(f"dateline {row.get('dateline')!r}, gold {g.dateline!r}")
         if lines:
             result.misses[g.key] = lines
+    labels = Counter(e.cluster for g in articles for e in g.events
+                     if e.status == "held" and e.cluster)
+    result.gold_pairs = sum(n * (n - 1) // 2 for n in labels.values())
+    clusters = cluster_misses(result.cluster_items)
+    if clusters:
+        result.misses["event clusters (held reports)"] = clusters
     return result
 
 
@@ -526,12 +705,19 @@ def read_tables(folder: str | Path) -> Tables:
 
 def format_scores(scores: Scores, *, verbose: bool = False) -> str:
     """The report printed by the command: one line per category, then misses if asked."""
-    lines = [f"{'':16}{'gold':>6}{'pred':>6}{'tp':>6}{'P':>8}{'R':>8}{'F1':>8}"]
+    width = 26
+    lines = [f"{'':{width}}{'gold':>6}{'pred':>6}{'tp':>6}{'P':>8}{'R':>8}{'F1':>8}"]
+    pairs = scores.cluster_pairs
     for label, c in (("actors", scores.actors), ("places", scores.places),
-                     ("dates", scores.dates), ("held meetings", scores.held_events)):
-        lines.append(f"{label:16}{c.gold:>6}{c.predicted:>6}{c.tp:>6}"
+                     ("dates", scores.dates), ("held meetings", scores.held_events),
+                     ("event clusters (pairwise)", pairs)):
+        lines.append(f"{label:{width}}{c.gold:>6}{c.predicted:>6}{c.tp:>6}"
                      f"{c.precision:>8.3f}{c.recall:>8.3f}{c.f1:>8.3f}")
+    b3 = scores.clusters
+    lines.append(f"{'event clusters (B-cubed)':{width}}{b3.n_gold:>6}{b3.n_system:>6}{'':>6}"
+                 f"{b3.precision:>8.3f}{b3.recall:>8.3f}{b3.f1:>8.3f}")
     n = scores.n_articles - scores.n_unmatched_articles
+    planned = scores.clusters_with_planned
     lines += [
         "",
         f"places accuracy@{ACCURACY_KM:.0f}km: {scores.place_accuracy:.3f} "
@@ -539,6 +725,11 @@ def format_scores(scores: Scores, *, verbose: bool = False) -> str:
         f"published date correct: {scores.published_ok}/{n}   "
         f"dateline correct: {scores.dateline_ok}/{n}   "
         f"articles found: {n}/{scores.n_articles}",
+        f"event clusters: over the {b3.n_items} matched held reports (B-cubed gold/pred: "
+        f"clusters/events; pairwise: pairs of reports of one event); {pairs.gold} of the "
+        f"gold's {scores.gold_pairs} pairs of held reports have both reports matched",
+        f"event clusters with matched planned reports too (B-cubed, {planned.n_items} reports): "
+        f"P {planned.precision:.3f}  R {planned.recall:.3f}  F1 {planned.f1:.3f}",
     ]
     if verbose:
         for key, misses in scores.misses.items():
@@ -566,7 +757,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m etl.evaluate",
         description="Score the ETL against the dev corpus gold (devset/gold.json): precision, "
                     "recall and F1 of actors, places (with accuracy@161km), dates and held "
-                    "meetings, micro-averaged over articles.",
+                    "meetings, micro-averaged over articles, and of the grouping of reports "
+                    "into corpus-level events (B-cubed and pairwise).",
         epilog="examples:\n"
                "  python -m etl.evaluate                       # run the ETL on devset/articles\n"
                "  python -m etl.evaluate --tables data/dev -v  # score tables built before",
