@@ -1,5 +1,6 @@
 """Pure aggregations of the selected events into what each view draws (venues, actors, periods,
-pairs, the table).
+the table). Every count is of events (distinct ``event_id``), never of reports: a meeting told
+by three articles is one marker, one bar unit per participant, one timeline unit.
 
 Each view has two entry points: ``*_of(ix, mask)`` on the coded events (``index.EventIndex``)
 and an event mask, which the page uses on every rerun, and a function of the same name without
@@ -25,13 +26,14 @@ from dashboard.index import (
 )
 
 __all__ = ["ACTOR_KINDS", "PAGE_ROWS", "PRECISION_RANK", "Granularity", "actor_counts",
-           "actor_counts_of", "choose_granularity", "cooccurrence", "cooccurrence_of", "date_label",
-           "event_summary", "granularity_of", "summary_of", "timeline", "timeline_of",
-           "undated_of", "venues", "venues_of"]
+           "actor_counts_of", "choose_granularity", "date_label", "event_summary",
+           "granularity_of", "summary_of", "timeline", "timeline_of", "undated_of", "venues",
+           "venues_of"]
 
 Granularity = Literal["day", "week", "month"]
 SUMMARY_COLUMNS = ["event_id", "date", "place", "participants", "event_type", "status",
-                   "sentence", "title", "article_id", "sentence_id", "date_start"]
+                   "n_sources", "reported_by", "sentence", "title", "article_id", "sentence_id",
+                   "date_start", "event_code"]
 PAGE_ROWS = 1_000  # events per page of the table: the browser gets a page, not the corpus
 LABELS_PER_BAR = 20  # events named in a timeline bar's hover; the rest are counted
 
@@ -51,8 +53,10 @@ def _ranks(keys: np.ndarray) -> np.ndarray:
 
 def summary_of(events: pd.DataFrame, ix: EventIndex, mask: np.ndarray, start: int = 0,
                stop: int | None = None) -> pd.DataFrame:
-    """Rows ``start:stop`` of the table, one per event: date, place, participants, type, status
-    and provenance. Dated events first, in time order; undated ones last, in reading order.
+    """Rows ``start:stop`` of the table, one per event: date, place, participants, type, status,
+    how many articles reported it and by whom, and the provenance of its representative report
+    (sentence, article). Dated events first, in time order; undated ones last, in reading order.
+    ``event_code`` is the event's code in the index, for its detail view.
 
     Only the rows asked for are built, so a page of a million-row selection stays cheap.
     """
@@ -64,11 +68,12 @@ def summary_of(events: pd.DataFrame, ix: EventIndex, mask: np.ndarray, start: in
     def column(name: str) -> np.ndarray:
         return first[name].to_numpy(dtype=object)
 
-    participants = []
+    participants, reported_by = [], []
     for e in page:
-        rows = ix.rows_by_event[ix.event_ptr[e]:ix.event_ptr[e + 1]]
-        participants.append(", ".join(dict.fromkeys(a for a in ix.v_actor[ix.row_actor[rows]]
-                                                    if a)))
+        participants.append(", ".join(dict.fromkeys(
+            a for a in ix.v_actor[ix.row_actor[ix.event_rows(e)]] if a)))
+        reported_by.append(", ".join(dict.fromkeys(
+            ix.v_publisher[ix.publisher[ix.event_reports(e)]])))
     labels = ix.v_label[ix.label[page]]
     articles = column("article_id")
     out = pd.DataFrame({
@@ -78,11 +83,14 @@ def summary_of(events: pd.DataFrame, ix: EventIndex, mask: np.ndarray, start: in
         "participants": np.array(participants, dtype=object),
         "event_type": column("event_type"),
         "status": column("status"),
+        "n_sources": ix.n_sources[page],
+        "reported_by": np.array(reported_by, dtype=object),
         "sentence": column("sentence"),
         "title": ix.titles.reindex(articles).fillna("").to_numpy(dtype=object),
         "article_id": articles,
         "sentence_id": first["sentence_id"].to_numpy(),
         "date_start": column("date_start"),
+        "event_code": page,
     })
     return out[SUMMARY_COLUMNS]
 
@@ -284,31 +292,3 @@ def timeline(events: pd.DataFrame, granularity: Granularity) -> pd.DataFrame:
 def undated_of(ix: EventIndex, mask: np.ndarray) -> int:
     """How many selected events have no date (the timeline cannot draw them)."""
     return int((mask & ~ix.dated).sum())
-
-
-def cooccurrence_of(ix: EventIndex, mask: np.ndarray, *, top: int = 12) -> pd.DataFrame:
-    """Who met whom: a symmetric actor x actor matrix of shared events (diagonal = own count).
-
-    Only the ``top`` most frequent actors are paired, so the matrix stays small.
-    """
-    rows = np.flatnonzero(ix.pair_first & mask[ix.row_event])
-    if not len(rows):
-        return pd.DataFrame()
-    actor = ix.row_actor[rows]
-    totals = np.bincount(actor, minlength=len(ix.v_actor))
-    seen = np.flatnonzero(totals)
-    names = sorted(seen, key=lambda a: (-totals[a], ix.v_actor[a]))[:top]
-    position = np.full(len(ix.v_actor), -1)
-    position[names] = np.arange(len(names))
-    keep = position[actor] >= 0
-    _, event = np.unique(ix.row_event[rows[keep]], return_inverse=True)
-    incidence = np.zeros((int(event.max(initial=-1)) + 1, len(names)), dtype=np.int64)
-    incidence[event, position[actor[keep]]] = 1
-    labels = [str(ix.v_actor[a]) for a in names]
-    return pd.DataFrame(incidence.T @ incidence, index=labels, columns=labels)
-
-
-def cooccurrence(events: pd.DataFrame, *, top: int = 12) -> pd.DataFrame:
-    """``cooccurrence_of`` every event of a frame."""
-    ix = build_index(events)
-    return cooccurrence_of(ix, ix.everything(), top=top)

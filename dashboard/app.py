@@ -24,7 +24,17 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import aggregate, charts, data, export, reader, selection, uploads  # noqa: E402
+from dashboard import (  # noqa: E402
+    aggregate,
+    charts,
+    data,
+    detail,
+    export,
+    network,
+    reader,
+    selection,
+    uploads,
+)
 from dashboard.build import EtlUnavailableError, ensure_tables, run_etl  # noqa: E402
 from dashboard.filters import Filters, mention_rows, select  # noqa: E402
 from dashboard.index import EventIndex  # noqa: E402
@@ -36,6 +46,7 @@ BAR_CONFIG = {"displaylogo": False, "displayModeBar": False}
 CORPORA = ("Seed corpus", "My uploads", "Both")
 EAGER_CSV_ROWS = 20_000
 PAGE_ROWS = aggregate.PAGE_ROWS
+ACTOR_ROWS = 500  # actors listed with their surface forms
 CountBy = Literal["events", "mentions"]
 
 
@@ -180,27 +191,38 @@ def sidebar_filters(tables: data.Tables) -> Filters:
                    statuses=tuple(statuses or ()), publishers=tuple(publishers), text=text or "")
 
 
-def focus(name: str, url_key: str) -> tuple[str, ...]:
-    """The keys clicked on chart ``name``, kept in session state and mirrored in the URL.
+# Which charts' clicks set each focus: the actor bars and the network both pick actors.
+FOCUS_CHARTS = {"venue": ("venue",), "actor": ("actor", "network")}
 
-    A click replaces the focus. An emptied selection clears it only when the chart still
-    shows the figure that was clicked: Streamlit also drops a chart's selection when its
-    figure changes (e.g. after a click on the other chart), and that must not lose the focus.
+
+def focus(name: str, url_key: str) -> tuple[str, ...]:
+    """The keys clicked on the charts of focus ``name``, kept in session state and mirrored in
+    the URL.
+
+    A click replaces the focus, and drops the other charts' own highlight of an older click. An
+    emptied selection clears it only when the chart still shows the figure that was clicked:
+    Streamlit also drops a chart's selection when its figure changes (e.g. after a click on
+    another chart), and that must not lose the focus.
     """
     ss = st.session_state
+    charts_of = FOCUS_CHARTS[name]
     if f"focus_{name}" not in ss:
         ss[f"focus_{name}"] = tuple(st.query_params.get_all(url_key))
-        ss[f"seen_{name}"] = ()
-        ss[f"version_{name}"] = 0
-    clicked = selection.clicked_keys(ss.get(chart_key(name)))
-    if clicked != ss[f"seen_{name}"]:
-        shown = ss.get(f"shown_{name}")
+        for chart in charts_of:
+            ss[f"seen_{chart}"] = ()
+            ss.setdefault(f"version_{chart}", 0)
+    for chart in charts_of:
+        clicked = selection.clicked_keys(ss.get(chart_key(chart)))
+        if clicked == ss.get(f"seen_{chart}", ()):
+            continue
+        shown = ss.get(f"shown_{chart}")
         if clicked:
             ss[f"focus_{name}"] = clicked
-            ss[f"clicked_on_{name}"] = shown
-        elif shown == ss.get(f"clicked_on_{name}"):
+            ss[f"clicked_on_{chart}"] = shown
+            drop_selection(*(c for c in charts_of if c != chart))
+        elif shown == ss.get(f"clicked_on_{chart}"):
             ss[f"focus_{name}"] = ()
-        ss[f"seen_{name}"] = clicked
+        ss[f"seen_{chart}"] = clicked
     if ss[f"focus_{name}"]:
         st.query_params[url_key] = list(ss[f"focus_{name}"])
     elif url_key in st.query_params:
@@ -220,17 +242,23 @@ def chart_key(name: str) -> str:
     return f"{name}_chart_{st.session_state.get(f'version_{name}', 0)}"
 
 
+def drop_selection(*charts: str) -> None:
+    """Forget the charts' on-screen selections (a new widget key starts unselected)."""
+    for chart in charts:
+        st.session_state[f"seen_{chart}"] = ()
+        st.session_state[f"version_{chart}"] = st.session_state.get(f"version_{chart}", 0) + 1
+
+
 def clear_focus(*names: str) -> None:
     for name in names:
         st.session_state[f"focus_{name}"] = ()
-        st.session_state[f"seen_{name}"] = ()
-        st.session_state[f"version_{name}"] = st.session_state.get(f"version_{name}", 0) + 1
+        drop_selection(*FOCUS_CHARTS[name])
 
 
 def focus_bar(f: Filters) -> None:
     """What the clicks selected, with a button to reset it."""
     if not (f.venues or f.focus_actors):
-        st.caption("Click a venue on the map or an actor's bar to filter every view.")
+        st.caption("Click a venue on the map, or an actor's bar or node, to filter every view.")
         return
     parts = []
     if f.venues:
@@ -288,13 +316,17 @@ def timeline_view(ix: EventIndex, mask: np.ndarray) -> None:
 
 
 def network_view(ix: EventIndex, mask: np.ndarray) -> None:
+    """Who met whom, computed like the actor bars without their own click, so every node
+    stays clickable and plotly keeps the clicked one highlighted."""
     st.subheader("Who met whom")
-    matrix = aggregate.cooccurrence_of(ix, mask)
-    if len(matrix) < 2:
-        st.info("Fewer than two actors in the selection.")
+    net = network.network_of(ix, mask)
+    if len(net.nodes) < 2:
+        st.info("Fewer than two actors of held events in the selection.")
         return
-    st.plotly_chart(charts.cooccurrence_heatmap(matrix), key="network", config=BAR_CONFIG)
-    st.caption("Number of events two actors took part in together.")
+    clickable_chart("network", charts.network_chart(net), BAR_CONFIG)
+    st.caption(f"The {len(net.nodes)} actors with most held events. A line joins two actors "
+               "who took part in the same event; thicker lines, more shared events. Click an "
+               "actor to filter the page.")
 
 
 def csv_payload(table: pd.DataFrame, rows: np.ndarray):
@@ -315,7 +347,8 @@ def page_number(n_events: int, digest: str) -> int:
 
 
 def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
-    """The events table with provenance, the downloads, and the reader for a picked row."""
+    """The events table (one row per event), the downloads (one row per report and actor),
+    and the detail of a picked event."""
     ix = tables.index
     rows, mentions = ix.rows(mask), mention_rows(ix, mask)
     n_events = int(mask.sum())
@@ -323,8 +356,9 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
     head.subheader(f"Events ({n_events})")
     dl1.download_button("Download events CSV", csv_payload(tables.events, rows),
                         file_name=export.file_name("events", f), mime="text/csv",
-                        key="dl_events", help=f"{len(rows)} tidy rows (event, actor)",
-                        on_click="ignore", width="stretch")
+                        key="dl_events", on_click="ignore", width="stretch",
+                        help=f"{len(rows)} rows, one per report and actor: event_id, "
+                             "report_id and article_id keep both levels")
     dl2.download_button("Download mentions CSV", csv_payload(tables.mentions, mentions),
                         file_name=export.file_name("mentions", f), mime="text/csv",
                         key="dl_mentions", on_click="ignore", width="stretch",
@@ -334,8 +368,8 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
     page = page_number(n_events, digest)
     summary = aggregate.summary_of(tables.events, ix, mask, (page - 1) * PAGE_ROWS,
                                    page * PAGE_ROWS)
-    shown = summary[["date", "place", "participants", "event_type", "status", "sentence",
-                     "title"]]
+    shown = summary[["date", "place", "participants", "event_type", "status", "n_sources",
+                     "reported_by", "sentence", "title"]]
     if page > 1:
         digest += f"_{page}"
     picked = st.dataframe(
@@ -347,20 +381,79 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
             "participants": st.column_config.TextColumn("Participants", width="medium"),
             "event_type": st.column_config.TextColumn("Type", width="small"),
             "status": st.column_config.TextColumn("Status", width="small"),
+            "n_sources": st.column_config.NumberColumn(
+                "Sources", width="small", help="Articles that reported the event"),
+            "reported_by": st.column_config.TextColumn("Reported by", width="small"),
             "sentence": st.column_config.TextColumn("Sentence", width="large"),
             "title": st.column_config.TextColumn("Article", width="medium"),
         })
     picked_rows = picked.selection.rows if picked is not None else []
     if not picked_rows:
-        st.caption("Select a row to read its article with the entities highlighted.")
+        st.caption("Select a row to see the event's reports, the reasons behind it and its "
+                   "articles with the entities highlighted.")
         return
-    article_view(tables, summary.iloc[picked_rows[0]])
+    event_detail(tables, summary.iloc[picked_rows[0]])
 
 
-def article_view(tables: data.Tables, event: pd.Series) -> None:
-    art = tables.articles[tables.articles["article_id"] == event["article_id"]]
+def event_detail(tables: data.Tables, event: pd.Series) -> None:
+    """One event expanded: its reports, why it was built as it was, its actors' names, and the
+    article of the report the user picks (the first one until then)."""
+    ix = tables.index
+    code = int(event["event_code"])
+    rows = tables.events.iloc[ix.event_rows(code)]
+    one = np.zeros(ix.n_events, dtype=bool)
+    one[code] = True
+    mentions = tables.mentions.iloc[mention_rows(ix, one)]
+    reports = detail.reports_of(rows, tables.articles)
+    n = len(reports["article_id"].unique())
+    title = (f"{event['event_type']} in {event['place'] or 'an unknown place'}, {event['date']}"
+             f" · {n} source{'s' if n != 1 else ''}")
+    st.markdown("#### " + reader.escape_markdown(title))
+    st.markdown(f"**Reports ({len(reports)})**: select one to read its article below.")
+    key = "reports_" + hashlib.sha1(str(event["event_id"]).encode()).hexdigest()[:10]
+    picked = st.dataframe(
+        reports[["published", "publisher", "title", "status", "date", "place", "actors",
+                 "sentence"]],
+        key=key, on_select="rerun", selection_mode="single-row", hide_index=True,
+        width="stretch",
+        column_config={
+            "published": st.column_config.TextColumn("Published", width="small"),
+            "publisher": st.column_config.TextColumn("Publisher", width="medium"),
+            "title": st.column_config.TextColumn("Article", width="medium"),
+            "status": st.column_config.TextColumn("Status", width="small"),
+            "date": st.column_config.TextColumn("Date", width="small"),
+            "place": st.column_config.TextColumn("Place", width="small"),
+            "actors": st.column_config.TextColumn("Actors", width="medium"),
+            "sentence": st.column_config.TextColumn("Sentence", width="large"),
+        })
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.markdown("**Why**")
+        reasons = detail.reasons_of(rows, mentions, tables.articles)
+        if reasons.empty:
+            st.caption("No choice among candidates was recorded for this event.")
+        else:
+            st.markdown(detail.reasons_markdown(reasons))
+    with right:
+        st.markdown("**Names its actors go by in the corpus**")
+        st.dataframe(detail.event_forms(rows, tables.actor_forms), hide_index=True,
+                     width="stretch", key=key + "_forms",
+                     column_config={
+                         "actor": st.column_config.TextColumn("Actor", width="medium"),
+                         "kind": st.column_config.TextColumn("Kind", width="small"),
+                         "forms": st.column_config.ListColumn("Surface forms", width="medium"),
+                         "n_mentions": st.column_config.NumberColumn("Mentions", width="small"),
+                     })
+        st.caption(f"event_id {event['event_id']}")
+    chosen = picked.selection.rows if picked is not None else []
+    article_view(tables, reports.iloc[chosen[0] if chosen else 0])
+
+
+def article_view(tables: data.Tables, report: pd.Series) -> None:
+    """The article of one report, its sentence underlined and its entities highlighted."""
+    art = tables.articles[tables.articles["article_id"] == report["article_id"]]
     if art.empty:
-        st.warning("The article of this event is not in the articles table.")
+        st.warning("The article of this report is not in the articles table.")
         return
     art = art.iloc[0]
     st.markdown("#### " + reader.escape_markdown(art["title"] or Path(art["path"]).name))
@@ -369,11 +462,30 @@ def article_view(tables: data.Tables, event: pd.Series) -> None:
     text = art.get("text", "")
     if not text:
         st.info("The article text is only stored in the Parquet tables; showing the sentence.")
-        st.text(event["sentence"])
+        st.text(report["sentence"])
         return
-    marks = tables.mentions[tables.mentions["article_id"] == event["article_id"]]
-    body = reader.highlight(text, marks, focus=reader.sentence_span(text, event["sentence"]))
+    marks = tables.mentions[tables.mentions["article_id"] == report["article_id"]]
+    body = reader.highlight(text, marks, focus=reader.sentence_span(text, report["sentence"]))
     st.html(reader.legend_html() + body)
+
+
+def actors_view(tables: data.Tables, mask: np.ndarray) -> None:
+    """Every actor of the selection with the names the articles call them by."""
+    counts = aggregate.actor_counts_of(tables.index, mask, top=ACTOR_ROWS)
+    if counts.empty:
+        return
+    more = " (the most frequent)" if len(counts) == ACTOR_ROWS else ""
+    with st.expander(f"Actors of these events{more} and the names they go by"):
+        st.dataframe(detail.actor_table(counts, tables.actor_forms), hide_index=True,
+                     width="stretch", key="actors_table",
+                     column_config={
+                         "actor": st.column_config.TextColumn("Actor", width="medium"),
+                         "kind": st.column_config.TextColumn("Kind", width="small"),
+                         "events": st.column_config.NumberColumn("Events", width="small"),
+                         "forms": st.column_config.ListColumn("Surface forms", width="large"),
+                         "n_mentions": st.column_config.NumberColumn(
+                             "Mentions", width="small", help="In the whole corpus"),
+                     })
 
 
 def main() -> None:
@@ -406,8 +518,9 @@ def main() -> None:
     with left:
         timeline_view(ix, chosen.events)
     with right:
-        network_view(ix, chosen.events)
+        network_view(ix, chosen.actors)
     events_view(tables, chosen.events, f)
+    actors_view(tables, chosen.events)
     if not tables.errors.empty:
         with st.expander(f"{len(tables.errors)} file(s) skipped by the ETL"):
             st.dataframe(tables.errors, hide_index=True)

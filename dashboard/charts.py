@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pycountry
 
+from dashboard.network import Network
+
 KIND_COLOURS = {"person": "#0072B2", "organization": "#E69F00", "country": "#009E73"}
 STATUS_COLOURS = {"held": "#0072B2", "planned": "#E69F00", "cancelled": "#999999"}
 MARKER = "#D55E00"
@@ -171,22 +173,99 @@ def timeline_chart(periods: pd.DataFrame, granularity: str) -> go.Figure:
     return fig
 
 
-def cooccurrence_heatmap(matrix: pd.DataFrame) -> go.Figure:
-    """Who met whom: the number of events two actors shared, diagonal greyed out."""
-    names = list(matrix.index)
-    z = [[None if i == j else matrix.iat[i, j] for j in range(len(names))]
-         for i in range(len(names))]
-    text = [["" if v in (None, 0) else str(v) for v in row] for row in z]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=names, y=names, colorscale="Blues", zmin=0, showscale=False, text=text,
-        zmax=max([2, *(v for row in z for v in row if v is not None)]),
-        texttemplate="%{text}", xgap=2, ygap=2,
-        hovertemplate="<b>%{y}</b> and <b>%{x}</b>: %{z} shared events<extra></extra>",
-    ))
+EDGE_COLOUR = "rgba(120, 130, 145, {alpha})"
+
+
+def _wrap(name: str, width: int = 16) -> str:
+    """A long name on two lines, split at the space nearest its middle."""
+    if len(name) <= width or " " not in name:
+        return name
+    spaces = [k for k, c in enumerate(name) if c == " "]
+    cut = min(spaces, key=lambda k: abs(k - len(name) / 2))
+    return name[:cut] + "<br>" + name[cut + 1:]
+
+
+def _label_anchor(x: float, y: float, gap: float) -> tuple[str, str, float, float]:
+    """(xanchor, yanchor, xshift, yshift) of a node's label: outward from the centre, ``gap``
+    pixels from the node's middle, so labels sit outside the ring and beside their marker."""
+    if abs(x) < 1e-9 and abs(y) < 1e-9:
+        return "center", "top", 0, -gap  # the hub: below its marker
+    if x > 0.35:
+        return "left", "middle", gap, 0
+    if x < -0.35:
+        return "right", "middle", -gap, 0
+    return ("center", "bottom", 0, gap) if y > 0 else ("center", "top", 0, -gap)
+
+
+def node_sizes(n_events: pd.Series) -> list[float]:
+    """Marker diameters in pixels: area grows with the number of events."""
+    most = float(n_events.max()) if len(n_events) else 1.0
+    return [14 + 22 * (n / most) ** 0.5 for n in n_events]
+
+
+def network_chart(net: Network, *, height: int = 420) -> go.Figure:
+    """Who met whom: actors as nodes sized by their held events, lines between actors who
+    shared events, thicker for more. Nodes carry the actor in ``customdata[0]`` (clickable,
+    like the actor bars); labels are annotations on a white backing so lines never cross
+    the text."""
+    nodes, edges = net.nodes, net.edges
+    at = {a: (float(x), float(y)) for a, x, y in zip(nodes["actor"], nodes["x"], nodes["y"],
+                                                     strict=True)}
+    fig = go.Figure()
+    lightest = int(edges["weight"].min()) if len(edges) else 1
+    spread = max(int(edges["weight"].max()) - lightest, 1) if len(edges) else 1
+    for weight in sorted(set(edges["weight"])):  # heaviest drawn last, on top
+        part = edges[edges["weight"] == weight]
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for a, b in zip(part["source"], part["target"], strict=True):
+            xs += [at[a][0], at[b][0], None]
+            ys += [at[a][1], at[b][1], None]
+        share = (weight - lightest) / spread  # 0 for the lightest tie, 1 for the heaviest
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+            line={"width": 2 + 7 * share, "color": EDGE_COLOUR.format(alpha=0.45 + 0.4 * share)},
+        ))
+    if len(edges):  # hover on an edge's midpoint tells its weight
+        mid = np.array([[(at[a][0] + at[b][0]) / 2, (at[a][1] + at[b][1]) / 2]
+                        for a, b in zip(edges["source"], edges["target"], strict=True)])
+        fig.add_trace(go.Scatter(
+            x=mid[:, 0], y=mid[:, 1], mode="markers", showlegend=False,
+            marker={"size": 14, "color": "rgba(0,0,0,0)"},
+            text=[f"{a} and {b}" for a, b in zip(edges["source"], edges["target"],
+                                                 strict=True)],
+            customdata=edges[["weight"]].to_numpy(),
+            hovertemplate="<b>%{text}</b><br>%{customdata[0]} shared event(s)<extra></extra>",
+        ))
+    sizes = pd.Series(node_sizes(nodes["n_events"]), index=nodes.index)
+    for kind, colour in KIND_COLOURS.items():
+        part = nodes[nodes["kind"] == kind]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["x"], y=part["y"], mode="markers", name=kind, showlegend=True,
+            marker={"size": sizes[part.index].tolist(), "opacity": 1.0,
+                    "color": colour, "line": {"width": 2, "color": "white"}},
+            unselected={"marker": {"opacity": 0.3}},
+            customdata=np.array([[a, k, n, d] for a, k, n, d in zip(
+                part["actor"], part["kind"], part["n_events"], part["degree"], strict=True)],
+                dtype=object).reshape(-1, 4),
+            hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>"
+                           "%{customdata[2]} held event(s), with %{customdata[3]} of the "
+                           "actors shown<extra></extra>"),
+        ))
+    for actor, x, y, size in zip(nodes["actor"], nodes["x"], nodes["y"], sizes, strict=True):
+        xanchor, yanchor, dx, dy = _label_anchor(float(x), float(y), size / 2 + 3)
+        fig.add_annotation(
+            x=x, y=y, text=_wrap(str(actor)), showarrow=False, xanchor=xanchor,
+            yanchor=yanchor, xshift=dx, yshift=dy, font={"size": 13, "color": "#222"},
+            bgcolor="rgba(255,255,255,0.85)", borderpad=1)
+    hidden = {"visible": False, "fixedrange": True}
     fig.update_layout(
-        height=max(260, 34 * len(names) + 140), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font=FONT, plot_bgcolor="#F7F7F7",
-        xaxis={"tickangle": -35, "automargin": True, "side": "bottom"},
-        yaxis={"autorange": "reversed", "automargin": True},
+        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, font=FONT,
+        plot_bgcolor="white", clickmode="event+select", dragmode=False, hovermode="closest",
+        xaxis={**hidden, "range": [-2.0, 2.0]}, yaxis={**hidden, "range": [-1.25, 1.5]},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
+        hoverlabel={"bgcolor": "white", "font_size": 13},
     )
     return fig

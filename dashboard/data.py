@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import streamlit as st
 
+from dashboard.detail import surface_forms
 from dashboard.index import EventIndex, build_index
 from etl.records import ARTICLE_COLUMNS, ERROR_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS
 
@@ -32,7 +33,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "events": EVENT_COLUMNS,
     "errors": ERROR_COLUMNS,
 }
-INT_COLUMNS = {"n_sentences", "sentence_id", "start", "end"}
+INT_COLUMNS = {"n_sentences", "sentence_id", "start", "end", "n_sources"}
 FLOAT_COLUMNS = {"lat", "lon"}
 REQUIRED = ("articles", "mentions", "events")
 
@@ -56,6 +57,11 @@ class Tables:
     mentions: pd.DataFrame
     events: pd.DataFrame
     errors: pd.DataFrame
+
+    @cached_property
+    def actor_forms(self) -> pd.DataFrame:
+        """Each actor's surface forms (``detail.surface_forms``), gathered once per corpus."""
+        return surface_forms(self.mentions)
 
     @cached_property
     def index(self) -> EventIndex:
@@ -109,8 +115,29 @@ def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").fillna(-1).astype("int64")
         else:
             frame[col] = frame[col].astype("str").fillna("")
+    if name == "events":
+        frame = fill_event_levels(frame)
     extras = [c for c in frame.columns if c not in COLUMNS[name]]
     return one_chunk(frame[[*COLUMNS[name], *extras]].reset_index(drop=True))
+
+
+def fill_event_levels(events: pd.DataFrame) -> pd.DataFrame:
+    """Report ids and sources where the table has none (tables written before reports of one
+    event were merged across articles): each event is then its own single report, and the CSV
+    download still carries both levels. Untouched when the ETL filled them."""
+    out = events
+    blank = out["report_id"] == ""
+    if blank.any():
+        out = out.assign(report_id=out["report_id"].where(~blank, out["event_id"]))
+    missing_n, missing_sources = out["n_sources"] < 0, out["sources"] == ""
+    if missing_n.any() or missing_sources.any():
+        pairs = out[["event_id", "article_id"]].drop_duplicates().sort_values("article_id")
+        grouped = pairs.groupby("event_id", sort=False)["article_id"]
+        n = out["event_id"].map(grouped.size()).fillna(0).astype("int64")
+        sources = out["event_id"].map(grouped.agg(";".join)).fillna("").astype("str")
+        out = out.assign(n_sources=out["n_sources"].where(~missing_n, n),
+                         sources=out["sources"].where(~missing_sources, sources))
+    return out
 
 
 def one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
@@ -207,7 +234,7 @@ def combine(parts: Iterable[Tables]) -> Tables:
     return Tables(
         articles=cat("articles", ["article_id"]),
         mentions=cat("mentions", ["article_id", "start", "end", "kind"]),
-        events=cat("events", ["event_id", "actor"]),
+        events=cat("events", ["report_id", "actor"]),
         errors=cat("errors", None),
     )
 

@@ -1,9 +1,10 @@
 """Pure filters over the events: the one definition of "what the user is looking at".
 
-Filters act on whole events: an event is kept or dropped with all its (event, actor) rows, so a
-filter on one participant still shows everyone who was at that meeting. They work on the coded
-events (``index.EventIndex``) and return a mask with one entry per event; every view and both
-downloads derive from ``select`` (and ``mention_rows``), so they cannot disagree.
+Filters act on whole events: an event is kept or dropped with all its rows (every report, every
+actor), so a filter on one participant still shows everyone who was at that meeting, and a
+filter on a publisher or a phrase keeps an event when any of its reports matches. They work on
+the coded events (``index.EventIndex``) and return a mask with one entry per event; every view
+and both downloads derive from ``select`` (and ``mention_rows``), so they cannot disagree.
 ``filter_events`` and ``mentions_for`` do the same on plain frames.
 """
 
@@ -79,6 +80,13 @@ def _with_actors(ix: EventIndex, wanted: tuple[str, ...]) -> np.ndarray:
     return keep
 
 
+def _any_report(ix: EventIndex, reports: np.ndarray) -> np.ndarray:
+    """Events with at least one of the masked reports."""
+    keep = np.zeros(ix.n_events, dtype=bool)
+    keep[ix.report_event[reports]] = True
+    return keep
+
+
 def _dates(ix: EventIndex, f: Filters) -> np.ndarray:
     """Events whose [start, end] overlaps the range; undated ones unless hidden.
 
@@ -93,9 +101,10 @@ def _dates(ix: EventIndex, f: Filters) -> np.ndarray:
 
 
 def _text(ix: EventIndex, text: str) -> np.ndarray:
-    """Events whose sentence contains the text, any case; each distinct sentence read once."""
+    """Events one of whose reports' sentences contains the text, any case; each distinct
+    sentence read once."""
     hits = pc.match_substring(ix.v_sentence, text, ignore_case=True)
-    return hits.to_numpy(zero_copy_only=False)[ix.sentence]
+    return _any_report(ix, hits.to_numpy(zero_copy_only=False)[ix.sentence])
 
 
 def event_mask(ix: EventIndex, f: Filters) -> np.ndarray:
@@ -103,10 +112,11 @@ def event_mask(ix: EventIndex, f: Filters) -> np.ndarray:
     mask = _dates(ix, f)
     for values, codes, vocabulary in (
             (f.places, ix.venue, ix.v_venue), (f.venues, ix.venue, ix.v_venue),
-            (f.event_types, ix.event_type, ix.v_type), (f.statuses, ix.status, ix.v_status),
-            (f.publishers, ix.publisher, ix.v_publisher)):
+            (f.event_types, ix.event_type, ix.v_type), (f.statuses, ix.status, ix.v_status)):
         if values:
             mask &= _in(codes, vocabulary, values)
+    if f.publishers:
+        mask &= _any_report(ix, _in(ix.publisher, ix.v_publisher, f.publishers))
     if f.text.strip():
         mask &= _text(ix, f.text.strip())
     for wanted in (f.actors, f.focus_actors):
@@ -124,9 +134,9 @@ def select(ix: EventIndex, f: Filters) -> Selection:
 
 
 def mention_rows(ix: EventIndex, events: np.ndarray) -> np.ndarray:
-    """Positions of the mentions in the sentences of the masked events."""
+    """Positions of the mentions in the sentences of the masked events' reports."""
     wanted = np.zeros(int(ix.sentence_key.max(initial=-1)) + 2, dtype=bool)  # last: no event
-    wanted[ix.sentence_key[events]] = True
+    wanted[ix.sentence_key[ix.reports(events)]] = True
     return np.flatnonzero(wanted[ix.m_sentence_key])
 
 

@@ -2,10 +2,16 @@
 
 A rerun of the page filters and counts a million tidy rows several times. Doing that with pandas
 on text columns took seconds, so every text column that filters or views look at is turned into
-codes here, once: one entry per event (most filters are about events, not rows), one per row
-for the actors, one per mention for the sentence it sits in. Filters and aggregations then work
-with numpy on these arrays; the tidy frames are only read for the rows actually shown or
-downloaded. The index is cached with the tables (``Tables.index``), never copied per rerun.
+codes here, once: one entry per event (most filters are about events, not rows), one per report
+(an article's account of the event: its sentence and publisher), one per row for the actors,
+one per mention for the sentence it sits in. Filters and aggregations then work with numpy on
+these arrays; the tidy frames are only read for the rows actually shown or downloaded. The
+index is cached with the tables (``Tables.index``), never copied per rerun.
+
+An event is the corpus-level ``event_id``: reports of one meeting from several articles share
+it, so the map, the charts and the table count it once. Its date, venue, type and status are
+those of its most precise report (a venue known, then the finest date), so an event reported
+as "in October" by one paper and "on 28 October" by another is drawn on the 28th.
 """
 
 from __future__ import annotations
@@ -59,6 +65,15 @@ def date_label(start: str, end: str, precision: str) -> str:
     return start
 
 
+def report_ids(events: pd.DataFrame) -> pd.Series:
+    """Each row's report; tables written before reports were merged have one per event."""
+    event = events["event_id"].astype(str)
+    if "report_id" not in events.columns:
+        return event
+    report = events["report_id"].astype(str)
+    return report.where(report != "", event)
+
+
 def encode(values: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(int32 codes, distinct values as an object array); sorted values keep string order."""
     codes, uniques = pd.factorize(values, sort=sort)
@@ -101,6 +116,7 @@ class EventIndex:
 
     # Rows of the tidy table.
     row_event: np.ndarray  # event code of each row
+    row_report: np.ndarray  # report code of each row
     row_actor: np.ndarray  # code into v_actor
     row_actor_kind: np.ndarray  # code into (ak_actor, ak_kind)
     pair_first: np.ndarray  # first row of its (event, actor) pair, actor not blank
@@ -111,7 +127,8 @@ class EventIndex:
     event_ptr: np.ndarray  # rows of event e: rows_by_event[event_ptr[e]:event_ptr[e + 1]]
     # Events.
     event_id: np.ndarray
-    first_row: np.ndarray
+    first_row: np.ndarray  # the event's representative row: its most precise report's first
+    n_sources: np.ndarray  # distinct articles among the event's reports
     start: np.ndarray  # code into v_date; "" sorts first, so dated means start > 0 here
     end: np.ndarray  # date_end, or date_start when blank
     dated: np.ndarray
@@ -128,12 +145,16 @@ class EventIndex:
     country: np.ndarray  # code into v_country
     event_type: np.ndarray
     status: np.ndarray
-    publisher: np.ndarray
+    order: np.ndarray  # event codes in table order: dated by date, then article, sentence
+    # Reports (one article's account of an event), in order of first appearance.
+    report_id: np.ndarray
+    report_event: np.ndarray  # event code of each report
+    report_first: np.ndarray  # first row of each report
+    reports_by_event: np.ndarray  # report codes grouped by event, first appearance within
+    report_ptr: np.ndarray  # reports of event e: reports_by_event[report_ptr[e]:report_ptr[e+1]]
+    publisher: np.ndarray  # code into v_publisher
     sentence: np.ndarray  # code into v_sentence
     sentence_key: np.ndarray  # code of (article_id, sentence_id), shared with m_sentence_key
-    order: np.ndarray  # event codes in table order: dated by date, then article, sentence
-    article_id: np.ndarray
-    sentence_id: np.ndarray
     # Mentions.
     m_sentence_key: np.ndarray  # -1: no event in that sentence
     m_actor_kind: np.ndarray  # code into (ma_actor, ma_kind); -1 when not an actor
@@ -164,6 +185,18 @@ class EventIndex:
     def everything(self) -> np.ndarray:
         """An event mask that keeps every event."""
         return np.ones(self.n_events, dtype=bool)
+
+    def reports(self, events: np.ndarray) -> np.ndarray:
+        """A report mask: the reports of the masked events."""
+        return events[self.report_event]
+
+    def event_reports(self, event: int) -> np.ndarray:
+        """Codes of one event's reports, in order of first appearance."""
+        return self.reports_by_event[self.report_ptr[event]:self.report_ptr[event + 1]]
+
+    def event_rows(self, event: int) -> np.ndarray:
+        """Positions of one event's tidy rows, in table order."""
+        return self.rows_by_event[self.event_ptr[event]:self.event_ptr[event + 1]]
 
     def rows(self, events: np.ndarray) -> np.ndarray:
         """Positions of the tidy rows of the masked events, in table order."""
@@ -201,7 +234,7 @@ def _periods(dates: np.ndarray) -> dict[str, np.ndarray]:
 
 def _sentence_keys(article: np.ndarray, sentence_id: np.ndarray, m_article: np.ndarray,
                    m_sentence_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Dense codes of (article, sentence) for events, and the same codes for mentions."""
+    """Dense codes of (article, sentence) for reports, and the same codes for mentions."""
     width = int(max(sentence_id.max(initial=0), m_sentence_id.max(initial=0))) + 2
     keys = article.astype(np.int64) * width + (sentence_id.astype(np.int64) + 1)
     m_keys = m_article.astype(np.int64) * width + (m_sentence_id.astype(np.int64) + 1)
@@ -210,20 +243,52 @@ def _sentence_keys(article: np.ndarray, sentence_id: np.ndarray, m_article: np.n
     return codes.astype(np.int32), np.where(m_article < 0, -1, m_codes).astype(np.int32)
 
 
+def first_of(codes: np.ndarray) -> np.ndarray:
+    """The first position of each code, for codes numbered in order of first appearance."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(codes, return_index=True)[1]
+
+
+def _representatives(events: pd.DataFrame, row_event: np.ndarray, lat: np.ndarray
+                     ) -> np.ndarray:
+    """Each event's representative row: a report with a venue first, then the finest date,
+    then table order. One lexsort over the rows, paid once per load."""
+    if not len(row_event):
+        return np.zeros(0, dtype=np.int64)
+    codes, values = encode(events["date_precision"])
+    ranks = np.array([PRECISION_RANK.get(str(v), 8) for v in values], dtype=np.int8)
+    rank = np.where(events["date_start"].astype(str).to_numpy() == "", 9, ranks[codes])
+    no_venue = (events["place"].astype(str).to_numpy() == "") | np.isnan(lat)
+    order = np.lexsort((np.arange(len(row_event)), rank, no_venue, row_event))
+    grouped = row_event[order]
+    return order[np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])]
+
+
 def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
                 mentions: pd.DataFrame | None = None) -> EventIndex:
     """Encode the normalised tables (see ``data.normalise``); takes about a second per million
     rows, paid once per load."""
     row_event, event_id = encode(events["event_id"], sort=False)
     n = len(event_id)
-    first_row = (np.unique(row_event, return_index=True)[1] if len(row_event)
-                 else np.zeros(0, dtype=np.int64))
+    row_lat = events["lat"].to_numpy(dtype=float)
+    first_row = _representatives(events, row_event, row_lat)
     rows_by_event = np.argsort(row_event, kind="stable")
     event_ptr = np.concatenate([[0], np.cumsum(np.bincount(row_event, minlength=n))])
 
     def per_event(col: str, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
         codes, values = encode(events[col], sort=sort)
         return codes[first_row], values
+
+    # Reports: one article's account of an event; the sentence and publisher filters and the
+    # mentions of a selection are about reports, so an event is found through any of them.
+    row_report, report_id = encode(report_ids(events), sort=False)
+    report_first = first_of(row_report)
+    report_event = row_event[report_first]
+    row_article, v_article = encode(events["article_id"], sort=False)
+    report_article = row_article[report_first]
+    pair = np.unique(report_event.astype(np.int64) * (len(v_article) + 1) + report_article)
+    n_sources = np.bincount(pair // (len(v_article) + 1), minlength=n)
 
     row_actor, v_actor = encode(events["actor"])
     kind_codes, v_kind = encode(events["actor_kind"])
@@ -252,11 +317,11 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
     keys = np.array([venue_key(str(v_place[place[i]]), str(v_country[country[i]]))
                      for i in venue_first], dtype=object)
     v_venue, venue_remap = np.unique(keys, return_inverse=True)
-    lat = events["lat"].to_numpy(dtype=float)[first_row]
+    lat = row_lat[first_row]
     lon = events["lon"].to_numpy(dtype=float)[first_row]
 
-    article, v_article = per_event("article_id")
-    sentence_id = events["sentence_id"].to_numpy()[first_row]
+    row_sentence_id = events["sentence_id"].to_numpy()
+    article, sentence_id = row_article[first_row], row_sentence_id[first_row]
     if articles is None:
         articles = pd.DataFrame({"article_id": [], "publisher": [], "title": [], "path": []})
     labels_by_article = publisher_labels(articles)
@@ -268,7 +333,8 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
         mentions = pd.DataFrame({"article_id": [], "sentence_id": [], "kind": [], "name": []})
     m_article = lookup(mentions["article_id"], v_article)
     sentence_key, m_sentence_key = _sentence_keys(
-        article, sentence_id, m_article, mentions["sentence_id"].to_numpy(dtype=np.int64))
+        report_article, row_sentence_id[report_first], m_article,
+        mentions["sentence_id"].to_numpy(dtype=np.int64))
     m_name, v_m_name = encode(mentions["name"])
     m_kind, v_m_kind = encode(mentions["kind"])
     m_actor_kind, ma_first = combine_codes(m_name, m_kind)
@@ -293,21 +359,23 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
     label_key = venue.astype(np.int64) * len(v_label) + label
     by_venue_label = np.argsort(label_key, kind="stable")
     return EventIndex(
-        row_event=row_event, row_actor=row_actor, row_actor_kind=row_actor_kind,
-        pair_first=pair_first, by_venue_actor=by_venue_actor,
+        row_event=row_event, row_report=row_report, row_actor=row_actor,
+        row_actor_kind=row_actor_kind, pair_first=pair_first, by_venue_actor=by_venue_actor,
         va_event=row_event[by_venue_actor],
         va_key=venue[row_event[by_venue_actor]].astype(np.int64) * len(v_actor)
         + row_actor[by_venue_actor],
         rows_by_event=rows_by_event, event_ptr=event_ptr,
-        event_id=event_id, first_row=first_row, start=start, end=end, dated=start > 0,
-        precision_rank=rank[precision], label=label,
+        event_id=event_id, first_row=first_row, n_sources=n_sources, start=start, end=end,
+        dated=start > 0, precision_rank=rank[precision], label=label,
         by_venue_label=by_venue_label, vl_key=label_key[by_venue_label],
         what=what_codes, venue=venue,
         has_coords=~np.isnan(lat) & ~np.isnan(lon) & (v_place != "")[place],
         lat=lat, lon=lon, place=place, country=country, event_type=event_type, status=status,
-        publisher=pub_codes[article], sentence=sentence_codes.astype(np.int32)[first_row],
-        sentence_key=sentence_key,
-        order=order, article_id=v_article[article], sentence_id=sentence_id,
+        order=order, report_id=report_id, report_event=report_event, report_first=report_first,
+        reports_by_event=np.argsort(report_event, kind="stable"),
+        report_ptr=np.concatenate([[0], np.cumsum(np.bincount(report_event, minlength=n))]),
+        publisher=pub_codes[report_article],
+        sentence=sentence_codes.astype(np.int32)[report_first], sentence_key=sentence_key,
         m_sentence_key=m_sentence_key, m_actor_kind=np.where(m_is_actor, m_actor_kind, -1),
         v_date=v_date, v_period=_periods(v_date), v_label=v_label, v_what=v_what, v_venue=v_venue,
         v_place=v_place, v_country=v_country, v_type=v_type, v_status=v_status,

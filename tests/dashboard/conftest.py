@@ -1,5 +1,11 @@
 """Tables for the dashboard tests: the real ETL's seed output when `etl.run` exists, otherwise
 hand-made tables that follow the contract and encode the seed article's expected events.
+
+The hand-made tables (``fixture_tables``) also hold two short reports from other outlets,
+written for these tests: the Kabul briefing and the Moscow talks are each told by several
+articles, so one event has several reports (``report_id``) and sources, and the reasons the ETL
+records are there to show. ``PARLEY_TEST_TABLES=fixture`` makes the app and browser tests use
+them even when the ETL is installed (e.g. while the ETL is being changed).
 """
 
 from __future__ import annotations
@@ -21,6 +27,69 @@ if str(ROOT) not in sys.path:
 from etl.records import ARTICLE_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS  # noqa: E402
 
 ARTICLE_ID = "a0f3ca805edc1ce03"
+COURIER_ID = "a1b2c3d4e5f607182"
+WIRE_ID = "a9e8d7c6b5a4f3e21"
+# Two reports in our own words, by outlets invented for the tests.
+COURIER_TEXT = (
+    "KABUL: US envoy Zalmay Khalilzad briefed President Ashraf Ghani and Abdullah Abdullah in "
+    "Kabul this week on his efforts to restart the peace talks.\n"
+    "Khalilzad also described the four-party talks he held in Moscow with Russia, China and "
+    "Pakistan this week.")
+WIRE_TEXT = (
+    "MOSCOW: Diplomats from Russia, China and Pakistan sat down with the American envoy "
+    "Khalilzad in Moscow this week to look for a way back to the Afghan peace talks.")
+OTHER_ARTICLES = [
+    # (article_id, path, title, publisher, published, dateline, text)
+    (COURIER_ID, "corpus/courier.txt", "Envoy briefs Afghan leaders", "Kabul Courier",
+     "2019-10-27", "KABUL", COURIER_TEXT),
+    (WIRE_ID, "corpus/wire.txt", "Four powers meet on Afghan peace", "Eurasia Wire",
+     "2019-10-26", "MOSCOW", WIRE_TEXT),
+]
+MERGE_KABUL = ("venues 0 km apart (Kabul), dates overlap (2019-W43), 3 shared participants, "
+               "same type (briefing)")
+MERGE_MOSCOW = ("venues 0 km apart (Moscow), dates overlap (2019-W43), {n} shared "
+                "participants, same type (talks)")
+# Reports of the seed's events in the other articles:
+# (event_id, report_id, article_id, line, type, date precision, actors, merge_reason)
+OTHER_REPORTS = [
+    ("e5", "r5b", COURIER_ID, 0, "briefing", [("Zalmay Khalilzad", "person"),
+     ("Ashraf Ghani", "person"), ("Abdullah Abdullah", "person")], MERGE_KABUL),
+    ("e6", "r6b", COURIER_ID, 1, "talks", [("Zalmay Khalilzad", "person"),
+     ("Russia", "country"), ("China", "country"), ("Pakistan", "country")],
+     MERGE_MOSCOW.format(n=4)),
+    ("e6", "r6c", WIRE_ID, 0, "talks", [("Russia", "country"), ("China", "country"),
+     ("Pakistan", "country"), ("Zalmay Khalilzad", "person")], MERGE_MOSCOW.format(n=4)),
+]
+# (article_id, surface text, kind, canonical name, line, reason)
+OTHER_MENTIONS = [
+    (COURIER_ID, "KABUL", "place", "Kabul", 0, ""),
+    (COURIER_ID, "Zalmay Khalilzad", "person", "Zalmay Khalilzad", 0, ""),
+    (COURIER_ID, "Ashraf Ghani", "person", "Ashraf Ghani", 0, ""),
+    (COURIER_ID, "Abdullah Abdullah", "person", "Abdullah Abdullah", 0, ""),
+    (COURIER_ID, "Kabul", "place", "Kabul", 0,
+     "Kabul, Kabul (AF): in the dateline's country; chosen over 2 other place(s) of that name"),
+    (COURIER_ID, "Khalilzad", "person", "Zalmay Khalilzad", 1,
+     "short form of Zalmay Khalilzad, named in sentence 0"),
+    (COURIER_ID, "Moscow", "place", "Moscow", 1, ""),
+    (COURIER_ID, "Russia", "country", "Russia", 1, ""),
+    (COURIER_ID, "China", "country", "China", 1, ""),
+    (COURIER_ID, "Pakistan", "country", "Pakistan", 1, ""),
+    (WIRE_ID, "Russia", "country", "Russia", 0, ""),
+    (WIRE_ID, "China", "country", "China", 0, ""),
+    (WIRE_ID, "Pakistan", "country", "Pakistan", 0, ""),
+    (WIRE_ID, "Khalilzad", "person", "Zalmay Khalilzad", 0,
+     "short form of Zalmay Khalilzad, named in 2 other articles"),
+    (WIRE_ID, "Moscow", "place", "Moscow", 0, "Moscow, Moscow (RU): the dateline"),
+]
+# Why the seed's resolver chose what it chose (mention line, surface text) -> reason.
+SEED_REASONS = {
+    (1, "Khalilzad"): "short form of Zalmay Khalilzad, named in sentence 0",
+    (8, "Ghani"): "short form of Ashraf Ghani, named in sentence 7",
+    (8, "Kabul"): "Kabul, Kabul (AF): in the dateline's country; chosen over 2 other place(s) "
+                  "of that name",
+}
+SEED_ROW_REASONS = {("e5", "Zalmay Khalilzad"): "'The US special envoy' is Zalmay Khalilzad, "
+                                                "introduced as envoy in sentence 0"}
 # (event_id, type, status, place, cc, lat, lon, date_start, date_end, precision, line, actors)
 EVENTS = [
     ("e1", "meeting", "held", "Islamabad", "PK", 33.72, 73.04, "2019-10-28", "2019-10-28", "day",
@@ -64,41 +133,70 @@ def _first_sentence(line: str) -> str:
     return line if cut < 0 else line[: cut + 1]
 
 
+def _mention(article_id: str, lines: list[str], surface: str, kind: str, name: str,
+             line: int, reason: str) -> dict | None:
+    """A mention row for the first occurrence of ``surface`` on ``line``; None if absent."""
+    at = lines[line].find(surface)
+    if at < 0:
+        return None
+    start = sum(len(x) + 1 for x in lines[:line]) + at
+    cc, lat, lon = PLACES.get(name, ("", None, None))
+    return {
+        "article_id": article_id, "sentence_id": line, "start": start,
+        "end": start + len(surface), "text": surface, "kind": kind, "name": name,
+        "country_code": cc, "lat": lat, "lon": lon, "geo_precision": "city" if cc else "",
+        "date_start": name if kind == "date" else "",
+        "date_end": name if kind == "date" else "",
+        "date_precision": "day" if kind == "date" else "", "reason": reason,
+    }
+
+
 def fixture_tables() -> dict[str, pd.DataFrame]:
-    """The seed article's expected tables, with offsets computed from the real text."""
+    """The seed article's expected tables, with offsets computed from the real text, plus the
+    other outlets' reports of two of its events."""
     text = SEED_FILE.read_text(encoding="utf-8")
     lines = text.split("\n")
-    line_start = [sum(len(x) + 1 for x in lines[:i]) for i in range(len(lines))]
     articles = pd.DataFrame([{
         "article_id": ARTICLE_ID, "path": "seeds/000_0f3ca805edc1ce03.txt",
         "title": "Khalilzad meets Imran as peace efforts gain momentum", "publisher": "Dawn",
         "published": "2019-10-29", "dateline": "ISLAMABAD", "n_sentences": len(lines),
         "sha256": "0f3ca805edc1ce03", "text": text,
-    }], columns=[*ARTICLE_COLUMNS, "text"])
-    mentions = []
-    for surface, kind, name, line in MENTIONS:
-        at = lines[line].find(surface)
-        if at < 0:
-            continue
-        start = line_start[line] + at
-        cc, lat, lon = PLACES.get(name, ("", None, None))
-        mentions.append({
-            "article_id": ARTICLE_ID, "sentence_id": line, "start": start,
-            "end": start + len(surface), "text": surface, "kind": kind, "name": name,
-            "country_code": cc, "lat": lat, "lon": lon, "geo_precision": "city" if cc else "",
-            "date_start": name if kind == "date" else "",
-            "date_end": name if kind == "date" else "",
-            "date_precision": "day" if kind == "date" else "",
-        })
+    }] + [{
+        "article_id": aid, "path": path, "title": title, "publisher": publisher,
+        "published": published, "dateline": dateline, "n_sentences": body.count("\n") + 1,
+        "sha256": aid[1:], "text": body,
+    } for aid, path, title, publisher, published, dateline, body in OTHER_ARTICLES],
+        columns=[*ARTICLE_COLUMNS, "text"])
+    texts = {aid: body.split("\n") for aid, *_, body in OTHER_ARTICLES}
+    found = [_mention(ARTICLE_ID, lines, surface, kind, name, line,
+                      SEED_REASONS.get((line, surface), ""))
+             for surface, kind, name, line in MENTIONS]
+    found += [_mention(aid, texts[aid], surface, kind, name, line, reason)
+              for aid, surface, kind, name, line, reason in OTHER_MENTIONS]
+    mentions = [m for m in found if m is not None]
+    sources = {eid: [ARTICLE_ID] for eid, *_ in EVENTS}
+    for eid, _, aid, *_ in OTHER_REPORTS:
+        sources[eid] = sorted({*sources[eid], aid})
     events = []
     for eid, etype, status, place, cc, lat, lon, ds, de, prec, line, actors in EVENTS:
         for actor, akind in actors:
             events.append({
-                "event_id": eid, "article_id": ARTICLE_ID, "sentence_id": line,
-                "event_type": etype, "status": status, "date_start": ds, "date_end": de,
-                "date_precision": prec, "place": place, "country_code": cc, "lat": lat,
-                "lon": lon, "geo_precision": "city" if place else "", "actor": actor,
-                "actor_kind": akind, "sentence": _first_sentence(lines[line]),
+                "event_id": eid, "report_id": eid, "article_id": ARTICLE_ID,
+                "sentence_id": line, "event_type": etype, "status": status, "date_start": ds,
+                "date_end": de, "date_precision": prec, "place": place, "country_code": cc,
+                "lat": lat, "lon": lon, "geo_precision": "city" if place else "",
+                "actor": actor, "actor_kind": akind, "sentence": _first_sentence(lines[line]),
+                "n_sources": len(sources[eid]), "sources": ";".join(sources[eid]),
+                "reason": SEED_ROW_REASONS.get((eid, actor), ""), "merge_reason": "",
+            })
+    seed_event = {row["event_id"]: row for row in events}
+    for eid, rid, aid, line, etype, actors, merge in OTHER_REPORTS:
+        base = seed_event[eid]
+        for actor, akind in actors:
+            events.append({
+                **base, "report_id": rid, "article_id": aid, "sentence_id": line,
+                "event_type": etype, "actor": actor, "actor_kind": akind,
+                "sentence": texts[aid][line], "reason": "", "merge_reason": merge,
             })
     return {
         "articles": articles,
@@ -120,6 +218,8 @@ def write_tables(frames: dict[str, pd.DataFrame], out: Path, *, parquet: bool = 
 
 
 def etl_available() -> bool:
+    if os.environ.get("PARLEY_TEST_TABLES", "") == "fixture":
+        return False
     return importlib.util.find_spec("etl.run") is not None
 
 
@@ -148,6 +248,20 @@ def app_env(seed_tables_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PARLEY_DATA", str(seed_tables_dir))
     monkeypatch.setenv("PARLEY_SEEDS", "")
     return seed_tables_dir
+
+
+@pytest.fixture(scope="session")
+def fixture_tables_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made tables (several reports per event, reasons) in a folder."""
+    return write_tables(fixture_tables(), tmp_path_factory.mktemp("fixture-tables"))
+
+
+@pytest.fixture
+def corpus_env(fixture_tables_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app at the hand-made tables, whatever the ETL would make of the seed."""
+    monkeypatch.setenv("PARLEY_DATA", str(fixture_tables_dir))
+    monkeypatch.setenv("PARLEY_SEEDS", "")
+    return fixture_tables_dir
 
 
 def in_ci() -> bool:

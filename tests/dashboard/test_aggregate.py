@@ -66,13 +66,16 @@ def test_timeline_counts_each_event_once(tables):
     assert list(months["period"].astype(str)) == ["2019-10-01"]
 
 
-def test_cooccurrence_is_symmetric_and_counts_shared_events(tables):
-    m = aggregate.cooccurrence(tables.events)
-    assert (m.to_numpy() == m.to_numpy().T).all()
-    assert m.loc["Ashraf Ghani", "Taliban"] == 1
-    assert m.loc["Zalmay Khalilzad", "Zalmay Khalilzad"] == 5
-    assert m.loc["Imran Khan", "Taliban"] == 0
-    assert aggregate.cooccurrence(tables.events.iloc[0:0]).empty
+def test_counts_are_of_events_not_reports(tables):
+    """The Moscow talks are told by three articles and the Kabul briefing by two: each is one
+    event on the map, in the actor counts and on the timeline."""
+    assert tables.events.loc[tables.events["event_id"] == "e6", "report_id"].nunique() == 3
+    v = aggregate.venues(tables.events).set_index("place")
+    assert v.loc["Moscow", "n_events"] == 1 and v.loc["Kabul", "n_events"] == 1
+    assert "(" not in v.loc["Moscow", "participants"]  # nobody counted once per report
+    counts = aggregate.actor_counts(tables.events, tables.mentions).set_index("actor")
+    assert counts.loc["Russia", "count"] == 1 and counts.loc["Abdullah Abdullah", "count"] == 1
+    assert aggregate.timeline(tables.events, "week")["n_events"].sum() == 4
 
 
 def test_event_summary_one_row_per_event_with_provenance(tables):
@@ -83,8 +86,10 @@ def test_event_summary_one_row_per_event_with_provenance(tables):
     assert row["participants"] == "Zalmay Khalilzad, Ashraf Ghani, Abdullah Abdullah"
     assert row["title"] == tables.articles.iloc[0]["title"]
     assert "Kabul" in row["sentence"]
+    assert (row["n_sources"], row["reported_by"]) == (2, "Dawn, Kabul Courier")
     whole = aggregate.event_summary(tables.events, tables.articles)
     assert len(whole) == tables.events["event_id"].nunique()
+    assert whole.set_index("event_id").loc["e6", "n_sources"] == 3
     assert list(whole["date_start"].iloc[-2:]) == ["", ""]  # undated last
 
 

@@ -3,11 +3,13 @@ is shown, the downloads hold exactly the filtered rows."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.elements.arrow import DataframeSelectionState, DataframeState
@@ -212,7 +214,8 @@ def test_uploaded_articles_can_be_explored_with_or_without_the_seed(app_env):
     corpus = at.radio(key="corpus")
     assert corpus.value == "Both"
     caption = next(c.value for c in at.caption if "articles ·" in c.value)
-    assert caption.startswith("2 articles")
+    seed_articles = len(pd.read_csv(app_env / "articles.csv", dtype=str))
+    assert caption.startswith(f"{seed_articles + 1} articles")
     at.radio(key="corpus").set_value("My uploads").run()
     assert not at.exception
     captions = [c.value for c in at.caption if "articles ·" in c.value]
@@ -228,3 +231,102 @@ def test_uploader_accepts_only_the_etl_formats(app_env):
     at = run()
     uploader = at.sidebar.file_uploader[0]
     assert set(uploader.allowed_type) == {".txt", ".md", ".html", ".htm", ".jsonl", ".csv"}
+
+
+# Several articles report one event (the hand-made tables: the Kabul briefing twice, the
+# Moscow talks three times).
+
+def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first table with these columns (tables without selection carry no key)."""
+    for element in at.dataframe:
+        if set(columns) <= set(element.value.columns):
+            return element.value
+    raise AssertionError(f"no table with {columns}")
+
+
+def bar_counts(at: AppTest) -> dict[str, int]:
+    """Actor -> bar length; plotly sends numbers as typed arrays."""
+    out = {}
+    for trace in chart(at, "actor_chart")["data"]:
+        x = trace["x"]
+        if isinstance(x, dict):
+            x = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]).tolist()
+        out.update(zip(trace["y"], x, strict=True))
+    return out
+
+
+def pick_event(at: AppTest, place: str) -> AppTest:
+    """Select the events table's row of the event at ``place``, as a click on it would."""
+    shown = table(at)
+    row = int((shown["place"] == place).to_numpy().nonzero()[0][0])
+    key = next(k for k in at.session_state if str(k).startswith("events_table_")
+               and str(k) in at.dataframe[0].proto.id)
+    at.session_state[key] = DataframeState({"selection": DataframeSelectionState(
+        {"rows": [row], "columns": [], "cells": []})})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_events_not_reports_in_table_map_and_charts(corpus_env, media):
+    events = seed_events(corpus_env)
+    assert len(events) > events.drop_duplicates(["event_id", "actor"]).shape[0]  # reports
+    at = run()
+    shown = table(at).set_index("place")
+    assert len(table(at)) == events["event_id"].nunique() == 6
+    assert shown.loc["Moscow", "n_sources"] == 3 and shown.loc["Kabul", "n_sources"] == 2
+    assert shown.loc["Moscow", "reported_by"] == "Dawn, Kabul Courier, Eurasia Wire"
+    marker = {row[1]: row[3] for row in chart(at, "venue_chart")["data"][0]["customdata"]}
+    assert marker["Moscow"] == 1
+    bars = bar_counts(at)
+    assert bars["Russia"] == 1 and bars["Zalmay Khalilzad"] == 5
+    # The download keeps both levels: one row per report and actor, with event and report ids.
+    _, rows = download(at, media, "Download events CSV")
+    assert len(rows) == len(events)
+    assert {"event_id", "report_id", "article_id", "n_sources", "sources"} <= set(rows[0])
+    moscow = [r for r in rows if r["event_id"] == "e6"]
+    assert {r["report_id"] for r in moscow} == {"e6", "r6b", "r6c"}
+    assert len({r["article_id"] for r in moscow}) == 3
+
+
+def test_network_node_click_filters_the_page(corpus_env):
+    at = run()
+    net = chart(at, "network_chart")
+    nodes = {row[0] for t in net["data"] if t.get("name") in ("person", "organization",
+                                                              "country")
+             for row in t["customdata"]}
+    assert {"Zalmay Khalilzad", "Ashraf Ghani", "Russia"} <= nodes
+    assert "Donald Trump" not in nodes  # only held events link actors
+    at = click(at, "network_chart_0", "Ashraf Ghani")
+    assert set(table(at)["place"]) == {"Kabul", ""}  # the briefing and the cancelled meeting
+    assert all("Ashraf Ghani" in p for p in table(at)["participants"])
+    assert at.query_params["focus"] in ("Ashraf Ghani", ["Ashraf Ghani"])
+    assert any("actor" in m.value and "Ashraf Ghani" in m.value for m in at.markdown)
+    # A bar click afterwards replaces the node's focus, as two bar clicks would.
+    at = click(at, f"actor_chart_{at.session_state['version_actor']}", "Imran Khan")
+    assert list(table(at)["place"]) == ["Islamabad"]
+    at.button(key="clear_focus").click().run()
+    assert len(table(at)) == 6 and "focus" not in at.query_params
+
+
+def test_event_detail_lists_reports_reasons_and_surface_forms(corpus_env):
+    at = pick_event(run(), "Moscow")
+    reports = frame_with(at, "published", "publisher", "sentence")
+    assert list(reports["publisher"]) == ["Eurasia Wire", "Kabul Courier", "Dawn"]
+    assert set(reports["status"]) == {"held"}
+    headings = " ".join(m.value for m in at.markdown)
+    assert "talks in Moscow" in headings and "3 sources" in headings
+    assert "merged into this event" in headings and "4 shared" in headings
+    assert "short form of Zalmay Khalilzad" in headings
+    forms = frame_with(at, "actor", "forms").set_index("actor")
+    assert list(forms.loc["Zalmay Khalilzad", "forms"]) == ["Khalilzad", "Zalmay Khalilzad"]
+    # The first report's article is shown until another report is picked.
+    html = " ".join(str(e.proto.body) for e in at.get("html"))
+    assert "sat down with" in html and "<mark" in html
+
+
+def test_actors_expander_lists_surface_forms(corpus_env):
+    at = run()
+    actors = frame_with(at, "actor", "events", "forms").set_index("actor")
+    assert actors.loc["Zalmay Khalilzad", "events"] == 5
+    assert list(actors.loc["Ashraf Ghani", "forms"]) == ["Ashraf Ghani", "Ghani"]

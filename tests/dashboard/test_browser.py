@@ -193,3 +193,75 @@ def test_missing_chromium_skips_locally_but_fails_in_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run them"):
         require_browser()
+
+
+# A node's pixel on the page, from the network chart's own axes.
+NODE_XY = """(actor) => {
+  const gd = document.querySelector('[class*="st-key-network_chart"] .js-plotly-plot');
+  const L = gd._fullLayout;
+  for (const trace of gd._fullData) {
+    const at = (trace.customdata || []).findIndex(row => row && row[0] === actor);
+    if (trace.mode === 'markers' && at >= 0) {
+      const box = gd.querySelector('.main-svg').getBoundingClientRect();
+      return [box.x + L._size.l + L.xaxis.l2p(trace.x[at]),
+              box.y + L._size.t + L.yaxis.l2p(trace.y[at])];
+    }
+  }
+  return null;
+}"""
+
+
+@pytest.fixture(scope="module")
+def corpus_server(fixture_tables_dir: Path, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[str]:
+    """The dashboard on the hand-made tables, where several articles report one event."""
+    require_browser()
+    log = tmp_path_factory.mktemp("streamlit-corpus") / "server.log"
+    with streamlit_server(fixture_tables_dir, log) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_network_node_click_filters_and_event_detail_shows_reasons(browser_context,
+                                                                   corpus_server,
+                                                                   fixture_tables_dir):
+    page = browser_context.new_page()
+    page.goto(corpus_server)
+    page.wait_for_selector('[class*="st-key-network_chart"] .scatterlayer .point',
+                           timeout=60_000)
+    events = pd.read_csv(fixture_tables_dir / "events.csv", dtype=str, keep_default_na=False)
+    wait_rows(page, events["event_id"].nunique())
+    labels = page.locator('[class*="st-key-network_chart"] .annotation-text').all_text_contents()
+    assert {"Zalmay Khalilzad", "Russia", "Taliban"} <= set(labels)
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUTPUT / "dashboard-reports-network.png", full_page=True)
+
+    # Click the node of the Taliban: the table, the map and the URL follow.
+    x, y = page.evaluate(NODE_XY, "Taliban")
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+    page.get_by_text("Showing actor").wait_for(timeout=15_000)
+    taliban = set(events.loc[events["actor"] == "Taliban", "event_id"])
+    wait_rows(page, len(taliban))
+    assert all("Taliban" in r[2] for r in table_rows(page))
+    assert "focus=Taliban" in page.url
+    assert page.locator(".scattergeo path.point").count() == 1  # only Doha was held
+
+    # Back to everything; open the Moscow talks, told by three articles.
+    page.get_by_role("button", name="Clear selection").click()
+    wait_rows(page, events["event_id"].nunique())
+    rows = table_rows(page)
+    moscow = next(i for i, r in enumerate(rows) if r[1] == "Moscow")
+    assert rows[moscow][5] == "3"
+    grid = page.locator('[class*="st-key-events_table"] [data-testid="stDataFrameResizable"]')
+    gbox = grid.bounding_box()
+    page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 + 35 * moscow + 17)
+    page.get_by_text("merged into this event").first.wait_for(timeout=15_000)
+    assert page.get_by_text("Reports (3)").count() == 1
+    page.locator("mark[title='country: Russia']").first.wait_for(timeout=15_000)
+    # The page scrolls inside Streamlit's own container: bring the detail to the top.
+    page.get_by_text("talks in Moscow, ").first.evaluate("e => e.scrollIntoView()")
+    page.wait_for_timeout(300)
+    page.screenshot(path=OUTPUT / "dashboard-event-detail.png")
+    page.close()

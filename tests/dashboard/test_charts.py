@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import aggregate, charts
+from dashboard import aggregate, charts, network
 
 
 def test_venue_map_markers_carry_venue_keys_and_sizes(tables):
@@ -61,15 +61,31 @@ def test_timeline_chart_stacks_statuses(tables):
     assert sum(sum(t.y) for t in fig.data) == periods["n_events"].sum()
 
 
-def test_heatmap_shows_counts_but_not_zeros_or_diagonal(tables):
-    matrix = aggregate.cooccurrence(tables.events)
-    fig = charts.cooccurrence_heatmap(matrix)
-    trace = fig.data[0]
-    names = list(matrix.index)
-    i, j = names.index("Ashraf Ghani"), names.index("Taliban")
-    assert trace.text[i][j] == "1" and trace.z[i][i] is None
-    k = names.index("Imran Khan")
-    assert trace.text[k][j] == ""
+def test_network_chart_nodes_are_clickable_and_edges_weighted(tables):
+    net = network.network(tables.events)
+    fig = charts.network_chart(net)
+    nodes = [t for t in fig.data if t.mode == "markers" and t.name in charts.KIND_COLOURS]
+    assert {row[0] for t in nodes for row in t.customdata} == set(net.nodes["actor"])
+    assert {t.name for t in nodes} == set(net.nodes["kind"])
+    labels = {a.text.replace("<br>", " ") for a in fig.layout.annotations}
+    assert labels == set(net.nodes["actor"])
+    widths = [t.line.width for t in fig.data if t.mode == "lines"]
+    assert widths and all(w >= 1 for w in widths)
+    assert fig.layout.clickmode == "event+select" and not fig.layout.xaxis.visible
+
+
+def test_heavier_edges_are_drawn_thicker():
+    edges = pd.DataFrame({"source": ["A", "A"], "target": ["B", "C"], "weight": [4, 1]})
+    nodes = pd.DataFrame({"actor": ["A", "B", "C"], "kind": "person", "n_events": [5, 4, 1],
+                          "degree": [2, 1, 1], "x": [0.0, 1.0, -1.0], "y": [1.0, 0.0, 0.0]})
+    fig = charts.network_chart(network.Network(nodes, edges))
+    lines = {tuple(t.x[:2]): t.line.width for t in fig.data if t.mode == "lines"}
+    assert lines[(0.0, 1.0)] > lines[(0.0, -1.0)]
+
+
+def test_long_names_wrap_at_a_middle_space():
+    assert charts._wrap("Abdullah Abdullah") == "Abdullah<br>Abdullah"
+    assert charts._wrap("Taliban") == "Taliban"
 
 
 def test_country_name():

@@ -90,7 +90,9 @@ def test_without_clears_only_named_fields():
 def test_mentions_for_follows_event_sentences(tables):
     kabul = filter_events(tables.events, tables.articles, Filters(venues=("Kabul (AF)",)))
     out = mentions_for(tables.mentions, kabul)
-    assert not out.empty and set(out["sentence_id"]) == {8}
+    # Both reports of the Kabul briefing: the seed's sentence 8 and the Courier's sentence 0.
+    said = set(zip(out["article_id"], out["sentence_id"], strict=True))
+    assert said == {("a0f3ca805edc1ce03", 8), ("a1b2c3d4e5f607182", 0)}
     assert mentions_for(tables.mentions, kabul.iloc[0:0]).empty
 
 

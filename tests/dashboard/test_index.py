@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from dashboard import aggregate
+from dashboard import aggregate, network
 from dashboard.data import one_chunk, read_tables
 from dashboard.filters import Filters, filter_events, mention_rows, mentions_for, select
 from dashboard.index import build_index, venue_key
@@ -52,8 +52,9 @@ def test_views_of_a_selection_match_the_frame_views(tables):
                                   aggregate.actor_counts(events, tables.mentions))
     pd.testing.assert_frame_equal(aggregate.timeline_of(ix, chosen.events, "week"),
                                   aggregate.timeline(events, "week"))
-    pd.testing.assert_frame_equal(aggregate.cooccurrence_of(ix, chosen.events),
-                                  aggregate.cooccurrence(events))
+    net, frame_net = network.network_of(ix, chosen.events), network.network(events)
+    pd.testing.assert_frame_equal(net.nodes, frame_net.nodes)
+    pd.testing.assert_frame_equal(net.edges, frame_net.edges)
     assert aggregate.undated_of(ix, select(ix, Filters()).events) == 2
 
 
@@ -120,3 +121,30 @@ def test_index_of_empty_tables_filters_and_counts_nothing(tables):
     assert aggregate.venues_of(ix, chosen.events).empty
     assert aggregate.timeline_of(ix, chosen.events, "day").empty
     assert aggregate.summary_of(tables.events.iloc[0:0], ix, chosen.events).empty
+
+
+def test_an_event_takes_its_most_precise_report():
+    """One paper says "in October", another "on 28 October" in Doha: the event is dated the
+    28th and drawn in Doha, whichever report came first."""
+    base = {"event_id": "e", "article_id": "a", "sentence_id": 0, "event_type": "talks",
+            "status": "held", "geo_precision": "city", "actor": "A", "actor_kind": "person",
+            "sentence": "s", "country_code": "QA", "lat": 25.3, "lon": 51.5}
+    events = pd.DataFrame([
+        {**base, "report_id": "r1", "date_start": "2019-10-01", "date_end": "2019-10-31",
+         "date_precision": "month", "place": "", "lat": np.nan, "lon": np.nan},
+        {**base, "report_id": "r2", "article_id": "b", "date_start": "2019-10-28",
+         "date_end": "2019-10-28", "date_precision": "day", "place": "Doha"},
+        {**base, "report_id": "r3", "article_id": "c", "date_start": "2019-10-27",
+         "date_end": "2019-10-27", "date_precision": "day", "place": "Doha"},
+    ])
+    ix = build_index(events)
+    assert ix.n_events == 1 and list(ix.n_sources) == [3]
+    assert ix.v_label[ix.label[0]] == "2019-10-28" and ix.v_venue[ix.venue[0]] == "Doha (QA)"
+    assert list(ix.report_id[ix.event_reports(0)]) == ["r1", "r2", "r3"]
+
+
+def test_publisher_and_text_match_any_report(tables):
+    ix = tables.index
+    kabul = select(ix, Filters(publishers=("Kabul Courier",))).events
+    assert set(ix.event_id[kabul]) == {"e5", "e6"}
+    assert set(ix.event_id[select(ix, Filters(text="sat down with")).events]) == {"e6"}
