@@ -179,3 +179,27 @@ def test_a_run_links_and_merges_across_articles(tmp_path: Path) -> None:
     linked = mentions[mentions.text == "Khalilzad"]
     assert (linked["name"] == "Zalmay Khalilzad").all()
     assert linked["reason"].str.contains("named in full in 1 article").all()
+
+
+def test_the_alias_file_is_applied_on_the_next_run_without_parsing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from etl.__main__ import main
+
+    src = tmp_path / "reports.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in REPORTS), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main([str(src), "--out", str(out), "-q"]) == 0
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("alias,canonical,kind\nAbdul Ghani Baradar,Mullah Baradar,person\n"
+                       "Doha,Doha,place\n", encoding="utf-8")
+    assert main([str(src), "--out", str(out), "-q", "--aliases", str(aliases)]) == 0
+    printed = capsys.readouterr()
+    assert "2 unchanged (cached)" in printed.out  # nothing parsed again
+    assert "aliases.csv line 3: kind 'place' is not one of" in printed.err
+    events = pd.read_parquet(out / "events.parquet")
+    assert "Mullah Baradar" in set(events["actor"])
+    assert "Abdul Ghani Baradar" not in set(events["actor"])
+    renamed = events[events.actor == "Mullah Baradar"]
+    assert renamed["reason"].str.contains("by aliases.csv line 2").all()
+    assert main([str(src), "--out", str(out), "--aliases", str(tmp_path / "none.csv")]) == 2
+    assert "no such alias file" in capsys.readouterr().err
