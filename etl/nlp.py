@@ -13,13 +13,15 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from etl.lexicon import HONORIFICS, TITLES
-from etl.metadata import parse_dateline
+from etl.metadata import Dateline, parse_dateline
 from etl.records import Article, Entity, ParsedArticle, Sentence, Token
 
 MODEL_VERSION = "3.8.0"
@@ -67,27 +69,58 @@ ORG_SHORT_FORMS = ("UN", "U.N.", "EU", "NATO", "ASEAN", "OPEC", "IAEA", "WHO", "
 
 
 def add_rules(nlp: Language) -> None:
-    """Add an EntityRuler for short forms (before NER) and the span-fixing rules (after)."""
+    """Add the short forms (before NER), the span-fixing rules (after) and the dateline split
+    (before the parser)."""
     if "parley_short_forms" not in nlp.pipe_names:
-        ruler = nlp.add_pipe("entity_ruler", name="parley_short_forms", before="ner")
-        ruler.add_patterns(  # type: ignore[attr-defined]
-            [{"label": "GPE", "pattern": [{"ORTH": form}]} for form in COUNTRY_SHORT_FORMS]
-            + [{"label": "ORG", "pattern": [{"ORTH": form}]} for form in ORG_SHORT_FORMS]
-        )
+        nlp.add_pipe("parley_short_forms", before="ner")
     if "parley_rules" not in nlp.pipe_names:
         nlp.add_pipe("parley_rules", after="ner")
     if "parley_dateline" not in nlp.pipe_names:
         nlp.add_pipe("parley_dateline", before="parser")
 
 
+@Language.factory("parley_short_forms")
+def _make_short_forms(nlp: Language, name: str) -> ShortForms:
+    return ShortForms(nlp)
+
+
+class ShortForms:
+    """Short forms as entities before the NER, so it builds around them: "U.S." a country,
+    "NATO" a group.
+
+    What spaCy's EntityRuler does with one-token ORTH patterns, to the same entities, with a
+    set lookup over the token array instead of running its Matcher over every token.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        strings = nlp.vocab.strings
+        self.label_of = {strings.add(form): strings.add(label)
+                         for label, forms in (("GPE", COUNTRY_SHORT_FORMS),
+                                              ("ORG", ORG_SHORT_FORMS)) for form in forms}
+        self.keys = numpy.array(list(self.label_of), dtype=numpy.uint64)
+
+    def __call__(self, doc: Doc) -> Doc:
+        orths = doc.to_array(ORTH)
+        entities = list(doc.ents)
+        new = []
+        for i in numpy.flatnonzero(numpy.isin(orths, self.keys)).tolist():
+            if doc[i].ent_type:
+                continue  # already part of an entity: left as it is, as the ruler does
+            new.append(Span(doc, i, i + 1, label=self.label_of[int(orths[i])]))
+            entities = [e for e in entities if not (e.start <= i < e.end)]
+        doc.ents = entities + new  # also when nothing matched: every token is then "outside"
+        return doc
+
+
 @Language.component("parley_dateline")
 def _split_dateline(doc: Doc) -> Doc:
     """Make the dateline a sentence of its own, so the parser does not hang the article's
     first clause on it ("GENEVA: ... met ..." parsed as a clause of "GENEVA")."""
-    found = parse_dateline(doc.text)
+    text = doc.text
+    found = _dateline(doc, text)
     if found is None:
         return doc
-    sep = _DATELINE_END.search(doc.text, found.span[1], found.span[1] + 60)
+    sep = _DATELINE_END.search(text, found.span[1], found.span[1] + 60)
     if sep is None:
         return doc
     token = doc.char_span(sep.end(), sep.end() + 1, alignment_mode="expand")
@@ -97,6 +130,16 @@ def _split_dateline(doc: Doc) -> Doc:
 
 
 _DATELINE_END = re.compile(r"[:—–]\s*|\s-\s+")
+_DATELINE_KEY = "parley_dateline"
+
+
+def _dateline(doc: Doc, text: str | None = None) -> Dateline | None:
+    """The dateline opening the Doc, read once and kept in its `user_data`: two rules need it,
+    and `doc.text` joins the text back from every token each time it is asked for."""
+    if _DATELINE_KEY not in doc.user_data:
+        doc.user_data[_DATELINE_KEY] = parse_dateline(doc.text if text is None else text)
+    found: Dateline | None = doc.user_data[_DATELINE_KEY]
+    return found
 
 
 _TITLE_WORDS = {tuple(t.split()) for t in TITLES} | {(h,) for h in HONORIFICS}
@@ -122,18 +165,19 @@ def _words(span: Span) -> list[str]:
 
 def trim_titles(span: Span) -> Span | None:
     """Drop titles at the start of a span, and for places and groups at its end too."""
+    words = _words(span)  # words[k] is token span.start + k
     start, end = span.start, span.end
     while start < end:
-        n = _title_length(_words(span.doc[start:end]))
+        n = _title_length(words[start - span.start :])
         if n == 0 or n == end - start:
             break
         start += n
     if span.label_ != "PERSON":
         # "United States Special Envoy": trailing title words and their modifiers go.
         cut = end
-        while cut > start and _words(span.doc[cut - 1 : cut])[0] in _TRAILING_TITLE_WORDS:
+        while cut > start and words[cut - 1 - span.start] in _TRAILING_TITLE_WORDS:
             cut -= 1
-        if any(w in _TITLE_TOKENS for w in _words(span.doc[cut:end])):
+        if any(w in _TITLE_TOKENS for w in words[cut - span.start :]):
             end = cut
     if start >= end:
         return None
@@ -156,6 +200,7 @@ class ParleyRules:
         place_word = {"IS_TITLE": True, "LOWER": {"NOT_IN": ["the", "a", "an", "its", "their"]}}
         self.matcher.add("BASED", [[{**place_word, "OP": "+"}, {"ORTH": "-"},
                                     {"LOWER": "based"}]], greedy="LONGEST")
+        self.based = nlp.vocab.strings.add("based")
         # Multi-word titles, whose words the model sometimes tags ("Secretary of State").
         self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.titles.add("TITLE", [nlp.make_doc(t) for t in TITLES if " " in t or "-" in t])
@@ -165,8 +210,9 @@ class ParleyRules:
         spans = [s for s in (trim_titles(e) for e in doc.ents) if s is not None
                  and not any(a <= s.start and s.end <= b for a, b in titles)]
         n_model = len(spans)
-        for _, start, end in self.matcher(doc):
-            spans.append(Span(doc, start, end - 2, label="GPE"))
+        if self.based in doc.to_array(LOWER):  # the Matcher's walk only where it can match
+            for _, start, end in self.matcher(doc):
+                spans.append(Span(doc, start, end - 2, label="GPE"))
         dateline = _dateline_span(doc)
         if dateline is not None:
             spans.append(dateline)
@@ -207,7 +253,7 @@ def _whole_names(spans: list[Span]) -> list[Span]:
 
 def _dateline_span(doc: Doc) -> Span | None:
     """The dateline's place, as `metadata` reads it ("KABUL" in "KABUL, Afghanistan —")."""
-    found = parse_dateline(doc.text)
+    found = _dateline(doc)
     if found is None:
         return None
     return doc.char_span(found.span[0], found.span[1], label="GPE", alignment_mode="expand")
@@ -224,21 +270,39 @@ def parse(
 
 
 def to_parsed(doc: Doc, article: Article) -> ParsedArticle:
-    """The one conversion of a spaCy Doc into plain records."""
+    """The one conversion of a spaCy Doc into plain records.
+
+    Token attributes come out of the Doc in one `to_array` call rather than one spaCy `Token`
+    object (and another for its head) per word: this runs on every token of every article.
+    """
+    # The Doc's text is the article's (spaCy's tokenizer keeps every character); joining it
+    # back from the tokens costs a pass over them, so that is left to a Doc of other text.
+    text = article.text
+    if not doc or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+        text = doc.text
     sentences: list[Sentence] = []
     sentence_of: list[int] = [0] * len(doc)
     for sid, sent in enumerate(doc.sents):
         sentences.append(Sentence(sid, sent.start, sent.end, sent.start_char, sent.end_char,
-                                  sent.text))
-        for i in range(sent.start, sent.end):
-            sentence_of[i] = sid
+                                  text[sent.start_char:sent.end_char]))
+        sentence_of[sent.start:sent.end] = [sid] * (sent.end - sent.start)
+    n = len(doc)
+    array = doc.to_array([IDX, ORTH, LEMMA, POS, DEP, HEAD, SPACY, TAG])  # uint64, n × 8
+    idx, orth, lemma, pos, dep, _, space, tag = (array[:, k].tolist() for k in range(8))
+    # HEAD is the offset to the head, a negative one wrapped around as unsigned.
+    head = (array[:, 5].astype(numpy.int64) + numpy.arange(n)).tolist()
+    strings = doc.vocab.strings
+    # Each distinct hash looked up once: an article has a few hundred distinct values.
+    name = {key: strings[key] for key in numpy.unique(array[:, [1, 3, 4, 7]]).tolist()}
+    lower = {key: strings[key].lower() for key in set(lemma)}
     tokens = [
-        Token(t.i, t.idx, t.text, t.lemma_.lower(), t.pos_, t.dep_, t.head.i, sentence_of[t.i],
-              t.whitespace_, t.tag_)
-        for t in doc
+        Token(i, idx[i], name[orth[i]], lower[lemma[i]], name[pos[i]], name[dep[i]], head[i],
+              sentence_of[i], " " if space[i] else "", name[tag[i]])
+        for i in range(n)
     ]
     entities = [
-        Entity(e.start, e.end, e.start_char, e.end_char, e.label_, e.text, sentence_of[e.start])
+        Entity(e.start, e.end, e.start_char, e.end_char, e.label_,
+               text[e.start_char:e.end_char], sentence_of[e.start])
         for e in doc.ents
     ]
     return ParsedArticle(article, tokens, sentences, entities)

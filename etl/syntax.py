@@ -28,15 +28,37 @@ def is_detached(token: Token) -> bool:
 
 
 def children(tokens: list[Token], i: int) -> list[Token]:
-    """Direct dependants of token i (tokens of one sentence lie near each other)."""
-    sid = tokens[i].sentence_id
-    lo = i
-    while lo > 0 and tokens[lo - 1].sentence_id == sid:
-        lo -= 1
-    hi = i
-    while hi + 1 < len(tokens) and tokens[hi + 1].sentence_id == sid:
-        hi += 1
-    return [t for t in tokens[lo: hi + 1] if t.head == i and t.i != i]
+    """Direct dependants of token i within its sentence, in text order."""
+    if not -len(tokens) <= i < len(tokens):
+        raise IndexError(f"token {i} of {len(tokens)}")
+    return list(_dependants(tokens).get(i, ()))
+
+
+# The last article's dependants by head: the stages ask for children tens of times per
+# sentence, and a scan of the sentence each time cost more than the rest of the walks.
+_DEPENDANTS: tuple[list[Token], int, dict[int, list[Token]]] | None = None
+
+
+def _dependants(tokens: list[Token]) -> dict[int, list[Token]]:
+    """{i: the tokens whose head is i and that lie in the run of tokens of i's sentence}.
+
+    Kept for one token list at a time, found by identity: a stage's token list is never
+    changed once parsed (the length is checked too, as a cheap guard).
+    """
+    global _DEPENDANTS
+    cached = _DEPENDANTS
+    if cached is not None and cached[0] is tokens and cached[1] == len(tokens):
+        return cached[2]
+    run = [0] * len(tokens)  # runs of equal sentence_id: a sentence's tokens lie together
+    for k in range(1, len(tokens)):
+        run[k] = run[k - 1] + (tokens[k].sentence_id != tokens[k - 1].sentence_id)
+    index: dict[int, list[Token]] = {}
+    for k, t in enumerate(tokens):
+        h = t.head
+        if 0 <= h < len(tokens) and t.i != h and run[k] == run[h]:
+            index.setdefault(h, []).append(t)
+    _DEPENDANTS = (tokens, len(tokens), index)
+    return index
 
 
 def subtree(tokens: list[Token], i: int, *, detach: bool = False,
