@@ -88,6 +88,8 @@ def normalize_date(
 def _normalize(t: str, anchor: date | None, tense: str) -> DateValue | str | None:
     if not t or len(t) > 80:
         return None
+    if t.startswith("since "):
+        tense = "past"  # "since January": a month that has begun, whatever the clause's tense
     absolute = _absolute(t, anchor, tense)
     if absolute is not None:
         return absolute

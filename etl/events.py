@@ -149,7 +149,26 @@ def _noun_trigger(tokens: list[Token], t: Token) -> Trigger | None:
         verb_token = tokens[head.head]
         if verb_token.lemma in TRAVEL_VERBS | GUEST_VERBS:  # "hosted them for talks"
             return Trigger(t.i, verb_token.i, kind, "")
+    if _specific_encounter(tokens, t):
+        return Trigger(t.i, t.i, kind, "")
     return None
+
+
+def _specific_encounter(tokens: list[Token], t: Token) -> bool:
+    """'last week's talks with Nazarov in Vienna': a noun with a partner ('with ...') and its
+    own time or place names one encounter, whatever verb it hangs on; 'peace talks with the
+    Taliban' in passing has neither and names none."""
+    kids = children(tokens, t.i)
+    if not any(c.dep == "prep" and c.lower == "with" for c in kids):
+        return False
+    dated = any(c.dep == "poss" and c.pos in ("NOUN", "PROPN") and c.lower in _TIME_NOUNS
+                for c in kids for c in [c, *children(tokens, c.i)])
+    placed = any(c.dep == "prep" and c.lower in ("in", "at") for c in kids)
+    return dated or placed
+
+
+_TIME_NOUNS = frozenset({"week", "month", "year", "monday", "tuesday", "wednesday", "thursday",
+                         "friday", "saturday", "sunday", "yesterday", "today", "weekend"})
 
 
 def event_status(tokens: list[Token], trigger: Trigger) -> str:

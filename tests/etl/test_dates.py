@@ -59,6 +59,7 @@ def test_resolves(text: str, start: str, end: str, precision: str) -> None:
     ("in March", "future", date(2020, 3, 1)),
     ("Dec. 3", "past", date(2018, 12, 3)),
     ("Jan. 4", "future", date(2020, 1, 4)),
+    ("since December", "future", date(2018, 12, 1)),  # "will meet, the first time since ..."
 ])
 def test_tense_chooses_the_side(text: str, tense: str, start: date) -> None:
     value = normalize_date(text, TUESDAY, tense=tense)

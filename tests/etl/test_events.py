@@ -208,6 +208,19 @@ def test_a_site_is_put_in_the_city_named_before_it_not_at_a_distant_dateline(
     assert "Entebbe" in site.place.reason
 
 
+def test_a_noun_with_a_partner_and_its_own_time_or_place_is_an_encounter(
+        resolver: PlaceResolver) -> None:
+    ex = run("Foreign Minister Azamat Dzhumabaev presented the border map to deputies on "
+             "Wednesday, days after last week's talks with Farrukh Nazarov in Vienna.",
+             resolver, published=date(2024, 10, 17))
+    talks = only(ex.events, event_type="talks")
+    assert talks.status == "held" and talks.place is not None and talks.place.name == "Vienna"
+    assert {"Azamat Dzhumabaev", "Farrukh Nazarov"} <= actors(talks)
+    assert talks.date is not None and talks.date.iso == "2024-W41"
+    passing = run("Khalilzad discussed the peace talks with the Taliban.", resolver)
+    assert not [e for e in passing.events if e.event_type == "talks"]
+
+
 def test_a_group_tagged_as_a_place(resolver: PlaceResolver) -> None:
     ex = run("The dispute is expected to overshadow the G7 summit in Cornwall, which opens on "
              "Friday.", resolver)
