@@ -3,6 +3,7 @@
     python -m bench                          # 1000 articles, 1M dashboard rows (~15 min)
     python -m bench --articles 200 --dashboard-rows 100000   # a quick look
     python -m bench --only memory --memory-sizes 1000,10000  # flat-memory check (long)
+    python -m bench --only incremental --incremental-size 10000  # +1% at scale (long)
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dashboard-rows", type=int, default=1_000_000)
     parser.add_argument("--memory-sizes", default="",
                         help="extra corpus sizes for peak RSS, e.g. 1000,10000")
-    parser.add_argument("--only", choices=("etl", "dashboard", "memory"))
+    parser.add_argument("--incremental-size", type=int, default=0,
+                        help="also time re-runs against a full run of this many articles")
+    parser.add_argument("--incremental-workers", type=int, default=2)
+    parser.add_argument("--only", choices=("etl", "dashboard", "memory", "incremental"))
     parser.add_argument("--work", type=Path, help="where corpora and tables go (default: a "
                                                   "temporary folder)")
     args = parser.parse_args(argv)
@@ -39,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "memory"):
         for n in (int(s) for s in args.memory_sizes.split(",") if s):
             rows.append(etl_bench.memory(work, n))
+    if args.only in (None, "incremental") and args.incremental_size:
+        rows += etl_bench.incremental(work, args.incremental_size, args.incremental_workers)
     if args.only in (None, "dashboard"):
         rows += dashboard_bench.run(work, args.dashboard_rows)
     print(table(rows))
