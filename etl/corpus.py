@@ -10,7 +10,8 @@ the whole corpus, the user's alias file included.
 - Aliases (etl.aliases) override any automatic choice.
 - Events: two reports are of the same event when their types are compatible, their date
   ranges overlap, their venues are within 25 km and they share participants; reports linked
-  that way, directly or through others, share the `event_id` of the first of them.
+  that way, directly or through others, share one `event_id`: the smallest of their report
+  ids, so an event keeps its id when later reports join it.
 
 Every row these choices change gets a reason saying why.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -89,14 +90,16 @@ class Decisions:
         """Canonical actors (a report naming one actor twice keeps one row), event ids."""
         table, renamed = self._rename(table, "actor", "actor_kind")
         if renamed:
-            keys = zip(table["report_id"].to_pylist(), table["actor"].to_pylist(),
-                       table["actor_kind"].to_pylist(), strict=True)
             seen: set[tuple[str, str, str]] = set()
-            keep = [not (k in seen or seen.add(k)) for k in keys]  # type: ignore[func-returns-value]
+            keep = []
+            for key in zip(table["report_id"].to_pylist(), table["actor"].to_pylist(),
+                           table["actor_kind"].to_pylist(), strict=True):
+                keep.append(key not in seen)
+                seen.add(key)
             table = table.filter(pa.array(keep))
         reports = table["report_id"].to_pylist()
         merges = [self.merges.get(r) for r in reports]
-        columns = {
+        columns: dict[str, Sequence[object]] = {
             "event_id": [m.event_id if m else r for m, r in zip(merges, reports, strict=True)],
             "n_sources": [m.n_sources if m else 1 for m in merges],
             "sources": [m.sources if m else a for m, a in
@@ -104,9 +107,7 @@ class Decisions:
             "merge_reason": [m.reason if m else "" for m in merges],
         }
         for name, values in columns.items():
-            i = table.schema.get_field_index(name)
-            table = table.set_column(i, table.schema.field(i), pa.array(
-                values, type=table.schema.field(i).type))
+            table = _replaced(table, name, values)
         return table
 
     def _rename(self, table: pa.Table, name_col: str, kind_col: str) -> tuple[pa.Table, bool]:
@@ -128,9 +129,14 @@ class Decisions:
                 reasons[i] = "; ".join(r for r in (reasons[i], decision.reason) if r)
                 changed = True
         for col, values in ((name_col, names), (kind_col, kinds), ("reason", reasons)):
-            j = table.schema.get_field_index(col)
-            table = table.set_column(j, table.schema.field(j), pa.array(values, pa.string()))
+            table = _replaced(table, col, values)
         return table, changed
+
+
+def _replaced(table: pa.Table, name: str, values: Sequence[object]) -> pa.Table:
+    i = table.schema.get_field_index(name)
+    field_ = table.schema.field(i)
+    return table.set_column(i, field_, pa.array(values, type=field_.type))
 
 
 def decide_names(people: dict[str, int], aliases: Iterable[Alias] = (),
