@@ -254,7 +254,7 @@ def article_id_for(text: str) -> str:
     The text is NFC-normalised and its whitespace collapsed first, so re-wrapped lines or
     Windows line endings do not change the id.
     """
-    normal = _WHITESPACE_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    normal = " ".join(unicodedata.normalize("NFC", text).split())  # as \s+ → " ", stripped
     return hashlib.sha256(normal.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

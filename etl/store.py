@@ -135,8 +135,9 @@ class TableWriter:
 
     def _flush(self, table: _Table) -> None:
         if table.pending:
-            table.parquet.write_batch(
-                pa.RecordBatch.from_pylist(table.pending, schema=SCHEMAS[table.name]))
+            schema = SCHEMAS[table.name]  # by column: many times faster than from_pylist
+            table.parquet.write_batch(pa.RecordBatch.from_pydict(
+                {c: [row[c] for row in table.pending] for c in schema.names}, schema=schema))
             table.pending.clear()
 
     def counts(self) -> dict[str, int]:
