@@ -7,6 +7,8 @@ Colours are Okabe-Ito, readable by colour-blind users.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -108,14 +110,20 @@ def venue_map(venues: pd.DataFrame, *, height: int = 400) -> go.Figure:
     return fig
 
 
+def by_kind(frame: pd.DataFrame) -> Iterator[tuple[str, str, pd.DataFrame]]:
+    """(kind, colour, its rows) per actor kind present: one trace each, so the legend explains
+    the colours."""
+    for kind, colour in KIND_COLOURS.items():
+        part = frame[frame["kind"] == kind]
+        if not part.empty:
+            yield kind, colour, part
+
+
 def actor_bars(counts: pd.DataFrame, *, unit: str = "events") -> go.Figure:
     """Horizontal bars of actor frequency, one trace per kind so the legend explains colours."""
     order = list(counts["actor"])
     fig = go.Figure()
-    for kind, colour in KIND_COLOURS.items():
-        part = counts[counts["kind"] == kind]
-        if part.empty:
-            continue
+    for kind, colour, part in by_kind(counts):
         fig.add_trace(go.Bar(
             x=part["count"], y=part["actor"], orientation="h", name=kind, showlegend=True,
             marker={"color": colour}, unselected={"marker": {"opacity": 0.35}},
@@ -238,10 +246,7 @@ def network_chart(net: Network, *, height: int = 420) -> go.Figure:
             hovertemplate="<b>%{text}</b><br>%{customdata[0]} shared event(s)<extra></extra>",
         ))
     sizes = pd.Series(node_sizes(nodes["n_events"]), index=nodes.index)
-    for kind, colour in KIND_COLOURS.items():
-        part = nodes[nodes["kind"] == kind]
-        if part.empty:
-            continue
+    for kind, colour, part in by_kind(nodes):
         fig.add_trace(go.Scatter(
             x=part["x"], y=part["y"], mode="markers", name=kind, showlegend=True,
             marker={"size": sizes[part.index].tolist(), "opacity": 1.0,
