@@ -159,12 +159,18 @@ def _specific_encounter(tokens: list[Token], t: Token) -> bool:
     own time or place names one encounter, whatever verb it hangs on; 'peace talks with the
     Taliban' in passing has neither and names none."""
     kids = children(tokens, t.i)
-    if not any(c.dep == "prep" and c.lower == "with" for c in kids):
+    if not any(c.dep == "prep" and c.lower in ("with", "between") for c in kids) \
+            and not _their(tokens, t):
         return False
     dated = any(c.dep == "poss" and c.pos in ("NOUN", "PROPN") and c.lower in _TIME_NOUNS
                 for c in kids for c in [c, *children(tokens, c.i)])
     placed = any(c.dep == "prep" and c.lower in ("in", "at") for c in kids)
     return dated or placed
+
+
+def _their(tokens: list[Token], t: Token) -> bool:
+    """'their talks in Lima': the partners are the people the sentence named before."""
+    return any(c.dep == "poss" and c.lower == "their" for c in children(tokens, t.i))
 
 
 _TIME_NOUNS = frozenset({"week", "month", "year", "monday", "tuesday", "wednesday", "thursday",
@@ -332,6 +338,10 @@ def _participants(tokens: list[Token], index: MentionIndex, tr: Trigger,
         nearest = _nearest_person_before(tokens, index, tr.anchor)
         if nearest is not None:
             found.append(nearest)
+    if tr.anchor == tr.token and _their(tokens, tokens[tr.token]):
+        sid = tokens[tr.token].sentence_id
+        found.extend(m for m in index.persons if m.tok_end <= tr.token
+                     and tokens[m.tok_start].sentence_id == sid)
     found.extend(_mentions_in(index, scope))
     for t in scope:  # "he" inside the clause, e.g. "toured Kabul where he briefed ..."
         if tokens[t].lower in PRONOUNS and tokens[t].dep in ("nsubj", "dobj", "pobj"):

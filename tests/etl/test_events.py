@@ -221,6 +221,19 @@ def test_a_noun_with_a_partner_and_its_own_time_or_place_is_an_encounter(
     assert not [e for e in passing.events if e.event_type == "talks"]
 
 
+def test_their_talks_somewhere_are_talks_of_the_people_named_before(
+        resolver: PlaceResolver) -> None:
+    ex = run("Bolivian Foreign Minister Marcela Quispe met her Chilean counterpart Ignacio "
+             "Valdés Rojas in Santiago on Monday, ten days after their talks in Lima last "
+             "month.", resolver, published=date(2024, 10, 2))
+    talks = only(ex.events, event_type="talks")
+    assert talks.place is not None and talks.place.name == "Lima"
+    assert actors(talks) == {"Marcela Quispe", "Ignacio Valdés Rojas"}
+    assert talks.date is not None and talks.date.iso == "2024-09"
+    praise = run("They praised their cooperation in the region.", resolver)
+    assert not praise.events
+
+
 def test_a_group_tagged_as_a_place(resolver: PlaceResolver) -> None:
     ex = run("The dispute is expected to overshadow the G7 summit in Cornwall, which opens on "
              "Friday.", resolver)
