@@ -30,12 +30,10 @@ import pyarrow.compute as pc
 
 from etl.actors import link_across
 from etl.aliases import Alias
+from etl.lexicon import TYPE_FAMILY
 from etl.records import ACTOR_KINDS
 
 MAX_KM = 25.0
-# Types that can describe the same encounter: talks are held at a meeting during a visit.
-TYPE_FAMILY = {"meeting": "meet", "talks": "meet", "visit": "meet", "other": "meet",
-               "call": "call", "briefing": "briefing"}
 MIN_OVERLAP = 0.5  # shared participants / those of the smaller report must exceed this
 
 

@@ -21,6 +21,7 @@ from etl.lexicon import (
     PHRASAL_TRIGGERS,
     REFUSALS,
     TITLES,
+    TYPE_FAMILY,
     VERB_TRIGGERS,
 )
 from etl.records import (
@@ -246,7 +247,7 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
     index = MentionIndex(parsed, mentions)
     tokens = parsed.tokens
     published = parsed.article.published
-    events = []
+    events: list[Event] = []
     actor_tokens = frozenset(i for m in index.mentions if m.kind in ACTOR_KINDS
                              for i in range(m.tok_start, m.tok_end))
     for sentence in parsed.sentences:
@@ -267,6 +268,14 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
                         if country not in actors:
                             actors.append(country)
             when = _date(index, scope) or _date(index, outer)
+            if when is None and status == "held" and (
+                    place is None or place.reason.endswith("the article's dateline")):
+                told = _told_just_before(events, sentence.sentence_id, tr.event_type)
+                if told is not None:  # "... held talks in London on Wednesday. They met ..."
+                    when = told.date
+                    if told.place is not None:
+                        place = _with_reason(told.place, "the place of the event told in the "
+                                                         "sentence before")
             if status == "held" and when and published and when.start > published:
                 status = "planned"  # "travels to Houston next Monday to meet ..."
             events.append(Event(
@@ -283,6 +292,19 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
                     f" governed by '{tokens[tr.anchor].text}'" if tr.anchor != tr.token else ""),
             ))
     return events
+
+
+def _told_just_before(events: list[Event], sentence_id: int, event_type: str) -> Event | None:
+    """The held, dated event of the previous sentence that an undated, unplaced report of the
+    same kind goes on telling ('talks in London on Wednesday. Grey and Kovacik met for three
+    hours'), or None."""
+    for e in reversed(events):
+        if e.sentence_id < sentence_id - 1:
+            return None
+        if e.sentence_id == sentence_id - 1 and e.status == "held" and e.date is not None \
+                and TYPE_FAMILY.get(e.event_type) == TYPE_FAMILY.get(event_type):
+            return e
+    return None
 
 
 def _date(index: MentionIndex, scope: set[int]) -> DateValue | None:

@@ -185,3 +185,8 @@ GROUP_WORDS = frozenset({
     "house", "hall", "secretariat", "programme", "program", "initiative", "coalition",
     "cooperation", "co-operation", "forum", "federation", "confederation",
 })
+
+# Event types that can describe one encounter (talks are held at a meeting during a visit); a
+# call or a briefing is only ever itself. Used to continue an account and to merge reports.
+TYPE_FAMILY = {"meeting": "meet", "talks": "meet", "visit": "meet", "other": "meet",
+               "call": "call", "briefing": "briefing"}

@@ -234,6 +234,21 @@ def test_their_talks_somewhere_are_talks_of_the_people_named_before(
     assert not praise.events
 
 
+def test_an_undated_unplaced_report_goes_on_telling_the_event_before_it(
+        resolver: PlaceResolver) -> None:
+    ex = run("Britain and the European Union held talks in London on Wednesday. UK negotiator "
+             "Alistair Grey and European Commission Vice-President Tomas Kovacik met for more "
+             "than three hours.", resolver,
+             published=date(2021, 6, 10))
+    met = only(ex.events, event_type="meeting")
+    assert met.place is not None and met.place.name == "London"
+    assert "sentence before" in met.place.reason
+    assert met.date is not None and met.date.iso == "2021-06-09"
+    alone = run("UK negotiator Alistair Grey and European Commission Vice-President Tomas "
+                "Kovacik met for more than three hours.", resolver)
+    assert only(alone.events, event_type="meeting").date is None
+
+
 def test_a_group_tagged_as_a_place(resolver: PlaceResolver) -> None:
     ex = run("The dispute is expected to overshadow the G7 summit in Cornwall, which opens on "
              "Friday.", resolver)
