@@ -12,10 +12,6 @@ from typing import Any
 from etl.records import ACTOR_KINDS, Article, Extraction, InputError
 
 
-def article_row(ex: Extraction) -> dict[str, Any]:
-    return article_row_for(ex.article, ex.n_sentences)
-
-
 def article_row_for(a: Article, n_sentences: int) -> dict[str, Any]:
     return {"article_id": a.article_id, "path": a.path, "title": a.title,
             "publisher": a.publisher, "published": a.published.isoformat() if a.published else "",

@@ -30,9 +30,8 @@ from etl.records import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
     Article,
-    Extraction,
 )
-from etl.rows import article_row, article_row_for, event_rows, mention_rows
+from etl.rows import article_row_for
 
 _STR, _INT, _FLOAT = pa.string(), pa.int32(), pa.float64()
 _INTS = {"n_sentences", "sentence_id", "start", "end", "n_sources"}
@@ -120,11 +119,6 @@ class TableWriter:
             table.rows += 1
         if len(table.pending) >= self.BATCH:
             self._flush(table)
-
-    def add_extraction(self, ex: Extraction) -> None:
-        self.add("articles", [article_row(ex)])
-        self.add("mentions", mention_rows(ex))
-        self.add("events", event_rows(ex))
 
     def add_article(self, article: Article, n_sentences: int,
                     mentions: Iterable[dict[str, Any]], events: Iterable[dict[str, Any]]) -> None:
