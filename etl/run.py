@@ -55,7 +55,7 @@ class RunSummary:
     n_events: int = 0
     n_duplicates: int = 0
     n_reused: int = 0  # taken from the incremental cache, not parsed again
-    n_merged: int = 0  # reports merged with reports of the same event in other articles
+    n_merged: int = 0  # reports that share their event with other reports (etl.corpus)
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def line(self) -> str:
