@@ -12,9 +12,10 @@ import hashlib
 import os
 import shutil
 import sys
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
@@ -375,24 +376,30 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
     picked = st.dataframe(
         shown, key=f"events_table_{digest}", on_select="rerun", selection_mode="single-row",
         hide_index=True, width="stretch",
-        column_config={
-            "date": st.column_config.TextColumn("Date", width="small"),
-            "place": st.column_config.TextColumn("Place", width="small"),
-            "participants": st.column_config.TextColumn("Participants", width="medium"),
-            "event_type": st.column_config.TextColumn("Type", width="small"),
-            "status": st.column_config.TextColumn("Status", width="small"),
-            "n_sources": st.column_config.NumberColumn(
-                "Sources", width="small", help="Articles that reported the event"),
-            "reported_by": st.column_config.TextColumn("Reported by", width="small"),
-            "sentence": st.column_config.TextColumn("Sentence", width="large"),
-            "title": st.column_config.TextColumn("Article", width="medium"),
-        })
+        column_config={**text_columns(shown.columns.drop("n_sources")),
+                       "n_sources": st.column_config.NumberColumn(
+                           "Sources", width="small", help="Articles that reported the event")})
     picked_rows = picked.selection.rows if picked is not None else []
     if not picked_rows:
         st.caption("Select a row to see the event's reports, the reasons behind it and its "
                    "articles with the entities highlighted.")
         return
     event_detail(tables, summary.iloc[picked_rows[0]])
+
+
+# Headings and widths of the text columns of the events and reports tables.
+TEXT_COLUMNS: dict[str, tuple[str, Literal["small", "medium", "large"]]] = {
+    "date": ("Date", "small"), "place": ("Place", "small"), "status": ("Status", "small"),
+    "event_type": ("Type", "small"), "participants": ("Participants", "medium"),
+    "reported_by": ("Reported by", "small"), "published": ("Published", "small"),
+    "publisher": ("Publisher", "medium"), "title": ("Article", "medium"),
+    "actors": ("Actors", "medium"), "sentence": ("Sentence", "large"),
+}
+
+
+def text_columns(names: Iterable[str]) -> dict[str, Any]:
+    return {n: st.column_config.TextColumn(TEXT_COLUMNS[n][0], width=TEXT_COLUMNS[n][1])
+            for n in names}
 
 
 def event_detail(tables: data.Tables, event: pd.Series) -> None:
@@ -411,21 +418,11 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
     st.markdown("#### " + reader.escape_markdown(title))
     st.markdown(f"**Reports ({len(reports)})**: select one to read its article below.")
     key = "reports_" + hashlib.sha1(str(event["event_id"]).encode()).hexdigest()[:10]
+    shown = reports[["published", "publisher", "title", "status", "date", "place", "actors",
+                     "sentence"]]
     picked = st.dataframe(
-        reports[["published", "publisher", "title", "status", "date", "place", "actors",
-                 "sentence"]],
-        key=key, on_select="rerun", selection_mode="single-row", hide_index=True,
-        width="stretch",
-        column_config={
-            "published": st.column_config.TextColumn("Published", width="small"),
-            "publisher": st.column_config.TextColumn("Publisher", width="medium"),
-            "title": st.column_config.TextColumn("Article", width="medium"),
-            "status": st.column_config.TextColumn("Status", width="small"),
-            "date": st.column_config.TextColumn("Date", width="small"),
-            "place": st.column_config.TextColumn("Place", width="small"),
-            "actors": st.column_config.TextColumn("Actors", width="medium"),
-            "sentence": st.column_config.TextColumn("Sentence", width="large"),
-        })
+        shown, key=key, on_select="rerun", selection_mode="single-row", hide_index=True,
+        width="stretch", column_config=text_columns(shown.columns))
     left, right = st.columns(2, gap="medium")
     with left:
         st.markdown("**Why**")
