@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
@@ -35,7 +34,14 @@ from etl.cache import ArticleCache, ArticleRows, content_key
 from etl.records import Article
 from etl.rows import article_row_for
 from etl.run import PIPELINE_VERSION, Progress, RunSummary, chunks, rows_chunk, unique_articles
-from etl.store import CSV_COLUMNS, SCHEMAS, STAGED, TABLES, write_json_atomic
+from etl.store import (
+    SCHEMAS,
+    STAGED,
+    TABLES,
+    write_csv_header,
+    write_csv_rows,
+    write_json_atomic,
+)
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +110,8 @@ def _write(fs: pafs.FileSystem, base: str, name: str, index: int, table: pa.Tabl
     if csv:
         fs.create_dir(f"{base}/csv/{name}", recursive=True)
         with fs.open_output_stream(f"{base}/csv/{name}/{csv_part_name(index)}") as out:
-            pacsv.write_csv(table.select(list(CSV_COLUMNS[name])), out,
-                            pacsv.WriteOptions(quoting_style="needed", eol="\r\n"))
+            write_csv_header(name, out)
+            write_csv_rows(name, table, out)
 
 
 def csv_part_name(index: int) -> str:

@@ -187,16 +187,15 @@ class TableWriter:
         """The staging file through `transform` → the final Parquet and CSV temporaries."""
         parquet_tmp, csv_tmp = self._tmp(f"{table.name}.parquet"), self._tmp(f"{table.name}.csv")
         self._extra += [parquet_tmp, csv_tmp]
-        schema, columns = SCHEMAS[table.name], list(CSV_COLUMNS[table.name])
         rows = 0
-        with pq.ParquetWriter(parquet_tmp, schema) as out, open(csv_tmp, "wb") as csv_out:
-            csv_out.write((",".join(columns) + "\r\n").encode())
+        with pq.ParquetWriter(parquet_tmp, SCHEMAS[table.name]) as out, \
+                open(csv_tmp, "wb") as csv_out:
+            write_csv_header(table.name, csv_out)
             for batch in _batches(table.parquet_tmp, self.READ_BATCH, STAGED[table.name]):
                 if transform is not None:
                     batch = transform(batch)
                 out.write_table(batch)
-                pacsv.write_csv(batch.select(columns), csv_out, pacsv.WriteOptions(
-                    include_header=False, quoting_style="needed", eol="\r\n"))
+                write_csv_rows(table.name, batch, csv_out)
                 rows += batch.num_rows
             csv_out.flush()
             os.fsync(csv_out.fileno())
@@ -215,6 +214,19 @@ class TableWriter:
                     path.unlink(missing_ok=True)
         for path in self._extra:
             path.unlink(missing_ok=True)
+
+
+_CSV_OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n")
+
+
+def write_csv_header(name: str, sink: Any) -> None:
+    """The header line of table `name`'s CSV, as the streamed tables write it."""
+    sink.write((",".join(CSV_COLUMNS[name]) + "\r\n").encode())
+
+
+def write_csv_rows(name: str, rows: pa.Table, sink: Any) -> None:
+    """Rows of table `name` as CSV (its CSV columns only: no article text)."""
+    pacsv.write_csv(rows.select(list(CSV_COLUMNS[name])), sink, _CSV_OPTIONS)
 
 
 def _batches(path: Path, size: int, group: str) -> Iterator[pa.Table]:
