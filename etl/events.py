@@ -40,6 +40,7 @@ PRONOUNS = frozenset({"he", "she", "him", "her"})
 GUEST_VERBS = frozenset({"host", "receive", "welcome"})  # an event only with a guest named
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "over", "regarding", "concerning"})
 LOCATIVE = frozenset({"in", "at", "to", "inside", "near", "outside", "into"})
+NO_VENUE = "no venue in the sentence: the article's dateline"
 TRAVEL_VERBS = frozenset({"arrive", "travel", "fly", "come", "go", "head", "return", "reach"})
 IN_PERSON = frozenset({"meeting", "visit", "briefing", "talks"})
 _TITLE_TOKENS = {w for t in TITLES for w in t.split()}
@@ -269,7 +270,7 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
                             actors.append(country)
             when = _date(index, scope) or _date(index, outer)
             if when is None and status == "held" and (
-                    place is None or place.reason.endswith("the article's dateline")):
+                    place is None or place.reason == NO_VENUE):
                 told = _told_just_before(events, sentence.sentence_id, tr.event_type)
                 if told is not None:  # "... held talks in London on Wednesday. They met ..."
                     when = told.date
@@ -488,7 +489,7 @@ def _venue(tokens: list[Token], index: MentionIndex, tr: Trigger, scope: set[int
     if any(tokens[t].lower == "here" for t in scope):
         return _with_reason(dateline, "'here': the article's dateline")
     if status != "cancelled" and tr.event_type in IN_PERSON:
-        return _with_reason(dateline, "no venue in the sentence: the article's dateline")
+        return _with_reason(dateline, NO_VENUE)
     return None
 
 

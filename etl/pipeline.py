@@ -240,7 +240,7 @@ def _bare_surnames(parsed: ParsedArticle, entities: list[Entity],
     return found
 
 
-LOCATIVE = frozenset({"in", "at", "to", "from", "near", "outside"})
+BEFORE_A_CITY = frozenset({"in", "at", "to", "from", "near", "outside"})
 
 
 def _bare_places(parsed: ParsedArticle, entities: list[Entity],
@@ -251,7 +251,7 @@ def _bare_places(parsed: ParsedArticle, entities: list[Entity],
     covered = {i for e in entities for i in range(e.start, e.end)}
     found = []
     for t in tokens[1:]:
-        if t.i in covered or tokens[t.i - 1].text.lower() not in LOCATIVE \
+        if t.i in covered or tokens[t.i - 1].text.lower() not in BEFORE_A_CITY \
                 or t.pos != "PROPN" or not t.text[:1].isupper():
             continue
         end = t.i + 1
@@ -283,14 +283,11 @@ def _host_city(mentions: list[Mention], sentence_id: int) -> Place | None:
 
 def _site_place(name: str, host: Place | None, dateline: Place | None) -> Place | None:
     """A site missing from the gazetteer (a palace, a hotel), put at the city it is in."""
-    if host is not None:
-        return Place(name, host.country_code, host.lat, host.lon, "city",
-                     f"a site not in the gazetteer, put at {host.name}, the city named just "
-                     "before it")
-    if dateline is not None:
-        return Place(name, dateline.country_code, dateline.lat, dateline.lon, "city",
-                     f"a site not in the gazetteer, put at the dateline, {dateline.name}")
-    return None
+    at, which = (host, "the city named just before it") if host else (dateline, "the dateline")
+    if at is None:
+        return None
+    return Place(name, at.country_code, at.lat, at.lon, "city",
+                 f"a site not in the gazetteer, put at {at.name}, {which}")
 
 
 def _mention(parsed: ParsedArticle, e: Entity, kind: str, name: str, *,
