@@ -157,14 +157,16 @@ def decide_names(people: dict[str, int], aliases: Iterable[Alias] = (),
         return (target.canonical, f"{why}; renamed {name} by {target.where}") if target else (
             name, why)
 
-    names: dict[tuple[str, str], Name] = {}
-    for name, (full, why) in link_across(people).items():
-        names[(name, "person")] = Name(*aliased(full, why), "person")
     used_for_people = set(person_words)
     candidates = {g for g in groups if " " not in g and g in used_for_people and g not in people}
-    surnames = link_across({**people, **dict.fromkeys(candidates, 0)})
+    # One linking pass: a one-word name never changes how the other names link.
+    links = link_across({**people, **dict.fromkeys(candidates, 0)})
+    names: dict[tuple[str, str], Name] = {}
+    for name, (full, why) in links.items():
+        if name in people:
+            names[(name, "person")] = Name(*aliased(full, why), "person")
     for group in candidates:
-        full, why = surnames.get(group, (group, ""))
+        full, why = links.get(group, (group, ""))
         if full != group and full.split()[-1] == group:
             names[(group, "organization")] = Name(*aliased(
                 full, f"tagged as a group here, but elsewhere a person: {why}"), "person")
