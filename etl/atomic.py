@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,10 @@ def sweep_stale(folder: Path) -> list[Path]:
         pid = tmp.name[:-len(".tmp")].split(".")[-2]
         if pid.isdigit() and not _alive(int(pid)):
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                if tmp.is_dir():  # etl.previous builds its folder under such a name
+                    shutil.rmtree(tmp)
+                else:
+                    tmp.unlink()
                 removed.append(tmp)
     return removed
 

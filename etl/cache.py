@@ -70,10 +70,14 @@ class ArticleCache:
         """The cached rows of those keys that are present; marks every key as used."""
         if not keys:
             return {}
-        self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in keys))
+        self.keep(keys)
         marks = ",".join("?" * len(keys))
         found = self.db.execute(f"SELECT key, rows FROM rows WHERE key IN ({marks})", keys)
         return {key: _decode(blob) for key, blob in found}
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Mark entries as used without reading them (the rows of an unchanged file)."""
+        self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in keys))
 
     def put_many(self, items: Iterable[tuple[str, ArticleRows]]) -> None:
         with self.db:

@@ -316,7 +316,7 @@ def merge_reports(reports: list[Report]) -> dict[str, Merge]:
 
 # What the corpus pass reads of the staged tables (etl.store.TableWriter.staged).
 PEOPLE_QUERY = (["article_id", "name", "kind", "text"],
-                [("kind", "in", {"person", "organization"})])
+                pc.field("kind").isin(["person", "organization"]))
 REPORT_COLUMNS = ["report_id", "article_id", "event_type", "status", "date_start", "date_end",
                   "date_precision", "lat", "lon", "actor", "actor_kind"]
 

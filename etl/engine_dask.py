@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
@@ -35,8 +36,8 @@ from etl.records import Article
 from etl.rows import article_row_for
 from etl.run import PIPELINE_VERSION, Progress, RunSummary, chunks, rows_chunk, unique_articles
 from etl.store import (
+    REWRITTEN,
     SCHEMAS,
-    STAGED,
     TABLES,
     write_csv_header,
     write_csv_rows,
@@ -84,7 +85,7 @@ def write_part(chunk: list[Article], index: int, staging: str,
     }
     for name, table_rows in tables.items():
         table = pa.Table.from_pylist(table_rows, schema=SCHEMAS[name])
-        _write(fs, base, name, index, table, csv=name not in STAGED)
+        _write(fs, base, name, index, table, csv=name not in REWRITTEN)
     return {name: len(table_rows) for name, table_rows in tables.items()}, fresh
 
 
@@ -118,12 +119,12 @@ def csv_part_name(index: int) -> str:
     return f"part-{index:06d}.csv"
 
 
-def _read(fs: pafs.FileSystem, folder: str, name: str, columns: list[str], filters: Any = None
-          ) -> pa.Table:
+def _read(fs: pafs.FileSystem, folder: str, name: str, columns: list[str],
+          where: pc.Expression | None = None) -> pa.Table:
     """Columns of a staged, partitioned table; the corpus pass reads nothing more."""
     if fs.get_file_info(folder).type != pafs.FileType.Directory:
         return SCHEMAS[name].empty_table().select(columns)
-    return pq.read_table(folder, filesystem=fs, columns=columns, filters=filters,
+    return pq.read_table(folder, filesystem=fs, columns=columns, filters=where,
                          schema=SCHEMAS[name])
 
 

@@ -13,8 +13,8 @@ pure functions of ``etl.metadata``; this module only does the I/O and decoding a
 from __future__ import annotations
 
 import codecs
-import functools
 import csv
+import functools
 import hashlib
 import io
 import itertools
@@ -36,11 +36,13 @@ from etl.records import Article, InputError
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "Columns",
     "article_id_for",
     "clean_text",
     "decode_bytes",
     "find_input_files",
     "iter_articles",
+    "read_file",
     "split_long_text",
 ]
 
@@ -116,7 +118,7 @@ class _BadInput(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class _Columns:
+class Columns:
     """The columns the user named (``--text-column`` …); None means "find it by name"."""
 
     text: str | None = None
@@ -154,12 +156,17 @@ def iter_articles(
     arguments name the JSONL/CSV columns to use instead of the ones found by common names.
     Errors about the paths themselves (missing, unsupported type) come first.
     """
-    columns = _Columns(text_column, title_column, published_column, source_column)
+    columns = Columns(text_column, title_column, published_column, source_column)
     files, errors = find_input_files(paths)
     yield from errors
     for path in files:
-        for item in _read_path(path, columns):
-            yield from _in_parts(item) if isinstance(item, Article) else (item,)
+        yield from read_file(path, columns)
+
+
+def read_file(path: Path, columns: Columns | None = None) -> Iterator[Article | InputError]:
+    """The articles of one supported file (as `find_input_files` lists them), or errors."""
+    for item in _read_path(path, columns or Columns()):
+        yield from _in_parts(item) if isinstance(item, Article) else (item,)
 
 
 def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputError]]:
@@ -412,7 +419,7 @@ def _walk(root: Path) -> tuple[list[tuple[Path, tuple[int, int]]], list[InputErr
 # reading one file
 
 
-def _read_path(path: Path, columns: _Columns) -> Iterator[Article | InputError]:
+def _read_path(path: Path, columns: Columns) -> Iterator[Article | InputError]:
     """Every article (or error) in one file; errors never escape as exceptions."""
     kind = _kind(path)
     try:
@@ -583,7 +590,7 @@ def _iter_lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, _decode_text(line)
 
 
-def _resolve_keys(names: Iterable[str], columns: _Columns) -> _Keys:
+def _resolve_keys(names: Iterable[str], columns: Columns) -> _Keys:
     """Which record keys hold text, title, date, source and URL; raises if no text column."""
     names = [n for n in names if isinstance(n, str)]
     by_lower: dict[str, str] = {}
@@ -673,7 +680,7 @@ def _record_article(where: str, record: Mapping[str, Any], keys: _Keys) -> Artic
     )
 
 
-def _jsonl_articles(path: Path, columns: _Columns) -> Iterator[Article | InputError]:
+def _jsonl_articles(path: Path, columns: Columns) -> Iterator[Article | InputError]:
     """One article per JSON object line; a bad line costs only that line.
 
     Keys are found per record (JSONL has no header and exports vary from line to line), but
@@ -729,7 +736,7 @@ def _delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_articles(path: Path, columns: _Columns) -> Iterator[Article | InputError]:
+def _csv_articles(path: Path, columns: Columns) -> Iterator[Article | InputError]:
     """One article per CSV row; ``#rowN`` counts data rows, the header not included."""
     _raise_field_size_limit()
     lines = (line for _, line in _iter_lines(path))

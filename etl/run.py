@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,9 +20,10 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from etl import corpus, ingest
+from etl import corpus, ingest, previous
 from etl.aliases import Alias
 from etl.cache import ArticleCache, ArticleRows, content_key
+from etl.previous import FileRows, PreviousRun, Staged, Stat
 from etl.records import Article, Extraction, InputError
 from etl.rows import error_row, event_rows, mention_rows
 from etl.store import TableWriter
@@ -85,13 +87,16 @@ def build_tables(
     """Run the ETL over `paths` and write articles, mentions, events and errors to `out_dir`.
 
     The previous tables in `out_dir` are replaced only when the run completes. With
-    `incremental`, an article whose content, pipeline version and geocoder are unchanged since
-    the last run into `out_dir` is taken from the cache there instead of being parsed again;
-    the tables are the same either way. The corpus pass (etl.corpus) then links actors and
-    merges reports across articles, `aliases` included.
+    `incremental`, a file unchanged since the last run into `out_dir` is not even read: its
+    rows are copied from that run (etl.previous); in a file that did change, an article whose
+    content, pipeline version and geocoder are unchanged is taken from the cache instead of
+    being parsed again (etl.cache). The tables are the same either way. The corpus pass
+    (etl.corpus) then links actors and merges reports across articles, `aliases` included.
     """
+    started_ns = time.time_ns()
     summary = RunSummary()
-    files, _ = ingest.find_input_files(paths)
+    columns = ingest.Columns(text_column, title_column, published_column, source_column)
+    files, path_errors = ingest.find_input_files(paths)
     total = None if any(f.suffix.lower() in (".jsonl", ".csv") for f in files) else len(files)
     online = None
     if geocoder != "offline":
@@ -102,25 +107,48 @@ def build_tables(
         if workers > 1:
             log.warning("an online geocoder runs in one process; ignoring --workers %d", workers)
             workers = 1
+    # Everything a file's rows depend on besides the file itself.
+    setup = {"pipeline_version": PIPELINE_VERSION, "geocoder": geocoder, "max_chars": MAX_CHARS,
+             "columns": [text_column, title_column, published_column, source_column]}
     writer = TableWriter(out_dir)
     cache = ArticleCache.in_folder(out_dir) if incremental else None
+    before = PreviousRun.open(out_dir, setup) if incremental else None
+    inputs: list[FileRows] = []  # this run's share of each file, for the next run
     try:
-        stream = ingest.iter_articles(
-            paths, text_column=text_column, title_column=title_column,
-            published_column=published_column, source_column=source_column)
-        articles = unique_articles(stream, summary, lambda row: writer.add("errors", [row]))
-        for article, rows, reused in _rows_all(articles, workers, chunk_size, online, cache,
-                                               geocoder):
-            writer.add_article(article, rows.n_sentences, rows.mentions, rows.events)
-            summary.n_articles += 1
-            summary.n_reused += reused
-            if progress:
+        for err in path_errors:
+            _report(err, lambda row: writer.add("errors", [row]), summary)
+        items = _inputs(files, columns, before, inputs, writer, summary)
+        for item in _rows_all(items, workers, chunk_size, online, cache, geocoder):
+            if isinstance(item, _Unchanged):
+                assert before is not None
+                n = item.copy_rows(writer, before)
+                if cache is not None:
+                    cache.keep(item.file.keys)
+                summary.n_reused += n
+            else:
+                file, article, key, rows, reused = item
+                for name, span in writer.add_article(article, rows.n_sentences, rows.mentions,
+                                                     rows.events).items():
+                    file.extend(name, span)
+                file.ids.append(article.article_id)
+                file.keys.append(key)
+                n = 1
+                summary.n_reused += reused
+            summary.n_articles += n
+            if progress and n:
                 progress(summary.n_articles, total)
         decisions = corpus.decide(writer.staged("mentions", *corpus.PEOPLE_QUERY),
                                   writer.staged("events", corpus.REPORT_COLUMNS), aliases)
+
+        def keep(staged: dict[str, Staged]) -> None:
+            if before is not None:
+                before.close()
+            previous.save(out_dir, staged, inputs, setup, started_ns)
+
         writer.commit({"pipeline_version": PIPELINE_VERSION, "geocoder": geocoder},
                       transforms={"mentions": decisions.apply_to_mentions,
-                                  "events": decisions.apply_to_events})
+                                  "events": decisions.apply_to_events},
+                      keep=keep if incremental else None)
         counts = writer.counts()
         summary.n_mentions, summary.n_events = counts["mentions"], counts["events"]
         summary.n_merged = len(decisions.merges)
@@ -134,13 +162,66 @@ def build_tables(
             online.save()
         if cache is not None:
             cache.close()
+        if before is not None:
+            before.close()
     return summary
 
 
-def unique_articles(stream: Iterable[Article | InputError], summary: RunSummary,
-                    on_error: Callable[[dict[str, str]], None]) -> Iterator[Article]:
-    """Report errors as they come and pass on each distinct article once."""
+@dataclass(frozen=True, slots=True)
+class _Unchanged:
+    """An input file unchanged since the previous run: its rows are copied, not made."""
+
+    file: FileRows  # this run's share, filled in as the rows are copied
+    before: FileRows  # the previous run's
+
+    def copy_rows(self, writer: TableWriter, source: PreviousRun) -> int:
+        """Copy the file's article, mention and event rows (its errors were copied as it was
+        met, in input order); the number of articles."""
+        for name in ("articles", "mentions", "events"):
+            self.file.extend(name, writer.copy(name, source, self.before.span(name)))
+        self.file.ids.extend(self.before.ids)
+        self.file.keys.extend(self.before.keys)
+        return len(self.before.ids)
+
+
+# An article made or found in the cache: its file, itself, its cache key, its rows, and
+# whether they came from the cache.
+_Done = tuple[FileRows, Article, str, ArticleRows, bool]
+
+
+def _inputs(files: list[Path], columns: ingest.Columns, before: PreviousRun | None,
+            inputs: list[FileRows], writer: TableWriter, summary: RunSummary
+            ) -> Iterator[tuple[FileRows, Article] | _Unchanged]:
+    """Each file's articles (with the file's share of this run), or the file as unchanged.
+
+    Errors are written as they are met, so their table stays in input order."""
     seen: set[str] = set()
+    for path in files:
+        file = FileRows(str(path), Stat.of(path))
+        inputs.append(file)
+        unchanged = before.unchanged(file.path, file.stat) if before is not None else None
+        if unchanged is not None and seen.isdisjoint(unchanged.ids):
+            assert before is not None
+            seen.update(unchanged.ids)
+            file.extend("errors", writer.copy("errors", before, unchanged.span("errors")))
+            for row in before.errors(unchanged.span("errors")):
+                _note(InputError(row["path"], row["error"]), summary)
+            yield _Unchanged(file, unchanged)
+            continue
+        errors_at, duplicates = writer.position("errors"), summary.n_duplicates
+        for article in unique_articles(ingest.read_file(path, columns), summary,
+                                       lambda row: writer.add("errors", [row]), seen):
+            yield file, article
+        file.extend("errors", (errors_at, writer.position("errors")))
+        file.n_duplicates = summary.n_duplicates - duplicates
+
+
+def unique_articles(stream: Iterable[Article | InputError], summary: RunSummary,
+                    on_error: Callable[[dict[str, str]], object],
+                    seen: set[str] | None = None) -> Iterator[Article]:
+    """Report errors as they come and pass on each distinct article once (`seen` holds the
+    ids already passed on)."""
+    seen = set() if seen is None else seen
     for item in stream:
         if isinstance(item, InputError):
             _report(item, on_error, summary)
@@ -155,10 +236,14 @@ def unique_articles(stream: Iterable[Article | InputError], summary: RunSummary,
             yield item
 
 
-def _report(err: InputError, on_error: Callable[[dict[str, str]], None],
+def _report(err: InputError, on_error: Callable[[dict[str, str]], object],
             summary: RunSummary) -> None:
-    summary.errors.append((err.path, err.error))
     on_error(error_row(err))
+    _note(err, summary)
+
+
+def _note(err: InputError, summary: RunSummary) -> None:
+    summary.errors.append((err.path, err.error))
     log.warning("skipped %s: %s", err.path, err.error)
 
 
@@ -202,42 +287,61 @@ class _Extractor:
 
 
 # A chunk on its way: its articles, their cache keys, the cached rows, the job for the rest.
-_Pending = tuple[list[Article], list[str], dict[str, ArticleRows],
-                 "Future[list[ArticleRows]] | None"]
+_Chunk = tuple[list[tuple[FileRows, Article]], list[str], dict[str, ArticleRows],
+               "Future[list[ArticleRows]] | None"]
 
 
-def _rows_all(articles: Iterable[Article], workers: int, chunk_size: int,
-              online: CachedOnlineGeocoder | None, cache: ArticleCache | None, geocoder: str
-              ) -> Iterator[tuple[Article, ArticleRows, bool]]:
-    """(article, its rows, whether they came from the cache), in input order."""
+def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], workers: int,
+              chunk_size: int, online: CachedOnlineGeocoder | None, cache: ArticleCache | None,
+              geocoder: str) -> Iterator[_Done | _Unchanged]:
+    """Each article with its rows, or an unchanged file, in input order."""
     extractor = _Extractor(workers, online)
-    pending: deque[_Pending] = deque()
+    pending: deque[_Chunk | _Unchanged] = deque()
+    chunk: list[tuple[FileRows, Article]] = []
+
+    def send() -> None:
+        keys = [content_key(a, PIPELINE_VERSION, geocoder) for _, a in chunk]
+        hits = cache.get_many(keys) if cache is not None else {}
+        misses = [a for (_, a), k in zip(chunk, keys, strict=True) if k not in hits]
+        pending.append((chunk, keys, hits, extractor.submit(misses) if misses else None))
+
     try:
-        for chunk in chunks(articles, chunk_size):
-            keys = [content_key(a, PIPELINE_VERSION, geocoder) for a in chunk]
-            hits = cache.get_many(keys) if cache is not None else {}
-            misses = [a for a, k in zip(chunk, keys, strict=True) if k not in hits]
-            pending.append((chunk, keys, hits, extractor.submit(misses) if misses else None))
+        for item in items:
+            if isinstance(item, _Unchanged):
+                if chunk:
+                    send()
+                    chunk = []
+                pending.append(item)
+            else:
+                chunk.append(item)
+                if len(chunk) == chunk_size:
+                    send()
+                    chunk = []
             while len(pending) > extractor.depth:
                 yield from _settle(pending.popleft(), cache)
+        if chunk:
+            send()
         while pending:
             yield from _settle(pending.popleft(), cache)
     finally:
         extractor.close()
 
 
-def _settle(item: _Pending, cache: ArticleCache | None
-            ) -> Iterator[tuple[Article, ArticleRows, bool]]:
+def _settle(item: _Chunk | _Unchanged, cache: ArticleCache | None
+            ) -> Iterator[_Done | _Unchanged]:
+    if isinstance(item, _Unchanged):
+        yield item
+        return
     chunk, keys, hits, job = item
     fresh = iter(job.result() if job is not None else ())
     new = []
-    for article, key in zip(chunk, keys, strict=True):
+    for (file, article), key in zip(chunk, keys, strict=True):
         if key in hits:
-            yield article, hits[key], True
+            yield file, article, key, hits[key], True
         else:
             rows = next(fresh)
             new.append((key, rows))
-            yield article, rows, False
+            yield file, article, key, rows, False
     if cache is not None and new:
         cache.put_many(new)
 

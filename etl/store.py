@@ -1,29 +1,31 @@
-"""Records → tables on disk (CSV and Parquet), streamed and written atomically.
+"""Rows → tables on disk (CSV and Parquet), streamed and written atomically.
 
-Rows go to temporary files beside the final ones as they come, so memory stays flat however
-large the corpus; `commit` renames every table into place only when the run has finished,
-so a crash leaves the previous tables whole. The ETL's CSV files are raw data: a cell that
-starts with "=" is written as it is (the dashboard's downloads are the ones made safe for
-spreadsheets).
+Rows are staged as they come, one Arrow IPC file per table beside the final ones, so memory
+stays flat however large the corpus. `commit` writes the final Parquet and CSV files from the
+staging files (mentions and events through the corpus pass) and renames each into place only
+when the run has finished, so a crash leaves the previous tables whole. The staging files then
+serve the next run (etl.previous). The ETL's CSV files are raw data: a cell that starts with "="
+is written as it is (the dashboard's downloads are the ones made safe for spreadsheets).
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import math
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from etl.atomic import sweep_stale, temp_beside, write_json_atomic
+from etl.previous import Span, Staged
 from etl.records import (
     ARTICLE_COLUMNS,
     ERROR_COLUMNS,
@@ -50,39 +52,38 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 CSV_COLUMNS = {"articles": ARTICLE_COLUMNS, "mentions": MENTION_COLUMNS,
                "events": EVENT_COLUMNS, "errors": ERROR_COLUMNS}
-# Tables the corpus pass (etl.corpus) rewrites: staged as Parquet, written out at commit.
-STAGED = {"mentions": "article_id", "events": "report_id"}  # table → a column whose runs
-# of equal values must stay in one batch
+# Tables the corpus pass (etl.corpus) rewrites → a column whose runs of equal values must stay
+# in one batch (a report's rows must meet to be deduplicated).
+REWRITTEN = {"mentions": "article_id", "events": "report_id"}
 TABLES = tuple(SCHEMAS)
 
 
-def _csv_cell(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return value
+class RowSource(Protocol):
+    """Staged rows of another run (etl.previous.PreviousRun)."""
+
+    def batches(self, name: str, span: Span) -> Iterator[pa.RecordBatch]: ...
 
 
 @dataclass
 class _Table:
     name: str
-    parquet_tmp: Path  # the final Parquet file's temporary, or the staging file
-    parquet: pq.ParquetWriter
-    csv_tmp: Path | None = None  # streamed tables only; staged ones get theirs at commit
-    csv_file: Any = None
-    csv_writer: Any = None
+    staging: Path  # Arrow IPC: the rows as added, before the corpus pass
+    sink: pa.NativeFile | None
+    writer: ipc.RecordBatchFileWriter | None
     pending: list[dict[str, Any]] = field(default_factory=list)
-    rows: int = 0
+    copy: tuple[RowSource, int, int] | None = None  # a span of another run's rows, to copy
+    rows: int = 0  # added so far, pending ones included
+    batches: list[int] = field(default_factory=list)  # rows of each batch written
 
 
 Transform = Callable[[pa.Table], pa.Table]
 
 
 class TableWriter:
-    """Streams the four tables of one run into `out_dir`; nothing is visible until `commit`.
+    """Stages the four tables of one run in `out_dir`; nothing is visible until `commit`.
 
-    Articles and errors stream to their final CSV and Parquet temporaries. Mentions and events
-    stream to a staging Parquet file that the corpus pass reads (`staged`), and `commit`
-    writes them out through its transforms, a batch at a time.
+    `add` takes rows as dicts; `copy` takes a span of another run's staged rows, and copies of
+    adjacent spans go as one. Both return the span the rows take in this run's table.
     """
 
     BATCH = 5000
@@ -96,77 +97,95 @@ class TableWriter:
         self.final_rows: dict[str, int] = {}
         self._extra: list[Path] = []  # temporaries made at commit
         for name in TABLES:
-            parquet_tmp = self._tmp(f"{name}.parquet")
-            table = _Table(name, parquet_tmp, pq.ParquetWriter(parquet_tmp, SCHEMAS[name]))
-            if name not in STAGED:
-                table.csv_tmp = self._tmp(f"{name}.csv")
-                table.csv_file = open(table.csv_tmp, "w", encoding="utf-8",  # noqa: SIM115
-                                      newline="")
-                table.csv_writer = csv.writer(table.csv_file)
-                table.csv_writer.writerow(CSV_COLUMNS[name])
-            self.tables[name] = table
+            staging = self._tmp(f"{name}.arrow")
+            sink = pa.OSFile(str(staging), "wb")
+            self.tables[name] = _Table(name, staging, sink, ipc.new_file(sink, SCHEMAS[name]))
 
     def _tmp(self, final: str) -> Path:
         return temp_beside(self.out_dir / final)
 
-    def add(self, name: str, rows: Iterable[dict[str, Any]]) -> None:
+    def add(self, name: str, rows: Iterable[dict[str, Any]]) -> Span:
         table = self.tables[name]
-        columns = CSV_COLUMNS[name]
-        for row in rows:
-            if table.csv_writer is not None:
-                table.csv_writer.writerow([_csv_cell(row[c]) for c in columns])
-            table.pending.append(row)
-            table.rows += 1
+        if table.copy is not None:
+            self._flush(table)
+        start, before = table.rows, len(table.pending)
+        table.pending.extend(rows)
+        table.rows += len(table.pending) - before
         if len(table.pending) >= self.BATCH:
             self._flush(table)
+        return start, table.rows
 
-    def add_article(self, article: Article, n_sentences: int,
-                    mentions: Iterable[dict[str, Any]], events: Iterable[dict[str, Any]]) -> None:
+    def copy(self, name: str, source: RowSource, span: Span) -> Span:
+        table = self.tables[name]
+        start, stop = span
+        if table.pending or (table.copy is not None and (table.copy[0] is not source
+                                                         or table.copy[2] != start)):
+            self._flush(table)
+        if stop > start:
+            table.copy = (source, table.copy[1] if table.copy else start, stop)
+        here = table.rows
+        table.rows += stop - start
+        return here, table.rows
+
+    def add_article(self, article: Article, n_sentences: int, mentions: Iterable[dict[str, Any]],
+                    events: Iterable[dict[str, Any]]) -> dict[str, Span]:
         """One article's rows as the cache or a worker hands them over (see etl.cache)."""
-        self.add("articles", [article_row_for(article, n_sentences)])
-        self.add("mentions", mentions)
-        self.add("events", events)
+        return {"articles": self.add("articles", [article_row_for(article, n_sentences)]),
+                "mentions": self.add("mentions", mentions),
+                "events": self.add("events", events)}
+
+    def position(self, name: str) -> int:
+        return self.tables[name].rows
 
     def _flush(self, table: _Table) -> None:
+        assert table.writer is not None
         if table.pending:
             schema = SCHEMAS[table.name]  # by column: many times faster than from_pylist
-            table.parquet.write_batch(pa.RecordBatch.from_pydict(
+            self._write(table, pa.RecordBatch.from_pydict(
                 {c: [row[c] for row in table.pending] for c in schema.names}, schema=schema))
             table.pending.clear()
+        if table.copy is not None:
+            source, start, stop = table.copy
+            table.copy = None
+            for batch in source.batches(table.name, (start, stop)):
+                self._write(table, batch)
+
+    @staticmethod
+    def _write(table: _Table, batch: pa.RecordBatch) -> None:
+        assert table.writer is not None
+        table.writer.write_batch(batch)
+        table.batches.append(batch.num_rows)
 
     def counts(self) -> dict[str, int]:
         return {name: self.final_rows.get(name, t.rows) for name, t in self.tables.items()}
 
-    def staged(self, name: str, columns: list[str], filters: Any = None) -> pa.Table:
-        """Columns of a staged table as rows so far (for the corpus pass); closes its staging
-        file, so call it once all rows are in."""
+    def staged(self, name: str, columns: list[str], where: pc.Expression | None = None
+               ) -> pa.Table:
+        """Columns of a staged table's rows `where` true (for the corpus pass); closes its
+        staging file, so call it once all rows are in."""
         table = self.tables[name]
-        self._close_parquet(table)
-        return pq.read_table(table.parquet_tmp, columns=columns, filters=filters)
+        self._close_staging(table)
+        rows = _read_ipc(table.staging).select(columns)
+        return rows if where is None else rows.filter(where)
 
-    def _close_parquet(self, table: _Table) -> None:
-        if table.parquet is not None:
+    def _close_staging(self, table: _Table) -> None:
+        if table.writer is not None and table.sink is not None:
             self._flush(table)
-            table.parquet.close()
-            table.parquet = None
+            table.writer.close()
+            table.sink.flush()
+            os.fsync(table.sink.fileno())
+            table.sink.close()
+            table.writer = table.sink = None
 
     def commit(self, manifest: dict[str, Any] | None = None,
-               transforms: dict[str, Transform] | None = None) -> None:
-        """Write the staged tables out through `transforms`, flush every file to disk, then
-        rename each into place."""
-        for table in self.tables.values():
-            self._close_parquet(table)
-            if table.csv_file is not None:
-                table.csv_file.flush()
-                os.fsync(table.csv_file.fileno())
-                table.csv_file.close()
+               transforms: dict[str, Transform] | None = None,
+               keep: Callable[[dict[str, Staged]], None] | None = None) -> None:
+        """Write every table out from its staging file (through `transforms`), flush every file
+        to disk, then rename each into place; `keep` may then take over the staging files."""
         final: dict[str, tuple[Path, Path]] = {}
         for table in self.tables.values():
-            if table.name in STAGED:
-                final[table.name] = self._write_staged(table, (transforms or {}).get(table.name))
-            else:
-                assert table.csv_tmp is not None
-                final[table.name] = (table.parquet_tmp, table.csv_tmp)
+            self._close_staging(table)
+            final[table.name] = self._write_final(table, (transforms or {}).get(table.name))
         for name, (parquet_tmp, csv_tmp) in final.items():
             os.replace(parquet_tmp, self.out_dir / f"{name}.parquet")
             os.replace(csv_tmp, self.out_dir / f"{name}.csv")
@@ -174,27 +193,31 @@ class TableWriter:
             _drop_partitions(self.out_dir / "csv" / name)
         with contextlib.suppress(OSError):
             (self.out_dir / "csv").rmdir()  # only if the Dask run's CSV parts were all ours
-        for table in self.tables.values():
-            if table.name in STAGED:
-                table.parquet_tmp.unlink(missing_ok=True)
         # Written last; readers check the files against it (dashboard.data.read_tables).
         files = {f"{name}{ext}": fingerprint(self.out_dir / f"{name}{ext}")
                  for name in self.tables for ext in (".parquet", ".csv")}
         write_json_atomic(self.out_dir / "manifest.json",
                           {**(manifest or {}), "rows": self.counts(), "files": files})
+        if keep is not None:
+            keep({t.name: Staged(t.staging, t.batches) for t in self.tables.values()})
+        for table in self.tables.values():
+            table.staging.unlink(missing_ok=True)
 
-    def _write_staged(self, table: _Table, transform: Transform | None) -> tuple[Path, Path]:
-        """The staging file through `transform` → the final Parquet and CSV temporaries."""
+    def _write_final(self, table: _Table, transform: Transform | None) -> tuple[Path, Path]:
+        """The staging file, through `transform` → the final Parquet and CSV temporaries."""
         parquet_tmp, csv_tmp = self._tmp(f"{table.name}.parquet"), self._tmp(f"{table.name}.csv")
         self._extra += [parquet_tmp, csv_tmp]
         rows = 0
-        with pq.ParquetWriter(parquet_tmp, SCHEMAS[table.name]) as out, \
+        with pa.OSFile(str(table.staging)) as source, \
+                pq.ParquetWriter(parquet_tmp, SCHEMAS[table.name]) as out, \
                 open(csv_tmp, "wb") as csv_out:
+            staged = _ipc_batches(ipc.open_file(source))
+            if transform is not None:
+                staged = (transform(t) for t in _grouped(staged, self.READ_BATCH,
+                                                        REWRITTEN[table.name]))
             write_csv_header(table.name, csv_out)
-            for batch in _batches(table.parquet_tmp, self.READ_BATCH, STAGED[table.name]):
-                if transform is not None:
-                    batch = transform(batch)
-                out.write_table(batch)
+            for batch in staged:
+                out.write(batch)
                 write_csv_rows(table.name, batch, csv_out)
                 rows += batch.num_rows
             csv_out.flush()
@@ -205,15 +228,24 @@ class TableWriter:
     def abort(self) -> None:
         """Drop the temporary files; the previous tables stay as they were."""
         for table in self.tables.values():
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                table.parquet.close()
-            if table.csv_file is not None:
-                table.csv_file.close()
-            for path in (table.csv_tmp, table.parquet_tmp):
-                if path is not None:
-                    path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError, ValueError, pa.ArrowException):
+                if table.writer is not None:
+                    table.writer.close()
+                if table.sink is not None:
+                    table.sink.close()
+            table.staging.unlink(missing_ok=True)
         for path in self._extra:
             path.unlink(missing_ok=True)
+
+
+def _read_ipc(path: Path) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        return ipc.open_file(source).read_all()
+
+
+def _ipc_batches(reader: ipc.RecordBatchFileReader) -> Iterator[pa.RecordBatch]:
+    for i in range(reader.num_record_batches):
+        yield reader.get_batch(i)
 
 
 _CSV_OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n")
@@ -229,23 +261,26 @@ def write_csv_rows(name: str, rows: pa.Table, sink: Any) -> None:
     pacsv.write_csv(rows.select(list(CSV_COLUMNS[name])), sink, _CSV_OPTIONS)
 
 
-def _batches(path: Path, size: int, group: str) -> Iterator[pa.Table]:
+def _grouped(batches: Iterable[pa.RecordBatch], size: int, group: str) -> Iterator[pa.Table]:
     """Tables of about `size` rows, never splitting a run of equal `group` values (a report's
     rows must meet in one batch to be deduplicated)."""
-    carry = None
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=size):
-        table = pa.Table.from_batches([batch])
-        if carry is not None:
-            table = pa.concat_tables([carry, table])
+    held: list[pa.RecordBatch] = []
+    n = 0
+    for batch in batches:
+        held.append(batch)
+        n += batch.num_rows
+        if n < size:
+            continue
+        table = pa.Table.from_batches(held)
         values = table[group].to_pylist()
         cut = len(values)
         while cut > 0 and values[cut - 1] == values[-1]:
             cut -= 1
-        carry = table.slice(cut)
         if cut:
             yield table.slice(0, cut)
-    if carry is not None and carry.num_rows:
-        yield carry
+        held, n = table.slice(cut).to_batches(), table.num_rows - cut
+    if n:
+        yield pa.Table.from_batches(held, schema=held[0].schema)
 
 
 def _drop_partitions(folder: Path) -> None:

@@ -17,20 +17,6 @@ from etl.run import build_tables
 TABLES = ("articles", "mentions", "events", "errors")
 
 
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records the ids of the articles that actually went through the model."""
-    seen: list[str] = []
-    real = etl_run.extract_chunk
-
-    def spy(chunk: list[Article], resolver: object = None) -> list:
-        seen.extend(a.article_id for a in chunk)
-        return real(chunk, resolver)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(etl_run, "extract_chunk", spy)
-    return seen
-
-
 def tables(folder: Path) -> dict[str, pd.DataFrame]:
     out = {f"{n}.parquet": pd.read_parquet(folder / f"{n}.parquet") for n in TABLES}
     out |= {f"{n}.csv": pd.read_csv(folder / f"{n}.csv", dtype=str, keep_default_na=False)

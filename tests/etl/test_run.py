@@ -66,14 +66,14 @@ def test_ids_are_stable_across_runs(tmp_path: Path) -> None:
 def test_a_failed_run_leaves_the_previous_tables(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_tables([SEEDS], out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def explode(done: int, total: int | None) -> None:
         raise RuntimeError("crash in the middle of a run")
 
     with pytest.raises(RuntimeError):
         build_tables([SEEDS], out, progress=explode)
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before  # same files, same bytes, no temporary left behind
 
 

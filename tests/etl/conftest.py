@@ -1,0 +1,22 @@
+"""Fixtures shared by the ETL tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl import run as etl_run
+from etl.records import Article
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records the ids of the articles that actually went through the model."""
+    seen: list[str] = []
+    real = etl_run.extract_chunk
+
+    def spy(chunk: list[Article], resolver: object = None) -> list:
+        seen.extend(a.article_id for a in chunk)
+        return real(chunk, resolver)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(etl_run, "extract_chunk", spy)
+    return seen
