@@ -61,6 +61,7 @@ class ArticleCache:
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("CREATE TABLE IF NOT EXISTS rows (key TEXT PRIMARY KEY, rows BLOB)")
         self.db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+        self.used: list[str] = []  # keys asked for or kept by this run, in bulk at `prune`
 
     @classmethod
     def in_folder(cls, out_dir: str | Path) -> ArticleCache:
@@ -77,7 +78,7 @@ class ArticleCache:
 
     def keep(self, keys: Iterable[str]) -> None:
         """Mark entries as used without reading them (the rows of an unchanged file)."""
-        self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in keys))
+        self.used.extend(keys)
 
     def put_many(self, items: Iterable[tuple[str, ArticleRows]]) -> None:
         with self.db:
@@ -89,6 +90,8 @@ class ArticleCache:
         """Drop entries this run did not ask for: removed articles, old versions."""
         with self.db:
             self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)",
+                                ((k,) for k in self.used))
             cur = self.db.execute("DELETE FROM rows WHERE key NOT IN (SELECT key FROM used)")
         return cur.rowcount
 

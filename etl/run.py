@@ -113,28 +113,18 @@ def build_tables(
     writer = TableWriter(out_dir)
     cache = ArticleCache.in_folder(out_dir) if incremental else None
     before = PreviousRun.open(out_dir, setup) if incremental else None
-    inputs: list[FileRows] = []  # this run's share of each file, for the next run
+    # This run's share of each file, for the next run; stat before reading, so that a change
+    # made while the file is read shows next time.
+    shares = [FileRows(str(path), Stat.of(path)) for path in files]
     try:
         for err in path_errors:
             _report(err, lambda row: writer.add("errors", [row]), summary)
-        items = _inputs(files, columns, before, inputs, writer, summary)
-        for item in _rows_all(items, workers, chunk_size, online, cache, geocoder):
-            if isinstance(item, _Unchanged):
-                assert before is not None
-                n = item.copy_rows(writer, before)
-                if cache is not None:
-                    cache.keep(item.file.keys)
-                summary.n_reused += n
-            else:
-                file, article, key, rows, reused = item
-                for name, span in writer.add_article(article, rows.n_sentences, rows.mentions,
-                                                     rows.events).items():
-                    file.extend(name, span)
-                file.ids.append(article.article_id)
-                file.keys.append(key)
-                n = 1
-                summary.n_reused += reused
+        items = _inputs(files, shares, columns, before, writer, summary)
+        for item in _rows_all(items, workers, chunk_size, online, cache, geocoder,
+                              warm=_likely_new(shares, before)):
+            n, reused = _write(item, writer, before, cache)
             summary.n_articles += n
+            summary.n_reused += reused
             if progress and n:
                 progress(summary.n_articles, total)
         decisions = corpus.decide(writer.staged("mentions", *corpus.PEOPLE_QUERY),
@@ -143,7 +133,7 @@ def build_tables(
         def keep(staged: dict[str, Staged]) -> None:
             if before is not None:
                 before.close()
-            previous.save(out_dir, staged, inputs, setup, started_ns)
+            previous.save(out_dir, staged, shares, setup, started_ns)
 
         writer.commit({"pipeline_version": PIPELINE_VERSION, "geocoder": geocoder},
                       transforms={"mentions": decisions.apply_to_mentions,
@@ -189,16 +179,44 @@ class _Unchanged:
 _Done = tuple[FileRows, Article, str, ArticleRows, bool]
 
 
-def _inputs(files: list[Path], columns: ingest.Columns, before: PreviousRun | None,
-            inputs: list[FileRows], writer: TableWriter, summary: RunSummary
+def _write(item: _Done | _Unchanged, writer: TableWriter, before: PreviousRun | None,
+           cache: ArticleCache | None) -> tuple[int, int]:
+    """Write the rows of an article or an unchanged file: (articles, of which reused)."""
+    if isinstance(item, _Unchanged):
+        assert before is not None
+        if cache is not None:
+            cache.keep(item.before.keys)
+        n = item.copy_rows(writer, before)
+        return n, n
+    file, article, key, rows, reused = item
+    for name, span in writer.add_article(article, rows.n_sentences, rows.mentions,
+                                         rows.events).items():
+        file.extend(name, span)
+    file.ids.append(article.article_id)
+    file.keys.append(key)
+    return 1, int(reused)
+
+
+def _likely_new(shares: list[FileRows], before: PreviousRun | None) -> bool:
+    """Whether some file is new or changed size since the previous run: it will most likely
+    need the model (a file that was only touched will not)."""
+    if before is None:
+        return True
+    for file in shares:
+        old = before.files.get(file.path)
+        if old is None or old.stat is None or file.stat is None or old.stat.size != file.stat.size:
+            return True
+    return False
+
+
+def _inputs(files: list[Path], shares: list[FileRows], columns: ingest.Columns,
+            before: PreviousRun | None, writer: TableWriter, summary: RunSummary
             ) -> Iterator[tuple[FileRows, Article] | _Unchanged]:
     """Each file's articles (with the file's share of this run), or the file as unchanged.
 
     Errors are written as they are met, so their table stays in input order."""
     seen: set[str] = set()
-    for path in files:
-        file = FileRows(str(path), Stat.of(path))
-        inputs.append(file)
+    for path, file in zip(files, shares, strict=True):
         unchanged = before.unchanged(file.path, file.stat) if before is not None else None
         if unchanged is not None and seen.isdisjoint(unchanged.ids):
             assert before is not None
@@ -267,11 +285,17 @@ class _Extractor:
         # Chunks in flight: enough to keep every worker busy, few enough for flat memory.
         self.depth = workers * 4 if workers > 1 else 0
 
+    def warm(self) -> None:
+        """Start the worker processes (each loads the model and the gazetteer) now."""
+        if self.workers > 1 and self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker)
+            for _ in range(self.workers):
+                self.pool.submit(int)
+
     def submit(self, chunk: list[Article]) -> Future[list[ArticleRows]]:
         if self.workers > 1:
-            if self.pool is None:
-                self.pool = ProcessPoolExecutor(max_workers=self.workers,
-                                                initializer=_init_worker)
+            self.warm()
+            assert self.pool is not None
             return self.pool.submit(rows_chunk, chunk)
         if self.resolver is None:
             from etl.places import PlaceResolver
@@ -293,9 +317,12 @@ _Chunk = tuple[list[tuple[FileRows, Article]], list[str], dict[str, ArticleRows]
 
 def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], workers: int,
               chunk_size: int, online: CachedOnlineGeocoder | None, cache: ArticleCache | None,
-              geocoder: str) -> Iterator[_Done | _Unchanged]:
-    """Each article with its rows, or an unchanged file, in input order."""
+              geocoder: str, warm: bool = False) -> Iterator[_Done | _Unchanged]:
+    """Each article with its rows, or an unchanged file, in input order; with `warm`, worker
+    processes start at once and load the model while unchanged files are copied."""
     extractor = _Extractor(workers, online)
+    if warm:
+        extractor.warm()
     pending: deque[_Chunk | _Unchanged] = deque()
     chunk: list[tuple[FileRows, Article]] = []
 
