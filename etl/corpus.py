@@ -19,7 +19,6 @@ Every row these choices change gets a reason saying why.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -95,15 +94,18 @@ class Decisions:
                 keep.append(key not in seen)
                 seen.add(key)
             table = table.filter(pa.array(keep))
+        # The staged rows already hold a lone report's values (event_id = report_id, one
+        # source): only the rows of merged reports change.
+        merged = _rows_in(table, "report_id", self.merges)
+        if not merged:
+            return table
+        columns = {c: table[c].to_pylist()
+                   for c in ("event_id", "n_sources", "sources", "merge_reason")}
         reports = table["report_id"].to_pylist()
-        merges = [self.merges.get(r) for r in reports]
-        columns: dict[str, Sequence[object]] = {
-            "event_id": [m.event_id if m else r for m, r in zip(merges, reports, strict=True)],
-            "n_sources": [m.n_sources if m else 1 for m in merges],
-            "sources": [m.sources if m else a for m, a in
-                        zip(merges, table["article_id"].to_pylist(), strict=True)],
-            "merge_reason": [m.reason if m else "" for m in merges],
-        }
+        for i in merged:
+            m = self.merges[reports[i]]
+            columns["event_id"][i], columns["n_sources"][i] = m.event_id, m.n_sources
+            columns["sources"][i], columns["merge_reason"][i] = m.sources, m.reason
         for name, values in columns.items():
             table = _replaced(table, name, values)
         return table
@@ -111,10 +113,7 @@ class Decisions:
     def _rename(self, table: pa.Table, name_col: str, kind_col: str) -> tuple[pa.Table, bool]:
         if not self.names or table.num_rows == 0:
             return table, False
-        hit = pc.is_in(table[name_col], value_set=pa.array(sorted({n for n, _ in self.names}),
-                                                           type=table.schema.field(
-                                                               name_col).type))
-        rows = [int(i) for i in np.flatnonzero(hit.to_numpy(zero_copy_only=False))]
+        rows = _rows_in(table, name_col, {n for n, _ in self.names})
         if not rows:
             return table, False
         names, kinds = table[name_col].to_pylist(), table[kind_col].to_pylist()
@@ -129,6 +128,12 @@ class Decisions:
         for col, values in ((name_col, names), (kind_col, kinds), ("reason", reasons)):
             table = _replaced(table, col, values)
         return table, changed
+
+
+def _rows_in(table: pa.Table, column: str, values: Iterable[str]) -> list[int]:
+    """The indices of the rows whose `column` is one of `values`."""
+    hit = pc.is_in(table[column], value_set=pa.array(sorted(values), type=pa.string()))
+    return [int(i) for i in np.flatnonzero(hit.to_numpy(zero_copy_only=False))]
 
 
 def _replaced(table: pa.Table, name: str, values: Sequence[object]) -> pa.Table:
@@ -181,31 +186,28 @@ def reports_of(events: pa.Table, names: dict[tuple[str, str], Name]) -> list[Rep
     their corpus names."""
     if events.num_rows == 0:
         return []
-    columns = events.select(REPORT_COLUMNS).sort_by("report_id").to_pydict()
-    rows = list(zip(*(columns[c] for c in REPORT_COLUMNS), strict=True))
-    reports: list[Report] = []
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or rows[i][0] != rows[start][0]:
-            reports.append(_report(rows[start:i], names))
-            start = i
+    table = events.select(REPORT_COLUMNS).sort_by("report_id")
+    ids, actors, kinds = (table[c].to_pylist() for c in ("report_id", "actor", "actor_kind"))
+    starts = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]]
+    # A report's own fields are those of its first row; its rows differ only in the actor.
+    first = table.take(starts).to_pydict()
+    reports = []
+    for n, (i, stop) in enumerate(zip(starts, [*starts[1:], len(ids)], strict=True)):
+        everyone, named = set(), set()
+        for actor, kind in zip(actors[i:stop], kinds[i:stop], strict=True):
+            if actor:
+                decision = names.get((actor, kind))
+                if decision is not None:
+                    actor, kind = decision.name, decision.kind
+                everyone.add(actor)
+                if kind != "country":
+                    named.add(actor)
+        reports.append(Report(
+            ids[i], first["article_id"][n], TYPE_FAMILY.get(first["event_type"][n], "meet"),
+            first["status"][n], _day(first["date_start"][n]), _day(first["date_end"][n]),
+            first["date_precision"][n] or "", _number(first["lat"][n]), _number(first["lon"][n]),
+            frozenset(everyone), frozenset(named)))
     return reports
-
-
-def _report(rows: list[tuple], names: dict[tuple[str, str], Name]) -> Report:
-    rid, article, etype, status, start, end, precision, lat, lon = rows[0][:9]
-    actors, named = set(), set()
-    for *_, actor, kind in rows:
-        if actor:
-            decision = names.get((actor, kind))
-            if decision is not None:
-                actor, kind = decision.name, decision.kind
-            actors.add(actor)
-            if kind != "country":
-                named.add(actor)
-    return Report(rid, article, TYPE_FAMILY.get(etype, "meet"), status, _day(start),
-                  _day(end), precision or "", _number(lat), _number(lon), frozenset(actors),
-                  frozenset(named))
 
 
 def _day(value: object) -> date | None:
@@ -284,7 +286,7 @@ def merge_reports(reports: list[Report]) -> dict[str, Merge]:
             r = reports[i]
             active = [j for j in active if reports[j].end >= r.start]  # type: ignore[operator]
             for j in active:
-                pair = (min(i, j), max(i, j))
+                pair = (i, j) if i < j else (j, i)
                 if pair in checked:
                     continue
                 checked.add(pair)
@@ -324,9 +326,14 @@ REPORT_COLUMNS = ["report_id", "article_id", "event_type", "status", "date_start
 def decide(people: pa.Table, events: pa.Table, aliases: Iterable[Alias] = ()) -> Decisions:
     """The corpus pass: `people` holds PEOPLE_QUERY of the person and organization mentions,
     `events` the REPORT_COLUMNS of the events table."""
-    rows = list(zip(*(people[c].to_pylist() for c in PEOPLE_QUERY[0]), strict=True))
-    pairs = {(article, name) for article, name, kind, _ in rows if kind == "person"}
-    names = decide_names(dict(Counter(name for _, name in pairs)), aliases,
-                         groups={name for _, name, kind, _ in rows if kind == "organization"},
-                         person_words={text for _, _, kind, text in rows if kind == "person"})
+    persons = people.filter(pc.equal(people["kind"], "person"))
+    # In how many articles each person's name occurs.
+    per_article = persons.group_by(["name", "article_id"]).aggregate([])
+    counts = per_article.group_by("name").aggregate([("article_id", "count")])
+    groups = people.filter(pc.equal(people["kind"], "organization"))["name"]
+    names = decide_names(
+        dict(zip(counts["name"].to_pylist(), counts["article_id_count"].to_pylist(),
+                 strict=True)), aliases,
+        groups=set(pc.unique(groups).to_pylist()),
+        person_words=set(pc.unique(persons["text"]).to_pylist()))
     return Decisions(names, merge_reports(reports_of(events, names)))
