@@ -106,6 +106,7 @@ def sidebar_uploads() -> data.Tables | None:
                     summary = run_etl([s.path for s in saved], out,
                                       progress_bar("Processing articles"))
                 except Exception as exc:
+                    shutil.rmtree(folder, ignore_errors=True)
                     st.error(f"Processing failed: {exc}. Check the files' format and retry.")
                 else:
                     previous = st.session_state.get("upload_tables")
@@ -117,6 +118,8 @@ def sidebar_uploads() -> data.Tables | None:
                         name = next((s.original for s in saved if str(s.path) == str(path)),
                                     Path(path).name)
                         st.warning(uploads.shown(name) + ": " + reader.escape_markdown(error))
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
     out_dir = st.session_state.get("upload_tables")
     if not out_dir or not Path(out_dir).is_dir():
         return None
