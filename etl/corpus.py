@@ -94,18 +94,15 @@ class Decisions:
                 keep.append(key not in seen)
                 seen.add(key)
             table = table.filter(pa.array(keep))
-        # The staged rows already hold a lone report's values (event_id = report_id, one
-        # source): only the rows of merged reports change.
-        merged = _rows_in(table, "report_id", self.merges)
-        if not merged:
-            return table
-        columns = {c: table[c].to_pylist()
-                   for c in ("event_id", "n_sources", "sources", "merge_reason")}
         reports = table["report_id"].to_pylist()
-        for i in merged:
-            m = self.merges[reports[i]]
-            columns["event_id"][i], columns["n_sources"][i] = m.event_id, m.n_sources
-            columns["sources"][i], columns["merge_reason"][i] = m.sources, m.reason
+        merges = [self.merges.get(r) for r in reports]
+        columns: dict[str, Sequence[object]] = {
+            "event_id": [m.event_id if m else r for m, r in zip(merges, reports, strict=True)],
+            "n_sources": [m.n_sources if m else 1 for m in merges],
+            "sources": [m.sources if m else a for m, a in
+                        zip(merges, table["article_id"].to_pylist(), strict=True)],
+            "merge_reason": [m.reason if m else "" for m in merges],
+        }
         for name, values in columns.items():
             table = _replaced(table, name, values)
         return table
@@ -113,7 +110,10 @@ class Decisions:
     def _rename(self, table: pa.Table, name_col: str, kind_col: str) -> tuple[pa.Table, bool]:
         if not self.names or table.num_rows == 0:
             return table, False
-        rows = _rows_in(table, name_col, {n for n, _ in self.names})
+        hit = pc.is_in(table[name_col], value_set=pa.array(sorted({n for n, _ in self.names}),
+                                                           type=table.schema.field(
+                                                               name_col).type))
+        rows = [int(i) for i in np.flatnonzero(hit.to_numpy(zero_copy_only=False))]
         if not rows:
             return table, False
         names, kinds = table[name_col].to_pylist(), table[kind_col].to_pylist()
@@ -128,12 +128,6 @@ class Decisions:
         for col, values in ((name_col, names), (kind_col, kinds), ("reason", reasons)):
             table = _replaced(table, col, values)
         return table, changed
-
-
-def _rows_in(table: pa.Table, column: str, values: Iterable[str]) -> list[int]:
-    """The indices of the rows whose `column` is one of `values`."""
-    hit = pc.is_in(table[column], value_set=pa.array(sorted(values), type=pa.string()))
-    return [int(i) for i in np.flatnonzero(hit.to_numpy(zero_copy_only=False))]
 
 
 def _replaced(table: pa.Table, name: str, values: Sequence[object]) -> pa.Table:
