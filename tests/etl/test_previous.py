@@ -29,6 +29,13 @@ def age(*paths: Path, by_ns: int = HOUR_NS) -> None:
         os.utime(path, ns=(info.st_atime_ns - by_ns, info.st_mtime_ns - by_ns))
 
 
+def old_corpus(folder: Path, n: int) -> list[Path]:
+    """A corpus of `n` articles written an hour ago."""
+    paths = write_corpus(folder, n)
+    age(*paths)
+    return paths
+
+
 @pytest.fixture
 def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records the names of the files the run actually opened."""
@@ -46,8 +53,7 @@ def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_unchanged_files_are_not_read_and_the_tables_are_the_same(
         tmp_path: Path, read: list[str], parsed: list[str]) -> None:
     corpus = tmp_path / "corpus"
-    paths = write_corpus(corpus, 5)
-    age(*paths)
+    old_corpus(corpus, 5)
     build_tables([corpus], tmp_path / "out")
     before = tables(tmp_path / "out")
     read.clear()
@@ -62,8 +68,7 @@ def test_unchanged_files_are_not_read_and_the_tables_are_the_same(
 def test_a_changed_file_among_unchanged_ones_is_the_only_one_read(
         tmp_path: Path, read: list[str], parsed: list[str]) -> None:
     corpus = tmp_path / "corpus"
-    paths = write_corpus(corpus, 5)
-    age(*paths)
+    paths = old_corpus(corpus, 5)
     build_tables([corpus], tmp_path / "inc")
     # New text of the same size, with the old time: the change time still tells.
     text = paths[2].read_text(encoding="utf-8")
@@ -96,8 +101,7 @@ def test_a_file_written_just_before_a_run_is_read_again_next_time(
 def test_unchanged_files_keep_their_content_cache_entries(
         tmp_path: Path, parsed: list[str]) -> None:
     corpus = tmp_path / "corpus"
-    paths = write_corpus(corpus, 3)
-    age(*paths)
+    paths = old_corpus(corpus, 3)
     build_tables([corpus], tmp_path / "out")
     build_tables([corpus], tmp_path / "out")  # copies every file, reads none
     age(*paths)  # now every file looks changed: the content cache must still have them
@@ -143,8 +147,7 @@ def test_duplicates_follow_the_files_that_hold_them(tmp_path: Path) -> None:
 def test_a_damaged_previous_run_only_means_reading_again(
         tmp_path: Path, read: list[str], caplog: pytest.LogCaptureFixture) -> None:
     corpus = tmp_path / "corpus"
-    paths = write_corpus(corpus, 2)
-    age(*paths)
+    paths = old_corpus(corpus, 2)
     build_tables([corpus], tmp_path / "out")
     expected = tables(tmp_path / "out")
     staged = tmp_path / "out" / PREVIOUS_DIR / "mentions.arrow"
@@ -160,8 +163,7 @@ def test_a_damaged_previous_run_only_means_reading_again(
 def test_another_setup_reads_every_file(tmp_path: Path, read: list[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = tmp_path / "corpus"
-    paths = write_corpus(corpus, 2)
-    age(*paths)
+    old_corpus(corpus, 2)
     build_tables([corpus], tmp_path / "out")
     monkeypatch.setattr(etl_run, "PIPELINE_VERSION", "test-next")
     read.clear()
