@@ -85,6 +85,11 @@ GENERIC_REFERENCES: dict[str, frozenset[str]] = {
 
 # Words between a title and a name that keep the title attached ("Special Envoy for Afghan
 # Reconciliation Ambassador Zalmay Khalilzad").
+# Lower-case words that belong inside a personal name ("Mohammed bin Salman", "Ursula von der
+# Leyen"); any other lower-case word ends the name ("Chen Obi earlier this month").
+NAME_PARTICLES = frozenset({
+    "al", "abu", "bin", "bint", "ibn", "ben", "da", "das", "de", "del", "della", "der", "di",
+    "do", "dos", "du", "el", "la", "le", "ter", "ten", "van", "von", "y", "zu"})
 TITLE_CONNECTORS = frozenset({"for", "of", "on", "and", "to", "the", "-", "general"})
 
 # Event triggers: lemma → event type. Verbs trigger directly; nouns only when a verb of

@@ -20,7 +20,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from etl.lexicon import HONORIFICS, TITLES
+from etl.lexicon import HONORIFICS, NAME_PARTICLES, TITLES
 from etl.metadata import Dateline, parse_dateline
 from etl.records import Article, Entity, ModelError, ParsedArticle, Sentence, Token
 
@@ -160,7 +160,8 @@ def _words(span: Span) -> list[str]:
 
 
 def trim_titles(span: Span) -> Span | None:
-    """Drop titles at the start of a span, and for places and groups at its end too."""
+    """Drop titles at the start of a span, and for places and groups at its end too; end a
+    person's name at its first lower-case word that is not a name particle."""
     words = _words(span)  # words[k] is token span.start + k
     start, end = span.start, span.end
     while start < end:
@@ -168,7 +169,15 @@ def trim_titles(span: Span) -> Span | None:
         if n == 0 or n == end - start:
             break
         start += n
-    if span.label_ != "PERSON":
+    if span.label_ == "PERSON":
+        # The model sometimes runs a name on into the words after it ("earlier this month").
+        for i in range(start + 1, end):
+            token = span.doc[i]
+            if (token.is_alpha and token.is_lower and token.lower_ not in NAME_PARTICLES
+                    and span.doc[i - 1].whitespace_):  # "Ji-hoon" is one word
+                end = i
+                break
+    else:
         # "United States Special Envoy": trailing title words and their modifiers go.
         cut = end
         while cut > start and words[cut - 1 - span.start] in _TRAILING_TITLE_WORDS:

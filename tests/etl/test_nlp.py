@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from etl.gazetteer import City, normalize_name, shared_gazetteer
 from etl.nlp import (
@@ -23,6 +23,7 @@ from etl.nlp import (
     parse,
     shared_model,
     to_parsed,
+    trim_titles,
 )
 from etl.records import Article, Entity, ParsedArticle, Sentence, Token
 from etl.syntax import children
@@ -133,3 +134,16 @@ def test_cities_survive_pickling_and_region_points_are_kept() -> None:
     first = gazetteer.region_point("US", "ID")
     assert first is not None
     assert gazetteer.region_point("US", "ID") == first == gazetteer._region_point("US", "ID")
+
+
+@pytest.mark.parametrize(("words", "name"), [
+    ("Chen Obi earlier this month", "Chen Obi"),
+    ("Mohammed bin Salman", "Mohammed bin Salman"),
+    ("Ursula von der Leyen", "Ursula von der Leyen"),
+    ("Park Ji-hoon", "Park Ji-hoon"),
+])
+def test_a_person_ends_at_a_lower_case_word_that_is_no_name_particle(words: str,
+                                                                   name: str) -> None:
+    doc = shared_model().make_doc(f"He met {words} in Doha.")
+    span = trim_titles(Span(doc, 2, len(doc) - 3, label="PERSON"))
+    assert span is not None and span.text == name
