@@ -13,7 +13,6 @@ import pytest
 
 from bench.corpus import write_corpus
 from etl import ingest
-from etl import run as etl_run
 from etl.previous import PREVIOUS_DIR
 from etl.records import Article, InputError
 from etl.run import build_tables
@@ -160,17 +159,16 @@ def test_a_damaged_previous_run_only_means_reading_again(
         assert expected[name].equals(frame), name
 
 
-def test_another_setup_reads_every_file(tmp_path: Path, read: list[str],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_ingest_options_read_every_file(tmp_path: Path, read: list[str]) -> None:
+    """A named column can change what a JSONL or CSV file yields, so the setup includes it."""
     corpus = tmp_path / "corpus"
     old_corpus(corpus, 2)
     build_tables([corpus], tmp_path / "out")
-    monkeypatch.setattr(etl_run, "PIPELINE_VERSION", "test-next")
     read.clear()
-    build_tables([corpus], tmp_path / "out")
+    build_tables([corpus], tmp_path / "out", text_column="body")
     assert len(read) == 2
     meta = json.loads((tmp_path / "out" / PREVIOUS_DIR / "run.json").read_text())
-    assert meta["setup"]["pipeline_version"] == "test-next"
+    assert meta["setup"]["columns"] == ["body", None, None, None]
     assert meta["started_ns"] <= time.time_ns()
 
 
