@@ -15,7 +15,6 @@ file is read again.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -160,10 +159,17 @@ class PreviousRun:
 
 def save(out_dir: str | Path, staged: Mapping[str, Staged], files: list[FileRows],
          setup: Mapping[str, Any], started_ns: int) -> None:
-    """Make this run's staged tables and file list the previous run of the next one."""
+    """Make this run's staged tables and file list the previous run of the next one.
+
+    Called once this run's tables are committed: a failure here (a full disk, another run
+    swapping the folder at the same moment) is logged and only costs the next run a full read.
+    """
     out = Path(out_dir)
-    tmp = Path(tempfile.mkdtemp(dir=out, prefix=f"{PREVIOUS_DIR}.{os.getpid()}.", suffix=".tmp"))
+    old = out / f"{PREVIOUS_DIR}.{os.getpid()}.old.tmp"
+    tmp: Path | None = None
     try:
+        tmp = Path(tempfile.mkdtemp(dir=out, prefix=f"{PREVIOUS_DIR}.{os.getpid()}.",
+                                    suffix=".tmp"))
         for name, table in staged.items():
             os.replace(table.path, tmp / f"{name}.arrow")
         _write_files(tmp / "files.arrow", [f for f in files if f.stat is not None])
@@ -174,19 +180,17 @@ def save(out_dir: str | Path, staged: Mapping[str, Staged], files: list[FileRows
             f.flush()
             os.fsync(f.fileno())
         final = out / PREVIOUS_DIR
-        old = out / f"{PREVIOUS_DIR}.{os.getpid()}.old.tmp"
         if final.exists():
             os.replace(final, old)
         os.replace(tmp, final)
+        tmp = None
+    except (OSError, pa.ArrowException) as exc:
+        log.warning("could not keep this run's rows in %s (%s); the next run will read every "
+                    "input again", out / PREVIOUS_DIR, exc)
     finally:
-        for leftover in (tmp, out / f"{PREVIOUS_DIR}.{os.getpid()}.old.tmp"):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def discard(out_dir: str | Path) -> None:
-    """Forget the previous run (a run without the incremental cache makes none)."""
-    with contextlib.suppress(FileNotFoundError):
-        shutil.rmtree(Path(out_dir) / PREVIOUS_DIR)
+        for leftover in (tmp, old):
+            if leftover is not None:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 _STAT_FIELDS = ("size", "mtime_ns", "ctime_ns", "inode")

@@ -185,3 +185,28 @@ def test_read_file_gives_the_articles_iter_articles_gives(tmp_path: Path) -> Non
     one_by_one: list[Article | InputError] = [
         item for path in paths for item in ingest.read_file(path)]
     assert one_by_one == list(ingest.iter_articles([tmp_path]))
+
+
+def test_failing_to_keep_the_rows_costs_only_the_next_run_a_full_read(
+        tmp_path: Path, read: list[str], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    corpus = tmp_path / "corpus"
+    paths = old_corpus(corpus, 2)
+    build_tables([corpus], tmp_path / "out")
+    real_replace = os.replace
+
+    def swap_fails(src: object, dst: object) -> None:
+        if Path(str(dst)).name == PREVIOUS_DIR:  # e.g. another run swapped it at this moment
+            raise OSError(39, "Directory not empty")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", swap_fails)
+    summary = build_tables([corpus], tmp_path / "out")  # the tables still commit
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert summary.n_articles == 2 and "could not keep this run's rows" in caplog.text
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+    read.clear()
+    build_tables([corpus], tmp_path / "out")
+    assert sorted(read) == sorted(p.name for p in paths)
+    build_tables([corpus], tmp_path / "full", incremental=False)
+    assert_same_tables(tmp_path / "out", tmp_path / "full")
