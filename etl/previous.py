@@ -30,14 +30,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
+from etl.store import TABLES, Span, Staged, read_ipc
+
 log = logging.getLogger(__name__)
 
 PREVIOUS_DIR = ".parley-previous"
 # FAT keeps modification times to 2 s, ext4, APFS and NTFS to far less: a file modified less
 # than this before a run started is not trusted to be unchanged on the next.
 GRANULARITY_NS = 2_000_000_000
-TABLES = ("articles", "mentions", "events", "errors")
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +79,6 @@ class FileRows:
         return self.spans.get(name, (0, 0))
 
 
-@dataclass(frozen=True, slots=True)
-class Staged:
-    """A staged table of a run: its Arrow IPC file and the row count of each record batch."""
-
-    path: Path
-    batches: list[int]
-
-
 class PreviousRun:
     """The last run's staged tables and file list, opened for copying spans of rows."""
 
@@ -95,7 +87,7 @@ class PreviousRun:
         self.folder, self.started_ns, self.files = folder, started_ns, files
         self.offsets = {name: [0, *accumulate(sizes)] for name, sizes in batches.items()}
         self.readers: dict[str, ipc.RecordBatchFileReader] = {}
-        self.sinks: list[pa.NativeFile] = []
+        self.sources: list[pa.NativeFile] = []
 
     @classmethod
     def open(cls, out_dir: str | Path, setup: Mapping[str, Any]) -> PreviousRun | None:
@@ -103,6 +95,7 @@ class PreviousRun:
         folder = Path(out_dir) / PREVIOUS_DIR
         if not folder.is_dir():
             return None
+        previous = None
         try:
             meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
             if meta["setup"] != dict(setup):
@@ -110,10 +103,11 @@ class PreviousRun:
             previous = cls(folder, int(meta["started_ns"]), meta["batches"],
                            _read_files(folder / "files.arrow"))
             for name in TABLES:
-                reader = previous._reader(name)
-                if reader.num_record_batches != len(meta["batches"][name]):
+                if previous._reader(name).num_record_batches != len(meta["batches"][name]):
                     raise ValueError(f"{name}.arrow does not match run.json")
         except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
+            if previous is not None:
+                previous.close()
             log.warning("ignoring the previous run's rows in %s (%s); every input is read "
                         "again", folder, exc)
             return None
@@ -145,16 +139,16 @@ class PreviousRun:
 
     def _reader(self, name: str) -> ipc.RecordBatchFileReader:
         if name not in self.readers:
-            sink = pa.OSFile(str(self.folder / f"{name}.arrow"))  # read as needed, not mapped
-            self.sinks.append(sink)
-            self.readers[name] = ipc.open_file(sink)
+            source = pa.OSFile(str(self.folder / f"{name}.arrow"))  # read as needed, not mapped
+            self.sources.append(source)
+            self.readers[name] = ipc.open_file(source)
         return self.readers[name]
 
     def close(self) -> None:
-        for sink in self.sinks:
-            sink.close()
+        for source in self.sources:
+            source.close()
         self.readers.clear()
-        self.sinks.clear()
+        self.sources.clear()
 
 
 def save(out_dir: str | Path, staged: Mapping[str, Staged], files: list[FileRows],
@@ -213,8 +207,7 @@ def _write_files(path: Path, files: list[FileRows]) -> None:
 
 
 def _read_files(path: Path) -> dict[str, FileRows]:
-    with pa.OSFile(str(path)) as source:
-        columns = ipc.open_file(source).read_all().to_pydict()
+    columns = read_ipc(path).to_pydict()
     files = {}
     for i, file_path in enumerate(columns["path"]):
         stat = Stat(*(columns[f][i] for f in _STAT_FIELDS))

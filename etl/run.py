@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 from etl import corpus, ingest, previous
 from etl.aliases import Alias
 from etl.cache import ArticleCache, ArticleRows, content_key
-from etl.previous import FileRows, PreviousRun, Staged, Stat
+from etl.previous import FileRows, PreviousRun, Stat
 from etl.records import Article, Extraction, InputError
 from etl.rows import error_row, event_rows, mention_rows
-from etl.store import TableWriter
+from etl.store import Staged, TableWriter
 
 if TYPE_CHECKING:  # the model and the gazetteer load only when an article needs parsing
     from etl.places import CachedOnlineGeocoder, PlaceResolver
@@ -118,7 +118,7 @@ def build_tables(
     shares = [FileRows(str(path), Stat.of(path)) for path in files]
     try:
         for err in path_errors:
-            _report(err, lambda row: writer.add("errors", [row]), summary)
+            _report(err, writer.add_error, summary)
         items = _inputs(files, shares, columns, before, writer, summary)
         for item in _rows_all(items, workers, chunk_size, online, cache, geocoder,
                               warm=_likely_new(shares, before)):
@@ -228,7 +228,7 @@ def _inputs(files: list[Path], shares: list[FileRows], columns: ingest.Columns,
             continue
         errors_at, duplicates = writer.position("errors"), summary.n_duplicates
         for article in unique_articles(ingest.read_file(path, columns), summary,
-                                       lambda row: writer.add("errors", [row]), seen):
+                                       writer.add_error, seen):
             yield file, article
         file.extend("errors", (errors_at, writer.position("errors")))
         file.n_duplicates = summary.n_duplicates - duplicates

@@ -25,7 +25,6 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from etl.atomic import sweep_stale, temp_beside, write_json_atomic
-from etl.previous import Span, Staged
 from etl.records import (
     ARTICLE_COLUMNS,
     ERROR_COLUMNS,
@@ -56,6 +55,15 @@ CSV_COLUMNS = {"articles": ARTICLE_COLUMNS, "mentions": MENTION_COLUMNS,
 # in one batch (a report's rows must meet to be deduplicated).
 REWRITTEN = {"mentions": "article_id", "events": "report_id"}
 TABLES = tuple(SCHEMAS)
+Span = tuple[int, int]  # rows [start, stop) of a table
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """A staged table of a run: its Arrow IPC file and the row count of each record batch."""
+
+    path: Path
+    batches: list[int]
 
 
 class RowSource(Protocol):
@@ -127,6 +135,9 @@ class TableWriter:
         table.rows += stop - start
         return here, table.rows
 
+    def add_error(self, row: dict[str, Any]) -> Span:
+        return self.add("errors", [row])
+
     def add_article(self, article: Article, n_sentences: int, mentions: Iterable[dict[str, Any]],
                     events: Iterable[dict[str, Any]]) -> dict[str, Span]:
         """One article's rows as the cache or a worker hands them over (see etl.cache)."""
@@ -138,7 +149,6 @@ class TableWriter:
         return self.tables[name].rows
 
     def _flush(self, table: _Table) -> None:
-        assert table.writer is not None
         if table.pending:
             schema = SCHEMAS[table.name]  # by column: many times faster than from_pylist
             self._write(table, pa.RecordBatch.from_pydict(
@@ -165,7 +175,7 @@ class TableWriter:
         staging file, so call it once all rows are in."""
         table = self.tables[name]
         self._close_staging(table)
-        rows = _read_ipc(table.staging).select(columns)
+        rows = read_ipc(table.staging).select(columns)
         return rows if where is None else rows.filter(where)
 
     def _close_staging(self, table: _Table) -> None:
@@ -238,7 +248,7 @@ class TableWriter:
             path.unlink(missing_ok=True)
 
 
-def _read_ipc(path: Path) -> pa.Table:
+def read_ipc(path: Path) -> pa.Table:
     with pa.memory_map(str(path)) as source:
         return ipc.open_file(source).read_all()
 

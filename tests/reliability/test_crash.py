@@ -19,6 +19,7 @@ import pytest
 
 from dashboard.data import InconsistentTablesError, read_tables
 from etl import store
+from etl.cache import CACHE_FILE
 from etl.run import build_tables
 from etl.store import CSV_COLUMNS, TableWriter
 from tests.reliability.conftest import ROOT, SEEDS
@@ -46,11 +47,14 @@ def grown_corpus(folder: Path, copies: int) -> Path:
 
 
 def wait_until_streaming(out: Path, proc: subprocess.Popen[bytes]) -> None:
-    """Until the running ETL has streamed rows of a few articles to its temporary table."""
+    """Until the running ETL has staged the rows of its first chunk of articles: they are in
+    the content cache, which grows as chunks are done, long before the tables are written."""
+    cache = out / CACHE_FILE
+    start = cache.stat().st_size
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         assert proc.poll() is None, "the run ended before it could be killed"
-        if any(tmp.stat().st_size > 1_000 for tmp in out.glob(".articles.csv.*.tmp")):
+        if cache.stat().st_size > start:
             return
         time.sleep(0.02)
     pytest.fail("the ETL made no progress")
