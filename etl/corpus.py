@@ -75,7 +75,7 @@ class Name:
 @dataclass
 class Decisions:
     """Names and event ids for the whole corpus, applied to the tables batch by batch (Arrow
-    tables: most batches need no change, and those go through untouched)."""
+    tables: only the rows a decision changes go through Python)."""
 
     names: dict[tuple[str, str], Name] = field(default_factory=dict)
     merges: dict[str, Merge] = field(default_factory=dict)
@@ -86,54 +86,101 @@ class Decisions:
     def apply_to_events(self, table: pa.Table) -> pa.Table:
         """Canonical actors (a report naming one actor twice keeps one row), event ids."""
         table, renamed = self._rename(table, "actor", "actor_kind")
-        if renamed:
-            seen: set[tuple[str, str, str]] = set()
-            keep = []
-            for key in zip(table["report_id"].to_pylist(), table["actor"].to_pylist(),
-                           table["actor_kind"].to_pylist(), strict=True):
-                keep.append(key not in seen)
-                seen.add(key)
-            table = table.filter(pa.array(keep))
-        reports = table["report_id"].to_pylist()
-        merges = [self.merges.get(r) for r in reports]
-        columns: dict[str, Sequence[object]] = {
-            "event_id": [m.event_id if m else r for m, r in zip(merges, reports, strict=True)],
-            "n_sources": [m.n_sources if m else 1 for m in merges],
-            "sources": [m.sources if m else a for m, a in
-                        zip(merges, table["article_id"].to_pylist(), strict=True)],
-            "merge_reason": [m.reason if m else "" for m in merges],
+        if renamed is not None:
+            table = table.filter(_first_of_each(table, renamed))
+        reports, n = table["report_id"], table.num_rows
+        rows = _rows_in(reports, self.merges)
+        merges = [self.merges[r] for r in reports.take(rows).to_pylist()]
+        columns = {
+            "event_id": (reports, [m.event_id for m in merges]),
+            "n_sources": (pa.repeat(1, n), [m.n_sources for m in merges]),
+            "sources": (table["article_id"], [m.sources for m in merges]),
+            "merge_reason": (pa.repeat("", n), [m.reason for m in merges]),
         }
-        for name, values in columns.items():
-            table = _replaced(table, name, values)
+        for name, (default, merged) in columns.items():
+            table = _replaced(table, name, default, rows, merged)
         return table
 
-    def _rename(self, table: pa.Table, name_col: str, kind_col: str) -> tuple[pa.Table, bool]:
-        if not self.names or table.num_rows == 0:
-            return table, False
-        hit = pc.is_in(table[name_col], value_set=pa.array(sorted({n for n, _ in self.names}),
-                                                           type=table.schema.field(
-                                                               name_col).type))
-        rows = [int(i) for i in np.flatnonzero(hit.to_numpy(zero_copy_only=False))]
-        if not rows:
-            return table, False
-        names, kinds = table[name_col].to_pylist(), table[kind_col].to_pylist()
-        reasons = table["reason"].to_pylist()
-        changed = False
-        for i in rows:
-            decision = self.names.get((names[i], kinds[i]))
-            if decision is not None:
-                names[i], kinds[i] = decision.name, decision.kind
-                reasons[i] = "; ".join(r for r in (reasons[i], decision.reason) if r)
-                changed = True
-        for col, values in ((name_col, names), (kind_col, kinds), ("reason", reasons)):
+    def _rename(self, table: pa.Table, name_col: str, kind_col: str
+                ) -> tuple[pa.Table, pa.Array | None]:
+        """The table with decided names; the rows that changed, if any did."""
+        names, kinds, changed = renamed(table[name_col], table[kind_col], self.names)
+        if changed is None:
+            return table, None
+        reasons = table["reason"].take(changed).to_pylist()
+        why = [self.names[key].reason for key in zip(
+            table[name_col].take(changed).to_pylist(), table[kind_col].take(changed).to_pylist(),
+            strict=True)]
+        table = _replaced(table, "reason", table["reason"], changed,
+                          ["; ".join(r for r in pair if r) for pair in zip(reasons, why,
+                                                                            strict=True)])
+        for col, values in ((name_col, names), (kind_col, kinds)):
             table = _replaced(table, col, values)
         return table, changed
 
 
-def _replaced(table: pa.Table, name: str, values: Sequence[object]) -> pa.Table:
+def renamed(names: pa.ChunkedArray | pa.Array, kinds: pa.ChunkedArray | pa.Array,
+            decisions: dict[tuple[str, str], Name]
+            ) -> tuple[pa.Array, pa.Array, pa.Array | None]:
+    """Names and kinds after `decisions`, and the indices of the rows that changed (None when
+    none did). Only rows whose name has a decision are looked at in Python."""
+    names, kinds = _whole(names), _whole(kinds)
+    candidates = _rows_in(names, {n for n, _ in decisions})
+    hits = [(i, decisions.get(key)) for i, key in zip(
+        candidates.to_pylist(), zip(names.take(candidates).to_pylist(),
+                                    kinds.take(candidates).to_pylist(), strict=True),
+        strict=True)]
+    hits = [(i, d) for i, d in hits if d is not None]
+    if not hits:
+        return names, kinds, None
+    changed = pa.array([i for i, _ in hits], type=pa.int64())
+    return (_put(names, changed, [d.name for _, d in hits]),
+            _put(kinds, changed, [d.kind for _, d in hits]), changed)
+
+
+def _whole(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _rows_in(values: pa.ChunkedArray | pa.Array, keys: Iterable[str]) -> pa.Array:
+    """Indices of the rows whose value is one of `keys`."""
+    value_set = pa.array(sorted(keys), type=values.type)
+    if len(value_set) == 0:
+        return pa.array([], type=pa.int64())
+    return pc.indices_nonzero(pc.fill_null(pc.is_in(values, value_set=value_set), False))
+
+
+def _put(values: pa.ChunkedArray | pa.Array, rows: pa.Array, new: Sequence[object]) -> pa.Array:
+    """`values` with the rows at indices `rows` set to `new`."""
+    values = _whole(values)
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rows.to_numpy()] = True
+    return pc.replace_with_mask(values, pa.array(mask), pa.array(new, type=values.type))
+
+
+def _first_of_each(table: pa.Table, changed: pa.Array) -> pa.Array:
+    """A mask keeping all rows but the repeats of a (report, actor, kind) within a report that
+    had a row renamed (only those can have gained a repeat)."""
+    touched = _rows_in(table["report_id"],
+                       set(table["report_id"].take(changed).to_pylist()))
+    keep = np.ones(table.num_rows, dtype=bool)
+    seen: set[tuple[str, str, str]] = set()
+    columns = [table[c].take(touched).to_pylist() for c in ("report_id", "actor", "actor_kind")]
+    for i, key in zip(touched.to_pylist(), zip(*columns, strict=True), strict=True):
+        keep[i] = key not in seen
+        seen.add(key)
+    return pa.array(keep)
+
+
+def _replaced(table: pa.Table, name: str, values: pa.ChunkedArray | pa.Array,
+              rows: pa.Array | None = None, new: Sequence[object] = ()) -> pa.Table:
+    """`table` with column `name` set to `values`, and its rows at `rows` to `new`."""
     i = table.schema.get_field_index(name)
     field_ = table.schema.field(i)
-    return table.set_column(i, field_, pa.array(values, type=field_.type))
+    values = values.cast(field_.type)
+    if rows is not None and len(rows):
+        values = _put(values, rows, new)
+    return table.set_column(i, field_, values)
 
 
 def decide_names(people: dict[str, int], aliases: Iterable[Alias] = (),

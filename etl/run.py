@@ -324,13 +324,18 @@ def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], workers: i
     if warm:
         extractor.warm()
     pending: deque[_Chunk | _Unchanged] = deque()
+    # Chunks among `pending`. An unchanged file costs nothing to hold, so reading runs ahead
+    # of it: workers start on the new articles while the unchanged files' rows are copied.
+    in_flight = 0
     chunk: list[tuple[FileRows, Article]] = []
 
     def send() -> None:
+        nonlocal in_flight
         keys = [content_key(a, PIPELINE_VERSION, geocoder) for _, a in chunk]
         hits = cache.get_many(keys) if cache is not None else {}
         misses = [a for (_, a), k in zip(chunk, keys, strict=True) if k not in hits]
         pending.append((chunk, keys, hits, extractor.submit(misses) if misses else None))
+        in_flight += 1
 
     try:
         for item in items:
@@ -344,8 +349,10 @@ def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], workers: i
                 if len(chunk) == chunk_size:
                     send()
                     chunk = []
-            while len(pending) > extractor.depth:
-                yield from _settle(pending.popleft(), cache)
+            while in_flight > extractor.depth:
+                settled = pending.popleft()
+                in_flight -= not isinstance(settled, _Unchanged)
+                yield from _settle(settled, cache)
         if chunk:
             send()
         while pending:

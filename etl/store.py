@@ -14,6 +14,7 @@ import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -192,10 +193,18 @@ class TableWriter:
                keep: Callable[[dict[str, Staged]], None] | None = None) -> None:
         """Write every table out from its staging file (through `transforms`), flush every file
         to disk, then rename each into place; `keep` may then take over the staging files."""
-        final: dict[str, tuple[Path, Path]] = {}
+        transforms = transforms or {}
         for table in self.tables.values():
             self._close_staging(table)
-            final[table.name] = self._write_final(table, (transforms or {}).get(table.name))
+        final = {name: (self._tmp(f"{name}.parquet"), self._tmp(f"{name}.csv"))
+                 for name in self.tables}
+        self._extra += [path for pair in final.values() for path in pair]
+        # One thread per table: Arrow's writers release the GIL, so the tables are written
+        # side by side.
+        with ThreadPoolExecutor(len(self.tables)) as pool:
+            rows = pool.map(lambda t: self._write_final(t, transforms.get(t.name),
+                                                        *final[t.name]), self.tables.values())
+            self.final_rows = dict(zip(self.tables, rows, strict=True))
         for name, (parquet_tmp, csv_tmp) in final.items():
             os.replace(parquet_tmp, self.out_dir / f"{name}.parquet")
             os.replace(csv_tmp, self.out_dir / f"{name}.csv")
@@ -213,10 +222,10 @@ class TableWriter:
         for table in self.tables.values():
             table.staging.unlink(missing_ok=True)
 
-    def _write_final(self, table: _Table, transform: Transform | None) -> tuple[Path, Path]:
-        """The staging file, through `transform` → the final Parquet and CSV temporaries."""
-        parquet_tmp, csv_tmp = self._tmp(f"{table.name}.parquet"), self._tmp(f"{table.name}.csv")
-        self._extra += [parquet_tmp, csv_tmp]
+    def _write_final(self, table: _Table, transform: Transform | None, parquet_tmp: Path,
+                     csv_tmp: Path) -> int:
+        """The staging file, through `transform` → the final Parquet and CSV temporaries; the
+        number of rows written."""
         rows = 0
         with pa.OSFile(str(table.staging)) as source, \
                 pq.ParquetWriter(parquet_tmp, SCHEMAS[table.name]) as out, \
@@ -232,8 +241,7 @@ class TableWriter:
                 rows += batch.num_rows
             csv_out.flush()
             os.fsync(csv_out.fileno())
-        self.final_rows[table.name] = rows
-        return parquet_tmp, csv_tmp
+        return rows
 
     def abort(self) -> None:
         """Drop the temporary files; the previous tables stay as they were."""
