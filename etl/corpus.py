@@ -91,7 +91,7 @@ class Decisions:
         reports, n = table["report_id"], table.num_rows
         rows = _rows_in(reports, self.merges)
         merges = [self.merges[r] for r in reports.take(rows).to_pylist()]
-        columns = {
+        columns: dict[str, tuple[pa.ChunkedArray | pa.Array, list[object]]] = {
             "event_id": (reports, [m.event_id for m in merges]),
             "n_sources": (pa.repeat(1, n), [m.n_sources for m in merges]),
             "sources": (table["article_id"], [m.sources for m in merges]),
@@ -104,7 +104,7 @@ class Decisions:
     def _rename(self, table: pa.Table, name_col: str, kind_col: str
                 ) -> tuple[pa.Table, pa.Array | None]:
         """The table with decided names; the rows that changed, if any did."""
-        names, kinds, changed = renamed(table[name_col], table[kind_col], self.names)
+        names, kinds, changed = _renamed(table[name_col], table[kind_col], self.names)
         if changed is None:
             return table, None
         reasons = table["reason"].take(changed).to_pylist()
@@ -119,18 +119,17 @@ class Decisions:
         return table, changed
 
 
-def renamed(names: pa.ChunkedArray | pa.Array, kinds: pa.ChunkedArray | pa.Array,
+def _renamed(names: pa.ChunkedArray | pa.Array, kinds: pa.ChunkedArray | pa.Array,
             decisions: dict[tuple[str, str], Name]
             ) -> tuple[pa.Array, pa.Array, pa.Array | None]:
     """Names and kinds after `decisions`, and the indices of the rows that changed (None when
     none did). Only rows whose name has a decision are looked at in Python."""
     names, kinds = _whole(names), _whole(kinds)
     candidates = _rows_in(names, {n for n, _ in decisions})
-    hits = [(i, decisions.get(key)) for i, key in zip(
-        candidates.to_pylist(), zip(names.take(candidates).to_pylist(),
-                                    kinds.take(candidates).to_pylist(), strict=True),
-        strict=True)]
-    hits = [(i, d) for i, d in hits if d is not None]
+    keys = zip(names.take(candidates).to_pylist(), kinds.take(candidates).to_pylist(),
+               strict=True)
+    hits = [(i, decisions[key]) for i, key in zip(candidates.to_pylist(), keys, strict=True)
+            if key in decisions]
     if not hits:
         return names, kinds, None
     changed = pa.array([i for i, _ in hits], type=pa.int64())
