@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 
 from tqdm import tqdm
 
 from etl.aliases import Alias, AliasFileError, read_aliases
 from etl.records import ModelError
-from etl.run import build_tables
+from etl.run import Extractor, Progress, RunSummary, build_tables
 
 EXAMPLE = """examples:
   python -m etl                              # seeds/ → data/
   python -m etl ~/news --out ~/news-tables --workers 2
   python -m etl export.csv --text-column story_body
   python -m etl ~/news --out ~/t --aliases aliases.csv  # alias,canonical,kind
+  python -m etl ~/news --out ~/t --watch     # keep ~/t up to date as articles arrive
   python -m etl seeds --geocoder nominatim  # online, cached in DIR/.cache, offline fallback
   python -m etl ~/news --out ~/t --engine dask --workers 4          # a local Dask cluster
   python -m etl ~/news --out s3://bucket/t --engine dask --scheduler tcp://HOST:8786
@@ -54,6 +58,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--title-column", help="title column of CSV/JSONL input")
     parser.add_argument("--published-column", help="publication date column")
     parser.add_argument("--source-column", help="publisher column")
+    parser.add_argument("--watch", action="store_true",
+                        help="stay running: update the tables whenever the inputs change, "
+                             "with the model kept loaded (Ctrl-C to stop)")
+    parser.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                        help="with --watch, how often to look for changes (default: 2)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
 
@@ -64,17 +73,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Skipped files are listed once at the end, not as they happen under the progress bar.
     logging.getLogger("etl.run").setLevel(logging.ERROR)
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
-    bar = tqdm(desc="articles", unit="art", disable=args.quiet, file=sys.stderr)
-
-    def progress(done: int, total: int | None) -> None:
-        if total is not None and bar.total != total:
-            bar.total = total
-        bar.update(done - bar.n)
-
     columns = {"text_column": args.text_column, "title_column": args.title_column,
                "published_column": args.published_column, "source_column": args.source_column}
     if args.scheduler and args.engine != "dask":
         print("error: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
+    if args.engine == "dask" and args.geocoder != "offline":
+        print("error: --engine dask geocodes offline; drop --geocoder", file=sys.stderr)
+        return 2
+    if args.watch and args.engine == "dask":
+        print("error: --watch runs on this machine; drop --engine dask", file=sys.stderr)
+        return 2
+    if args.interval <= 0:
+        print("error: --interval must be a positive number of seconds", file=sys.stderr)
         return 2
     aliases: list[Alias] = []
     if args.aliases:
@@ -85,44 +96,103 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         for problem in problems:
             print(f"warning: {problem}", file=sys.stderr)
-    try:
-        if args.engine == "dask":
-            if args.geocoder != "offline":
-                print("error: --engine dask geocodes offline; drop --geocoder",
-                      file=sys.stderr)
-                return 2
-            from etl.engine_dask import DaskUnavailableError, build_tables_dask
 
-            try:
-                summary = build_tables_dask(args.paths, args.out, scheduler=args.scheduler,
-                                            workers=max(1, args.workers), progress=progress,
-                                            aliases=aliases, incremental=args.incremental,
-                                            **columns)
-            except DaskUnavailableError as exc:
-                bar.close()
-                print(f"error: {exc}", file=sys.stderr)
-                return 2
-        else:
-            summary = build_tables(
+    def run(extractor: Extractor | None = None) -> RunSummary:
+        with _progress_bar(args.quiet) as progress:
+            if args.engine == "dask":
+                from etl.engine_dask import build_tables_dask
+
+                return build_tables_dask(args.paths, args.out, scheduler=args.scheduler,
+                                         workers=max(1, args.workers), progress=progress,
+                                         aliases=aliases, incremental=args.incremental,
+                                         **columns)
+            return build_tables(
                 args.paths, args.out, geocoder=args.geocoder, workers=max(1, args.workers),
-                progress=progress, incremental=args.incremental, aliases=aliases, **columns)
-    except ModelError as exc:
-        bar.close()
+                progress=progress, incremental=args.incremental, aliases=aliases,
+                extractor=extractor, **columns)
+
+    fatal: tuple[type[Exception], ...] = (ModelError,)  # no use retrying: exit 2
+    if args.engine == "dask":
+        from etl.engine_dask import DaskUnavailableError
+
+        fatal = (ModelError, DaskUnavailableError)
+    try:
+        if args.watch:
+            return _watch(args, run)
+        summary = run()
+    except fatal as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        bar.close()
         print("interrupted: the previous tables are unchanged", file=sys.stderr)
         return 130
-    bar.close()
-    for path, error in summary.errors:
-        print(f"skipped {path}: {error}", file=sys.stderr)
-    print(f"{summary.line()} → {args.out}/")
+    _print_summary(summary, args.out)
     if summary.n_articles == 0:
         print("error: no article could be processed; check the paths and the messages above",
               file=sys.stderr)
         return 1
     return 0
+
+
+def _watch(args: argparse.Namespace, run: Callable[[Extractor | None], RunSummary]) -> int:
+    """Run, then run again whenever the inputs change, with the model kept loaded."""
+    from etl.watch import changes, snapshot
+
+    def fresh() -> Extractor:
+        return Extractor.for_output(args.out, args.geocoder, max(1, args.workers))
+
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop ends it like Ctrl-C
+    extractor = fresh()
+    try:
+        seen = snapshot(args.paths)  # before the run: a change made during it shows next
+        _print_summary(run(extractor), args.out, stamp=True)
+        print(f"watching {', '.join(map(str, args.paths))} for changes (Ctrl-C to stop)",
+              file=sys.stderr)
+        extractor.warm()
+        for _ in changes(args.paths, seen, args.interval):
+            try:
+                summary = run(extractor)
+            except (ModelError, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # noqa: BLE001 - a watcher outlives one failed update
+                print(f"{time.strftime('%H:%M:%S')} update failed, the tables are those of "
+                      f"the last update: {exc}; trying again at the next change",
+                      file=sys.stderr)
+                extractor.close()  # a worker that died takes its pool with it
+                extractor = fresh()
+                continue
+            _print_summary(summary, args.out, stamp=True)
+    except KeyboardInterrupt:
+        print("stopped watching; the tables are those of the last update", file=sys.stderr)
+        return 0
+    finally:
+        extractor.close()
+    return 0  # pragma: no cover - changes() never ends
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _progress_bar(quiet: bool) -> Iterator[Progress]:
+    bar = tqdm(desc="articles", unit="art", disable=quiet, file=sys.stderr)
+
+    def progress(done: int, total: int | None) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        bar.close()
+
+
+def _print_summary(summary: RunSummary, out: str, stamp: bool = False) -> None:
+    for path, error in summary.errors:
+        print(f"skipped {path}: {error}", file=sys.stderr)
+    print(f"{time.strftime('%H:%M:%S ') if stamp else ''}{summary.line()} → {out}/", flush=True)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -83,6 +83,7 @@ def build_tables(
     source_column: str | None = None,
     incremental: bool = True,
     aliases: Sequence[Alias] = (),
+    extractor: Extractor | None = None,
 ) -> RunSummary:
     """Run the ETL over `paths` and write articles, mentions, events and errors to `out_dir`.
 
@@ -92,21 +93,20 @@ def build_tables(
     content, pipeline version and geocoder are unchanged is taken from the cache instead of
     being parsed again (etl.cache). The tables are the same either way. The corpus pass
     (etl.corpus) then links actors and merges reports across articles, `aliases` included.
+
+    An `extractor` made by the caller (Extractor.for_output) outlives the run, so the next run
+    finds the model loaded (etl.watch); by default the run makes its own and closes it.
     """
     started_ns = time.time_ns()
     summary = RunSummary()
     columns = ingest.Columns(text_column, title_column, published_column, source_column)
     files, path_errors = ingest.find_input_files(paths)
     total = None if any(f.suffix.lower() in (".jsonl", ".csv") for f in files) else len(files)
-    online = None
-    if geocoder != "offline":
-        from etl.places import CachedOnlineGeocoder
-
-        cache_file = Path(out_dir) / ".cache" / f"geocode-{geocoder}.json"
-        online = CachedOnlineGeocoder(geocoder, cache_file)
-        if workers > 1:
-            log.warning("an online geocoder runs in one process; ignoring --workers %d", workers)
-            workers = 1
+    own = extractor is None
+    if extractor is None:
+        extractor = Extractor.for_output(out_dir, geocoder, workers)
+    elif extractor.geocoder != geocoder:
+        raise ValueError(f"the extractor geocodes with {extractor.geocoder}, not {geocoder}")
     # Everything a file's rows depend on besides the file itself.
     setup = {"pipeline_version": PIPELINE_VERSION, "geocoder": geocoder, "max_chars": MAX_CHARS,
              "columns": [text_column, title_column, published_column, source_column]}
@@ -120,8 +120,9 @@ def build_tables(
         for err in path_errors:
             _report(err, writer.add_error, summary)
         items = _inputs(files, shares, columns, before, writer, summary)
-        for item in _rows_all(items, workers, chunk_size, online, cache, geocoder,
-                              warm=_likely_new(shares, before)):
+        if _likely_new(shares, before):
+            extractor.start()
+        for item in _rows_all(items, extractor, chunk_size, cache):
             n, reused = _write(item, writer, before, cache)
             summary.n_articles += n
             summary.n_reused += reused
@@ -148,8 +149,10 @@ def build_tables(
         writer.abort()
         raise
     finally:
-        if online is not None:
-            online.save()
+        if own:
+            extractor.close()
+        elif extractor.online is not None:
+            extractor.online.save()
         if cache is not None:
             cache.close()
         if before is not None:
@@ -271,43 +274,83 @@ def chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-class _Extractor:
+class Extractor:
     """Runs chunks of articles through the pipeline, here or in a pool of worker processes.
 
-    Nothing heavy happens until the first chunk arrives: a run whose articles all come from
-    the cache never loads the model or the gazetteer.
+    Nothing heavy happens until the first chunk arrives (or `warm`): a run whose articles all
+    come from the cache never loads the model or the gazetteer. One extractor can serve many
+    runs into the same folder, loading them once (etl.watch).
     """
 
-    def __init__(self, workers: int, online: CachedOnlineGeocoder | None) -> None:
+    def __init__(self, workers: int = 1, online: CachedOnlineGeocoder | None = None) -> None:
         self.workers, self.online = workers, online
+        self.geocoder = online.service if online is not None else "offline"
         self.pool: ProcessPoolExecutor | None = None
         self.resolver: PlaceResolver | None = None
         # Chunks in flight: enough to keep every worker busy, few enough for flat memory.
         self.depth = workers * 4 if workers > 1 else 0
 
-    def warm(self) -> None:
-        """Start the worker processes (each loads the model and the gazetteer) now."""
+    @classmethod
+    def for_output(cls, out_dir: str | Path, geocoder: str = "offline", workers: int = 1
+                   ) -> Extractor:
+        """An extractor geocoding with `geocoder` (an online one caches in OUT/.cache)."""
+        if geocoder == "offline":
+            return cls(workers)
+        from etl.places import CachedOnlineGeocoder
+
+        if workers > 1:
+            log.warning("an online geocoder runs in one process; ignoring --workers %d", workers)
+        cache_file = Path(out_dir) / ".cache" / f"geocode-{geocoder}.json"
+        return cls(1, CachedOnlineGeocoder(geocoder, cache_file))
+
+    def start(self) -> None:
+        """Start the worker processes, if any: they load the model and the gazetteer while
+        the caller goes on."""
         if self.workers > 1 and self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker)
             for _ in range(self.workers):
                 self.pool.submit(int)
 
-    def submit(self, chunk: list[Article]) -> Future[list[ArticleRows]]:
+    def warm(self) -> None:
+        """Have the model and the gazetteer loaded: in the worker processes, or here."""
         if self.workers > 1:
-            self.warm()
+            self.start()
             assert self.pool is not None
-            return self.pool.submit(rows_chunk, chunk)
+            wait([self.pool.submit(int) for _ in range(self.workers)])
+        else:
+            from etl.nlp import shared_model
+
+            shared_model()
+            self._resolver()
+
+    def _resolver(self) -> PlaceResolver:
         if self.resolver is None:
             from etl.places import PlaceResolver
 
             self.resolver = PlaceResolver(self.online)
+        return self.resolver
+
+    def submit(self, chunk: list[Article]) -> Future[list[ArticleRows]]:
+        if self.workers > 1:
+            self.start()
+            assert self.pool is not None
+            return self.pool.submit(rows_chunk, chunk)
         done: Future[list[ArticleRows]] = Future()
-        done.set_result(rows_chunk(chunk, self.resolver))
+        done.set_result(rows_chunk(chunk, self._resolver()))
         return done
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+        if self.online is not None:
+            self.online.save()
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # A chunk on its way: its articles, their cache keys, the cached rows, the job for the rest.
@@ -315,14 +358,9 @@ _Chunk = tuple[list[tuple[FileRows, Article]], list[str], dict[str, ArticleRows]
                "Future[list[ArticleRows]] | None"]
 
 
-def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], workers: int,
-              chunk_size: int, online: CachedOnlineGeocoder | None, cache: ArticleCache | None,
-              geocoder: str, warm: bool = False) -> Iterator[_Done | _Unchanged]:
-    """Each article with its rows, or an unchanged file, in input order; with `warm`, worker
-    processes start at once and load the model while unchanged files are copied."""
-    extractor = _Extractor(workers, online)
-    if warm:
-        extractor.warm()
+def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], extractor: Extractor,
+              chunk_size: int, cache: ArticleCache | None) -> Iterator[_Done | _Unchanged]:
+    """Each article with its rows, or an unchanged file, in input order."""
     pending: deque[_Chunk | _Unchanged] = deque()
     # Chunks among `pending`. An unchanged file costs nothing to hold, so reading runs ahead
     # of it: workers start on the new articles while the unchanged files' rows are copied.
@@ -331,7 +369,7 @@ def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], workers: i
 
     def send() -> None:
         nonlocal in_flight
-        keys = [content_key(a, PIPELINE_VERSION, geocoder) for _, a in chunk]
+        keys = [content_key(a, PIPELINE_VERSION, extractor.geocoder) for _, a in chunk]
         hits = cache.get_many(keys) if cache is not None else {}
         misses = [a for (_, a), k in zip(chunk, keys, strict=True) if k not in hits]
         pending.append((chunk, keys, hits, extractor.submit(misses) if misses else None))
@@ -357,8 +395,12 @@ def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], workers: i
             send()
         while pending:
             yield from _settle(pending.popleft(), cache)
-    finally:
-        extractor.close()
+    finally:  # a run that stops early leaves the extractor no work
+        for waiting in pending:
+            if not isinstance(waiting, _Unchanged):
+                _, _, _, job = waiting
+                if job is not None:
+                    job.cancel()
 
 
 def _settle(item: _Chunk | _Unchanged, cache: ArticleCache | None
