@@ -53,7 +53,8 @@ def test_a_change_is_reported_once_the_file_stops_changing(tmp_path: Path) -> No
     state = next(states)
     assert len(waits) == 4
     assert sorted(Path(p).name for p in state) == ["a.txt", "b.txt"]
-    assert state[str(new)] is not None and state[str(new)].size == len("half and the rest")
+    stat = state[str(new)]
+    assert stat is not None and stat.size == len("half and the rest")
     with pytest.raises(Stop):  # nothing more happens
         next(states)
 
