@@ -48,6 +48,7 @@ CORPORA = ("Seed corpus", "My uploads", "Both")
 EAGER_CSV_ROWS = 20_000
 PAGE_ROWS = aggregate.PAGE_ROWS
 ACTOR_ROWS = 500  # actors listed with their surface forms
+CHECK_SECONDS = 5  # how often an open page looks for newer tables on disk
 CountBy = Literal["events", "mentions"]
 
 
@@ -79,13 +80,29 @@ def load_seed_tables() -> data.Tables | None:
     try:
         with st.spinner("Building the tables from the seed articles (first start only)…"):
             ensure_tables(folder, seeds_dir(), progress_bar("Reading articles"))
-        return data.load_tables(str(folder), data.signature(folder))
+        shown = data.signature(folder)
+        tables = data.load_tables(str(folder), shown)
+        offer_newer_tables(str(folder), shown)
+        return tables
     except (EtlUnavailableError, data.MissingTablesError) as exc:
         st.error(str(exc))
     except Exception as exc:  # a broken table must not become a traceback on screen
         st.error(f"Could not read the tables in {folder}: {exc}. Rebuild them with "
                  "`python -m etl seeds --out data`.")
     return None
+
+
+@st.fragment(run_every=CHECK_SECONDS)
+def offer_newer_tables(folder: str, shown: tuple[tuple[str, int, int], ...]) -> None:
+    """Say so when the tables on disk change under the open page (a new ETL run, or
+    `python -m etl --watch` taking in new articles) and load them when asked, rather than
+    changing the page under the user's eyes."""
+    if data.signature(folder) == shown:
+        return
+    with st.container(border=True):
+        st.markdown(f"**The tables in `{folder}` were updated** since this page loaded them.")
+        if st.button("Show the new tables", key="reload_tables", type="primary"):
+            st.rerun(scope="app")
 
 
 def sidebar_uploads() -> data.Tables | None:

@@ -18,6 +18,7 @@ from tests.browser_support import (
     require_browser,
     streamlit_server,
 )
+from tests.dashboard.conftest import fixture_tables, write_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
@@ -265,3 +266,27 @@ def test_network_node_click_filters_and_event_detail_shows_reasons(browser_conte
     page.wait_for_timeout(300)
     page.screenshot(path=OUTPUT / "dashboard-event-detail.png")
     page.close()
+
+
+@pytest.mark.browser
+def test_tables_rewritten_under_an_open_page_are_offered_then_shown(browser_context,
+                                                                     tmp_path: Path):
+    """As when `python -m etl --watch` takes in a new article while the analyst looks on."""
+    full = fixture_tables()
+    last = full["articles"]["article_id"].iloc[-1]
+    folder = write_tables({name: frame[frame["article_id"] != last] if "article_id" in frame
+                           else frame for name, frame in full.items()}, tmp_path / "data")
+    n = len(full["articles"])
+    with streamlit_server(folder, tmp_path / "server.log") as url:
+        page = browser_context.new_page()
+        page.goto(url)
+        page.get_by_text(f"{n - 1} articles ·").wait_for(timeout=60_000)
+        assert page.get_by_text("were updated").count() == 0
+        write_tables(full, folder)
+        page.get_by_text("were updated").wait_for(timeout=30_000)
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=OUTPUT / "dashboard-tables-updated.png")
+        page.get_by_role("button", name="Show the new tables").click()
+        page.get_by_text(f"{n} articles ·").wait_for(timeout=30_000)
+        page.get_by_text("were updated").wait_for(state="detached", timeout=30_000)
+        page.close()
