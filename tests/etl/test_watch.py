@@ -8,13 +8,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from bench.corpus import write_corpus
-from etl.run import Extractor, build_tables
+from etl.run import Extractor, RunSummary, build_tables
 from etl.watch import changes, snapshot
 from tests.etl.test_incremental import assert_same_tables
 from tests.etl.test_previous import old_corpus
@@ -132,3 +132,35 @@ def test_the_watcher_updates_the_tables_and_stops_on_sigterm(tmp_path: Path) -> 
     lines = stdout.splitlines()  # one summary per update, each stamped with its time
     assert " 1 articles" in lines[0] and " 2 articles" in lines[-1]
     assert any(" 3 articles" in line and "1 unchanged" in line for line in lines)
+
+
+def test_a_failed_update_is_reported_and_the_next_change_is_tried_with_a_fresh_extractor(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from etl import __main__ as cli
+    from etl import watch
+
+    def three_changes(*args: object) -> Iterator[dict[str, object]]:
+        yield {}
+        yield {}
+        raise KeyboardInterrupt  # the user stops the watcher
+
+    monkeypatch.setattr(watch, "changes", three_changes)
+    used: list[Extractor] = []
+
+    def run(extractor: Extractor | None) -> RunSummary:
+        assert extractor is not None
+        used.append(extractor)
+        if len(used) == 2:
+            raise OSError("No space left on device")
+        return RunSummary(n_articles=len(used))
+
+    monkeypatch.setattr(Extractor, "warm", lambda self: None)
+    args = cli.parse_args([str(tmp_path), "--out", str(tmp_path / "out"), "--watch"])
+    assert cli._watch(args, run) == 0
+    assert used[0] is used[1] and used[2] is not used[1]  # a failure may have broken the pool
+    out, err = capsys.readouterr()
+    assert "update failed, the tables are those of the last update: No space left" in err
+    assert "stopped watching" in err
+    assert [line.split(" ", 1)[1].split(",")[0] for line in out.splitlines()] == [
+        "1 articles", "3 articles"]
