@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -456,6 +457,10 @@ def _worker_resolver() -> PlaceResolver:
 def _init_worker() -> None:
     from etl.nlp import shared_model
 
+    # Ctrl-C reaches the whole process group, and a service manager's stop may too: the main
+    # process handles both and shuts the pool down, so a worker only finishes its chunk.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     shared_model()
     _worker_resolver()

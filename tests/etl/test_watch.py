@@ -4,6 +4,7 @@ tables with its model already loaded, and stops cleanly."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -117,18 +118,20 @@ def test_the_watcher_updates_the_tables_and_stops_on_sigterm(tmp_path: Path) -> 
     old_corpus(inbox, 1)
     proc = subprocess.Popen(
         [sys.executable, "-m", "etl", str(inbox), "--out", str(out), "--watch", "--interval",
-         "0.2", "-q"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "0.2", "--workers", "2", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         wait_for(lambda: articles_in(out) == 1, proc, "the first run")
         write_corpus(inbox, 2, start=1)
         wait_for(lambda: articles_in(out) == 3, proc, "the update")
         (inbox / "article-0-0000000.txt").unlink()
         wait_for(lambda: articles_in(out) == 2, proc, "the removal")
-    finally:
-        proc.send_signal(signal.SIGTERM)
+    finally:  # as a service manager stops it: every process of the group gets SIGTERM
+        os.killpg(proc.pid, signal.SIGTERM)
         stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
     assert "stopped watching; the tables are those of the last update" in stderr
+    assert "Traceback" not in stderr  # the worker processes leave quietly
     lines = stdout.splitlines()  # one summary per update, each stamped with its time
     assert " 1 articles" in lines[0] and " 2 articles" in lines[-1]
     assert any(" 3 articles" in line and "1 unchanged" in line for line in lines)
