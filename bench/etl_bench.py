@@ -107,8 +107,7 @@ def run(work: Path, n: int, seed: int = 0) -> list[tuple[str, str, str]]:
 
 def memory(work: Path, n: int, seed: int = 0) -> tuple[str, str, str]:
     """Peak RSS of a 1-worker run over `n` articles (the flat-memory check at several sizes)."""
-    corpus = work / f"corpus-{n}"
-    write_corpus(corpus, n, seed)
+    corpus = fresh_corpus(work, n, seed)
     result = etl(corpus, work / "out" / f"mem-{n}", cache=False)
     return (f"peak RSS at {n} articles, 1 worker",
             f"{result['rss_mib']:.0f} MiB ({result['seconds']:.0f} s)", "flat")
