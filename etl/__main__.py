@@ -143,9 +143,10 @@ def _watch(args: argparse.Namespace, run: Callable[[Extractor | None], RunSummar
 
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop ends it like Ctrl-C
     extractor = fresh()
+    told: set[tuple[str, str]] = set()
     try:
         seen = snapshot(args.paths)  # before the run: a change made during it shows next
-        _print_summary(run(extractor), args.out, stamp=True)
+        _print_summary(run(extractor), args.out, told)
         print(f"watching {', '.join(map(str, args.paths))} for changes (Ctrl-C to stop)",
               file=sys.stderr)
         extractor.warm()
@@ -161,7 +162,7 @@ def _watch(args: argparse.Namespace, run: Callable[[Extractor | None], RunSummar
                 extractor.close()  # a worker that died takes its pool with it
                 extractor = fresh()
                 continue
-            _print_summary(summary, args.out, stamp=True)
+            _print_summary(summary, args.out, told)
     except KeyboardInterrupt:
         print("stopped watching; the tables are those of the last update", file=sys.stderr)
         return 0
@@ -189,10 +190,17 @@ def _progress_bar(quiet: bool) -> Iterator[Progress]:
         bar.close()
 
 
-def _print_summary(summary: RunSummary, out: str, stamp: bool = False) -> None:
+def _print_summary(summary: RunSummary, out: str,
+                   told: set[tuple[str, str]] | None = None) -> None:
+    """The skipped files and the summary line; a watcher passes the skips it `told` already
+    (each update reports its unchanged files' skips again) and gets its lines timed."""
     for path, error in summary.errors:
-        print(f"skipped {path}: {error}", file=sys.stderr)
-    print(f"{time.strftime('%H:%M:%S ') if stamp else ''}{summary.line()} → {out}/", flush=True)
+        if told is None or (path, error) not in told:
+            print(f"skipped {path}: {error}", file=sys.stderr)
+    if told is not None:
+        told.update(summary.errors)
+    stamp = "" if told is None else time.strftime("%H:%M:%S ")
+    print(f"{stamp}{summary.line()} → {out}/", flush=True)
 
 
 if __name__ == "__main__":

@@ -156,7 +156,7 @@ def test_a_failed_update_is_reported_and_the_next_change_is_tried_with_a_fresh_e
         used.append(extractor)
         if len(used) == 2:
             raise OSError("No space left on device")
-        return RunSummary(n_articles=len(used))
+        return RunSummary(n_articles=len(used), errors=[("bad.txt", "empty file")])
 
     monkeypatch.setattr(Extractor, "warm", lambda self: None)
     args = cli.parse_args([str(tmp_path), "--out", str(tmp_path / "out"), "--watch"])
@@ -165,5 +165,6 @@ def test_a_failed_update_is_reported_and_the_next_change_is_tried_with_a_fresh_e
     out, err = capsys.readouterr()
     assert "update failed, the tables are those of the last update: No space left" in err
     assert "stopped watching" in err
+    assert err.count("skipped bad.txt: empty file") == 1  # not again at every update
     assert [line.split(" ", 1)[1].split(",")[0] for line in out.splitlines()] == [
         "1 articles", "3 articles"]
