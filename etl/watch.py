@@ -3,7 +3,8 @@
 One resident process loads the model and the gazetteer (or starts its worker processes) once.
 It then polls the inputs, and when they have changed and settled, runs the ETL again with the
 same extractor. An update therefore costs the new articles and one pass over the stored rows
-(etl.previous), not a cold start. The dashboard shows the new tables on its next rerun.
+(etl.previous), not a cold start. An open dashboard offers the new tables within seconds
+(dashboard.app.offer_newer_tables).
 
 Polling needs no extra dependency and works on network drives; listing a large corpus is not
 free, so the poll interval grows to keep polling under a tenth of one core.
@@ -35,13 +36,8 @@ def changes(paths: Sequence[str | Path], seen: Snapshot, interval: float,
     for one poll (a file being copied in is not read half-written)."""
     while True:
         now, took = _timed_snapshot(paths)
-        wait = max(interval, took / BUSY_SHARE)
-        if now == seen:
-            sleep(wait)
-            continue
-        sleep(wait)
-        later, _ = _timed_snapshot(paths)
-        if later == now:
+        sleep(max(interval, took / BUSY_SHARE))
+        if now != seen and _timed_snapshot(paths)[0] == now:
             seen = now
             yield now
 
