@@ -97,7 +97,10 @@ def offer_newer_tables(folder: str, shown: tuple[tuple[str, int, int], ...]) -> 
     """Say so when the tables on disk change under the open page (a new ETL run, or
     `python -m etl --watch` taking in new articles) and load them when asked, rather than
     changing the page under the user's eyes."""
-    if data.signature(folder) == shown:
+    try:
+        if data.signature(folder) == shown:
+            return
+    except OSError:  # a table being renamed into place: look again next time
         return
     with st.container(border=True):
         st.markdown(f"**The tables in `{folder}` were updated** since this page loaded them.")

@@ -153,7 +153,7 @@ def _watch(args: argparse.Namespace, run: Callable[[Extractor | None], RunSummar
         for _ in changes(args.paths, seen, args.interval):
             try:
                 summary = run(extractor)
-            except (ModelError, KeyboardInterrupt):
+            except ModelError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a watcher outlives one failed update
                 print(f"{time.strftime('%H:%M:%S')} update failed, the tables are those of "

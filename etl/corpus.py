@@ -103,42 +103,21 @@ class Decisions:
 
     def _rename(self, table: pa.Table, name_col: str, kind_col: str
                 ) -> tuple[pa.Table, pa.Array | None]:
-        """The table with decided names; the rows that changed, if any did."""
-        names, kinds, changed = _renamed(table[name_col], table[kind_col], self.names)
-        if changed is None:
+        """The table with decided names and their reasons; the rows that changed, if any did.
+        Only rows whose name has a decision go through Python."""
+        candidates = _rows_in(table[name_col], {n for n, _ in self.names})
+        looked = table.take(candidates).select([name_col, kind_col, "reason"]).to_pydict()
+        hits = [(i, self.names[key], reason) for i, key, reason in zip(
+            candidates.to_pylist(), zip(looked[name_col], looked[kind_col], strict=True),
+            looked["reason"], strict=True) if key in self.names]
+        if not hits:
             return table, None
-        reasons = table["reason"].take(changed).to_pylist()
-        why = [self.names[key].reason for key in zip(
-            table[name_col].take(changed).to_pylist(), table[kind_col].take(changed).to_pylist(),
-            strict=True)]
-        table = _replaced(table, "reason", table["reason"], changed,
-                          ["; ".join(r for r in pair if r) for pair in zip(reasons, why,
-                                                                            strict=True)])
-        for col, values in ((name_col, names), (kind_col, kinds)):
-            table = _replaced(table, col, values)
+        changed = pa.array([i for i, _, _ in hits], type=pa.int64())
+        new = {name_col: [d.name for _, d, _ in hits], kind_col: [d.kind for _, d, _ in hits],
+               "reason": ["; ".join(r for r in (reason, d.reason) if r) for _, d, reason in hits]}
+        for col, values in new.items():
+            table = _replaced(table, col, table[col], changed, values)
         return table, changed
-
-
-def _renamed(names: pa.ChunkedArray | pa.Array, kinds: pa.ChunkedArray | pa.Array,
-            decisions: dict[tuple[str, str], Name]
-            ) -> tuple[pa.Array, pa.Array, pa.Array | None]:
-    """Names and kinds after `decisions`, and the indices of the rows that changed (None when
-    none did). Only rows whose name has a decision are looked at in Python."""
-    names, kinds = _whole(names), _whole(kinds)
-    candidates = _rows_in(names, {n for n, _ in decisions})
-    keys = zip(names.take(candidates).to_pylist(), kinds.take(candidates).to_pylist(),
-               strict=True)
-    hits = [(i, decisions[key]) for i, key in zip(candidates.to_pylist(), keys, strict=True)
-            if key in decisions]
-    if not hits:
-        return names, kinds, None
-    changed = pa.array([i for i, _ in hits], type=pa.int64())
-    return (_put(names, changed, [d.name for _, d in hits]),
-            _put(kinds, changed, [d.kind for _, d in hits]), changed)
-
-
-def _whole(values: pa.ChunkedArray | pa.Array) -> pa.Array:
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _rows_in(values: pa.ChunkedArray | pa.Array, keys: Iterable[str]) -> pa.Array:
@@ -151,7 +130,8 @@ def _rows_in(values: pa.ChunkedArray | pa.Array, keys: Iterable[str]) -> pa.Arra
 
 def _put(values: pa.ChunkedArray | pa.Array, rows: pa.Array, new: Sequence[object]) -> pa.Array:
     """`values` with the rows at indices `rows` set to `new`."""
-    values = _whole(values)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     mask = np.zeros(len(values), dtype=bool)
     mask[rows.to_numpy()] = True
     return pc.replace_with_mask(values, pa.array(mask), pa.array(new, type=values.type))
@@ -234,8 +214,11 @@ def reports_of(events: pa.Table, names: dict[tuple[str, str], Name]) -> list[Rep
     # Reports are held until merging ends: equal values (actors, statuses, dates, articles)
     # share one object, which halves their memory.
     shared: dict[str, str] = {}
-    one = shared.setdefault
     days: dict[str, date | None] = {}
+
+    def one(value: str) -> str:
+        return shared.setdefault(value, value)
+
     reports = []
     for n, (i, stop) in enumerate(zip(starts, [*starts[1:], len(ids)], strict=True)):
         everyone, named = set(), set()
@@ -244,7 +227,7 @@ def reports_of(events: pa.Table, names: dict[tuple[str, str], Name]) -> list[Rep
                 decision = names.get((actor, kind))
                 if decision is not None:
                     actor, kind = decision.name, decision.kind
-                actor = one(actor, actor)
+                actor = one(actor)
                 everyone.add(actor)
                 if kind != "country":
                     named.add(actor)
@@ -252,10 +235,8 @@ def reports_of(events: pa.Table, names: dict[tuple[str, str], Name]) -> list[Rep
         start, end = (days.setdefault(first[c][n], _day(first[c][n]))
                       for c in ("date_start", "date_end"))
         reports.append(Report(
-            ids[i], one(first["article_id"][n], first["article_id"][n]),
-            TYPE_FAMILY.get(first["event_type"][n], "meet"), one(first["status"][n],
-                                                                  first["status"][n]),
-            start, end, one(first["date_precision"][n] or "", first["date_precision"][n] or ""),
+            ids[i], one(first["article_id"][n]), TYPE_FAMILY.get(first["event_type"][n], "meet"),
+            one(first["status"][n]), start, end, one(first["date_precision"][n] or ""),
             _number(first["lat"][n]), _number(first["lon"][n]),
             frozen, frozen if named == everyone else frozenset(named)))
     return reports
