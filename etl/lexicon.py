@@ -6,6 +6,21 @@ Kept as data in one place so a rule in `nlp` (trimming titles off entity spans) 
 
 from __future__ import annotations
 
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+RULES = Path(__file__).parent / "rules"
+
+
+@cache
+def load_rules(name: str) -> dict[str, Any]:
+    """The rule file etl/rules/NAME.toml: word lists and patterns kept as data."""
+    with (RULES / f"{name}.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
 # Title of office (lower case, as written) → the key a later reference resolves by.
 TITLES: dict[str, str] = {
     "president": "president",
@@ -92,79 +107,18 @@ NAME_PARTICLES = frozenset({
     "do", "dos", "du", "el", "la", "le", "ter", "ten", "van", "von", "y", "zu"})
 TITLE_CONNECTORS = frozenset({"for", "of", "on", "and", "to", "the", "-", "general"})
 
-# Event triggers: lemma → event type. Verbs trigger directly; nouns only when a verb of
-# holding or cancelling governs them ("held talks", "cancelled a meeting").
-VERB_TRIGGERS: dict[str, str] = {
-    "meet": "meeting",
-    "visit": "visit",
-    "tour": "visit",
-    "brief": "briefing",
-    "phone": "call",
-    "telephone": "call",
-    "negotiate": "talks",
-    "confer": "talks",
-}
-NOUN_TRIGGERS: dict[str, str] = {
-    "meeting": "meeting",
-    "summit": "meeting",
-    "talk": "talks",
-    "talks": "talks",
-    "negotiation": "talks",
-    "dialogue": "talks",
-    "consultation": "talks",
-    "visit": "visit",
-    "trip": "visit",
-    "tour": "visit",
-    "call": "call",
-    "conversation": "call",
-    "briefing": "briefing",
-}
-# Verbs that make a noun trigger an event, and the status they give it.
-LIGHT_VERBS: dict[str, str] = {
-    "hold": "held",
-    "have": "held",
-    "attend": "held",
-    "conduct": "held",
-    "host": "held",
-    "join": "held",
-    "chair": "held",
-    "make": "held",
-    "pay": "held",
-    "begin": "held",
-    "start": "held",
-    "open": "held",
-    "resume": "held",
-    "convene": "held",
-    "cancel": "cancelled",
-    "postpone": "cancelled",
-    "scrap": "cancelled",
-    "call off": "cancelled",
-    "abandon": "cancelled",
-    "schedule": "planned",
-    "plan": "planned",
-    "arrange": "planned",
-    "propose": "planned",
-    "seek": "planned",
-}
-# "called on X" is a courtesy meeting; "spoke by phone" a call.
+# Event rules (triggers, light verbs, modality) are data: etl/rules/events.toml.
+_EVENTS = load_rules("events")
+VERB_TRIGGERS: dict[str, str] = _EVENTS["verb_triggers"]
+NOUN_TRIGGERS: dict[str, str] = _EVENTS["noun_triggers"]
+LIGHT_VERBS: dict[str, str] = _EVENTS["light_verbs"]
 PHRASAL_TRIGGERS: dict[tuple[str, str], str] = {
-    ("call", "on"): "meeting",
-    ("sit", "down"): "meeting",
-    ("speak", "phone"): "call",
-    ("talk", "phone"): "call",
-    ("speak", "telephone"): "call",
-    ("talk", "telephone"): "call",
-}
-RESCHEDULING = frozenset({"postpone", "delay", "push", "move", "reschedule", "defer"})
-CANCEL_LEMMAS = frozenset({"cancel", "postpone", "scrap", "abandon", "call off", "delay"})
-# Verbs whose complement has not happened yet: "expected to meet", "wants to visit".
-PLAN_MARKERS = frozenset({
-    "expect", "plan", "schedule", "due", "set", "will", "shall", "intend", "hope", "propose",
-    "aim", "arrange", "prepare", "want", "wish", "seek", "try", "agree", "offer", "promise",
-    "decide", "invite", "urge", "ask", "need", "like", "love", "pledge", "vow",
-})
-# Verbs whose complement will not happen: "refused to meet" is no event.
-REFUSALS = frozenset({"refuse", "decline", "reject", "fail", "avoid"})
+    tuple(key.split(" ", 1)): kind  # type: ignore[misc]
+    for key, kind in _EVENTS["phrasal_triggers"].items()}
+RESCHEDULING = frozenset(_EVENTS["modality"]["rescheduling"])
+CANCEL_LEMMAS = frozenset(_EVENTS["modality"]["cancel"])
+PLAN_MARKERS = frozenset(_EVENTS["modality"]["plan"])
+REFUSALS = frozenset(_EVENTS["modality"]["refusal"])
 
 # Credited in datelines ("BEIJING (AP) —"): sources, not actors.
 NEWS_AGENCIES = frozenset({

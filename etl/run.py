@@ -41,6 +41,8 @@ def _pipeline_version() -> str:
     digest = hashlib.sha256()
     for name in sorted(EXTRACTION_MODULES):
         digest.update((here / f"{name}.py").read_bytes())
+    for rules in sorted((here / "rules").glob("*.toml")):  # rules are data, but extraction
+        digest.update(rules.read_bytes())
     return digest.hexdigest()[:16]
 
 
