@@ -21,7 +21,6 @@ from etl.lexicon import (
     PHRASAL_TRIGGERS,
     REFUSALS,
     TITLES,
-    TYPE_FAMILY,
     VERB_TRIGGERS,
 )
 from etl.records import (
@@ -40,9 +39,7 @@ PRONOUNS = frozenset({"he", "she", "him", "her"})
 GUEST_VERBS = frozenset({"host", "receive", "welcome"})  # an event only with a guest named
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "over", "regarding", "concerning"})
 LOCATIVE = frozenset({"in", "at", "to", "inside", "near", "outside", "into"})
-NO_VENUE = "no venue in the sentence: the article's dateline"
 TRAVEL_VERBS = frozenset({"arrive", "travel", "fly", "come", "go", "head", "return", "reach"})
-IN_PERSON = frozenset({"meeting", "visit", "briefing", "talks"})
 _TITLE_TOKENS = {w for t in TITLES for w in t.split()}
 
 
@@ -247,7 +244,6 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
     their title named ("US special envoy"), which joins talks between countries."""
     index = MentionIndex(parsed, mentions)
     tokens = parsed.tokens
-    published = parsed.article.published
     events: list[Event] = []
     actor_tokens = frozenset(i for m in index.mentions if m.kind in ACTOR_KINDS
                              for i in range(m.tok_start, m.tok_end))
@@ -261,7 +257,7 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
             scope = subtree(tokens, tr.anchor, detach=True, stop=anchors - {tr.anchor})
             outer = _outer_scope(tokens, tr.anchor, anchors)
             actors = _participants(tokens, index, tr, scope)
-            place = _venue(tokens, index, tr, scope, outer, dateline, status)
+            place = _venue(tokens, index, tr, scope, outer, dateline)
             if any(kind == "country" for _, kind in actors):
                 for name, _ in list(actors):
                     if name in affiliations:
@@ -269,16 +265,6 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
                         if country not in actors:
                             actors.append(country)
             when = _date(index, scope) or _date(index, outer)
-            if when is None and status == "held" and (
-                    place is None or place.reason == NO_VENUE):
-                told = _told_just_before(events, sentence.sentence_id, tr.event_type)
-                if told is not None:  # "... held talks in London on Wednesday. They met ..."
-                    when = told.date
-                    if told.place is not None:
-                        place = _with_reason(told.place, "the place of the event told in the "
-                                                         "sentence before")
-            if status == "held" and when and published and when.start > published:
-                status = "planned"  # "travels to Houston next Monday to meet ..."
             events.append(Event(
                 event_id=_event_id(parsed.article.article_id, tr.token),
                 article_id=parsed.article.article_id,
@@ -291,21 +277,11 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
                 date=when,
                 reason=f"'{tokens[tr.token].text}'" + (
                     f" governed by '{tokens[tr.anchor].text}'" if tr.anchor != tr.token else ""),
+                trigger=tr.token,
+                anchor=tr.anchor,
+                remote=_remote(tokens, tr, scope),
             ))
     return events
-
-
-def _told_just_before(events: list[Event], sentence_id: int, event_type: str) -> Event | None:
-    """The held, dated event of the previous sentence that an undated, unplaced report of the
-    same kind goes on telling ('talks in London on Wednesday. Grey and Kovacik met for three
-    hours'), or None."""
-    for e in reversed(events):
-        if e.sentence_id < sentence_id - 1:
-            return None
-        if e.sentence_id == sentence_id - 1 and e.status == "held" and e.date is not None \
-                and TYPE_FAMILY.get(e.event_type) == TYPE_FAMILY.get(event_type):
-            return e
-    return None
 
 
 def _date(index: MentionIndex, scope: set[int]) -> DateValue | None:
@@ -473,10 +449,17 @@ REMOTE = frozenset({"phone", "telephone", "video", "videoconference", "video-lin
                     "virtually", "online", "teleconference", "zoom"})
 
 
+def _remote(tokens: list[Token], tr: Trigger, scope: set[int]) -> bool:
+    """A call or a video link: it has no venue."""
+    return tr.event_type == "call" or any(tokens[i].lower in REMOTE for i in scope)
+
+
 def _venue(tokens: list[Token], index: MentionIndex, tr: Trigger, scope: set[int],
-           outer: set[int], dateline: Place | None, status: str) -> Place | None:
-    if tr.event_type == "call" or any(tokens[i].lower in REMOTE for i in scope):
-        return None  # a call or a video link has no venue
+           outer: set[int], dateline: Place | None) -> Place | None:
+    """The venue the event's own clause names; the discourse may fill it later
+    (etl.frames)."""
+    if _remote(tokens, tr, scope):
+        return None
     for region in (scope, outer):
         found = _venue_in(tokens, index, tr, region)
         if found is not None:
@@ -488,8 +471,6 @@ def _venue(tokens: list[Token], index: MentionIndex, tr: Trigger, scope: set[int
         return None
     if any(tokens[t].lower == "here" for t in scope):
         return _with_reason(dateline, "'here': the article's dateline")
-    if status != "cancelled" and tr.event_type in IN_PERSON:
-        return _with_reason(dateline, NO_VENUE)
     return None
 
 

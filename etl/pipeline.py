@@ -12,6 +12,7 @@ from collections import Counter
 from etl import actors as actor_rules
 from etl.dates import UNRESOLVED, normalize_date
 from etl.events import find_events
+from etl.frames import fill_frames
 from etl.gazetteer import normalize_name
 from etl.lexicon import GROUP_WORDS, NEWS_AGENCIES, RESCHEDULING, SITE_WORDS
 from etl.places import PlaceContext, PlaceResolver
@@ -133,7 +134,8 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
             affiliations[intro.person] = (known.name, known.code)
 
     mentions.sort(key=lambda m: (m.start, m.end))
-    events = find_events(parsed, mentions, dateline, affiliations)
+    events = fill_frames(parsed, mentions, find_events(parsed, mentions, dateline, affiliations),
+                         dateline)
     return Extraction(article, len(parsed.sentences), mentions, events)
 
 

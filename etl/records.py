@@ -115,7 +115,12 @@ class Event:
     actors: list[tuple[str, str]] = field(default_factory=list)  # (name, kind)
     place: Place | None = None
     date: DateValue | None = None
-    reason: str = ""
+    reason: str = ""  # the trigger: "'met'", "'talks' governed by 'held'"
+    trigger: int = -1  # token of the word naming the event
+    anchor: int = -1  # token of the verb whose clause holds it
+    remote: bool = False  # a call or a video link: no venue to look for
+    date_reason: str = ""  # where a date not in the clause came from (etl.frames)
+    actors_reason: str = ""  # where participants not in the clause came from
 
 
 @dataclass(frozen=True, slots=True)

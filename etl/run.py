@@ -46,8 +46,8 @@ def _pipeline_version() -> str:
     return digest.hexdigest()[:16]
 
 
-EXTRACTION_MODULES = ("actors", "dates", "events", "gazetteer", "ingest", "lexicon", "metadata",
-                      "nlp", "pipeline", "places", "records", "rows", "syntax")
+EXTRACTION_MODULES = ("actors", "dates", "events", "frames", "gazetteer", "ingest", "lexicon",
+                      "metadata", "nlp", "pipeline", "places", "records", "rows", "syntax")
 PIPELINE_VERSION = _pipeline_version()
 MAX_CHARS = 1_000_000  # spaCy's default limit; longer articles are reported, not parsed
 Progress = Callable[[int, int | None], None]

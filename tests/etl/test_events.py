@@ -242,7 +242,7 @@ def test_an_undated_unplaced_report_goes_on_telling_the_event_before_it(
              published=date(2021, 6, 10))
     met = only(ex.events, event_type="meeting")
     assert met.place is not None and met.place.name == "London"
-    assert "sentence before" in met.place.reason
+    assert "the event told in sentence 0" in met.place.reason
     assert met.date is not None and met.date.iso == "2021-06-09"
     alone = run("UK negotiator Alistair Grey and European Commission Vice-President Tomas "
                 "Kovacik met for more than three hours.", resolver)

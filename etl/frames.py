@@ -1,0 +1,222 @@
+"""An event's frame from the discourse: what its own clause left unsaid, taken from before it.
+
+`etl.events` fills each event from its clause alone. News writing spreads one encounter over
+sentences ("They landed in Accra on Sunday. The next day they met ..."), so a frame with no
+date, venue or participants is filled here, in one fixed order for each slot, and every fill
+says where it came from:
+
+* date: a relative phrase of its sentence ("the next day") counted from the day the story last
+  named; else the date of a past clause in the sentences just before, in the same paragraph;
+* venue: the place "there" points to, or where the story last had its people arrive; else the
+  venue of the event told just before, in the same paragraph; else the article's dateline;
+* participants: "they", "both", "the two leaders" stand for the people of the event told just
+  before, else for the people named in the sentence before.
+
+A held event dated after the publication date is a planned one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from etl.lexicon import TYPE_FAMILY, load_rules
+from etl.records import DateValue, Event, Mention, ParsedArticle, Place, Token
+from etl.syntax import children, clause_verb, subject, tense
+
+_RULES = load_rules("frames")
+RELATIVE_DAYS: dict[str, int] = _RULES["relative_days"]
+WINDOW: int = _RULES["discourse"]["window"]
+RECENT_DAYS: int = _RULES["discourse"]["dateline_days"]
+ARRIVAL_VERBS = frozenset(_RULES["discourse"]["arrival_verbs"])
+ARRIVAL_PREPOSITIONS = frozenset(_RULES["discourse"]["arrival_prepositions"])
+PLURAL_SUBJECTS = frozenset(_RULES["discourse"]["plural_subjects"])
+IN_PERSON = frozenset({"meeting", "visit", "briefing", "talks", "other"})
+DATELINE_VENUE = "the article's dateline (no venue in the sentence or the ones before)"
+_RELATIVE_RE = re.compile(
+    r"\b(" + "|".join(re.escape(p) for p in sorted(RELATIVE_DAYS, key=len, reverse=True))
+    + r")\b", re.I)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """A date the story named (or gave an event), where it stands in the text."""
+
+    sentence_id: int
+    token: int
+    value: DateValue
+    text: str
+
+
+def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Event],
+                dateline: Place | None) -> list[Event]:
+    """The events with their empty slots filled from the discourse, in text order."""
+    tokens = parsed.tokens
+    sentences = {s.sentence_id: tokens[s.start: s.end] for s in parsed.sentences}
+    paragraph = _paragraphs(parsed)
+    dated = [_Dated(m.sentence_id, m.tok_start, m.date, m.text) for m in mentions
+             if m.kind == "date" and m.date is not None and m.tok_start >= 0
+             and _past_clause(tokens, m.tok_start)]
+    places = [(m, m.place) for m in mentions if m.kind == "place" and m.place is not None
+              and not m.dateline and m.tok_start >= 0]
+    persons = [m for m in mentions if m.kind == "person" and m.tok_start >= 0]
+    published = parsed.article.published
+    done: list[Event] = []
+    for event in sorted(events, key=lambda e: (e.sentence_id, e.trigger)):
+        before = [e for e in done if event.sentence_id - WINDOW <= e.sentence_id
+                  <= event.sentence_id and e.trigger < event.trigger]
+        if event.date is None and event.status != "cancelled":
+            event = _fill_date(event, sentences, paragraph, dated, before)
+        if event.place is None and event.event_type in IN_PERSON and event.status != "cancelled" \
+                and not event.remote:
+            event = _fill_venue(event, tokens, sentences, paragraph, places, before, dateline,
+                                published)
+        if len(event.actors) < 2:
+            event = _fill_participants(event, tokens, persons, before)
+        if event.status == "held" and event.date and published and event.date.start > published:
+            event = replace(event, status="planned")  # "travels to Houston next Monday to meet"
+        if event.date is not None and event.status == "held":
+            dated.append(_Dated(event.sentence_id, event.trigger, event.date,
+                                f"the event of sentence {event.sentence_id}"))
+            dated.sort(key=lambda d: d.token)
+        done.append(event)
+    return done
+
+
+def _paragraphs(parsed: ParsedArticle) -> dict[int, int]:
+    """sentence_id → the number of the paragraph it starts in (paragraphs: blank lines)."""
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(parsed.article.text)]
+    out, k = {}, 0
+    for s in parsed.sentences:
+        while k < len(breaks) and breaks[k] < s.start_char:
+            k += 1
+        out[s.sentence_id] = k
+    return out
+
+
+def _past_clause(tokens: list[Token], i: int) -> bool:
+    """A date that tells when something happened, not when it will ('will meet on Friday')."""
+    verb = clause_verb(tokens, i)
+    return verb is None or tense(tokens, verb) != "future"
+
+
+def _fill_date(event: Event, sentences: dict[int, list[Token]], paragraph: dict[int, int],
+               dated: list[_Dated], before: list[Event]) -> Event:
+    sentence = "".join(t.text + t.ws for t in sentences[event.sentence_id])
+    earlier = [d for d in dated if d.token < event.trigger
+               and event.sentence_id - WINDOW - 2 <= d.sentence_id]
+    relative = _RELATIVE_RE.search(sentence)
+    if relative is not None:
+        days = [d for d in earlier if d.value.precision == "day"]
+        if not days:
+            return event
+        anchor = days[-1]
+        offset = RELATIVE_DAYS[relative.group(1).lower()]
+        day = anchor.value.start + timedelta(days=offset)
+        return replace(event, date=DateValue(day, day, "day"), date_reason=(
+            f"'{relative.group(1)}' after '{anchor.text}' (sentence {anchor.sentence_id})"))
+    if event.status != "held":
+        return event
+    same = [d for d in earlier if paragraph.get(d.sentence_id) == paragraph.get(
+        event.sentence_id) and event.sentence_id - WINDOW <= d.sentence_id < event.sentence_id]
+    if not same:
+        return event
+    last = same[-1]
+    told = [e for e in before if e.date is not None and e.sentence_id == last.sentence_id]
+    if told and TYPE_FAMILY.get(told[-1].event_type) != TYPE_FAMILY.get(event.event_type):
+        return event  # the date belongs to an event of another kind (a call before a visit)
+    return replace(event, date=last.value,
+                   date_reason=f"'{last.text}' in sentence {last.sentence_id} before it")
+
+
+def _fill_venue(event: Event, tokens: list[Token], sentences: dict[int, list[Token]],
+                paragraph: dict[int, int], places: list[tuple[Mention, Place]],
+                before: list[Event], dateline: Place | None, published: date | None) -> Event:
+    earlier = [(m, p) for m, p in places if m.tok_end <= event.trigger
+               and event.sentence_id - WINDOW <= m.sentence_id]
+    clause_words = {t.lower for t in sentences[event.sentence_id]}
+    if "there" in clause_words and earlier:
+        m, place = earlier[-1]
+        return replace(event, place=_with_reason(place, f"'there': {m.text}, "
+                                                         f"sentence {m.sentence_id}"))
+    for m, place in reversed(earlier):
+        if m.sentence_id == event.sentence_id or paragraph.get(m.sentence_id) != paragraph.get(
+                event.sentence_id):
+            continue
+        if _arrived_at(tokens, m):
+            return replace(event, place=_with_reason(
+                place, f"arrived in {m.text} (sentence {m.sentence_id})"))
+    for e in reversed(before):
+        if e.place is not None and e.status == "held" and e.place.reason != DATELINE_VENUE \
+                and paragraph.get(e.sentence_id) == paragraph.get(event.sentence_id) \
+                and TYPE_FAMILY.get(e.event_type) == TYPE_FAMILY.get(event.event_type):
+            return replace(event, place=_with_reason(
+                e.place, f"the venue of the event told in sentence {e.sentence_id}"))
+    if dateline is not None and _recent(event, published):
+        return replace(event, place=_with_reason(dateline, DATELINE_VENUE))
+    return event
+
+
+def _recent(event: Event, published: date | None) -> bool:
+    """An event of the days the story was filed in: the dateline may be its venue. A meeting
+    'in May 2019' told in a 2023 story from Alexandria did not happen where the story was
+    written."""
+    if event.date is None or published is None:
+        return True
+    return abs((event.date.start - published).days) <= RECENT_DAYS
+
+
+def _arrived_at(tokens: list[Token], m: Mention) -> bool:
+    """'landed in Accra', 'flew into Brussels', 'arrived at Villamor Air Base'."""
+    last = tokens[m.tok_end - 1]
+    if last.dep != "pobj":
+        return False
+    prep = tokens[last.head]
+    if prep.lower not in ARRIVAL_PREPOSITIONS:
+        return False
+    verb = tokens[prep.head]
+    return verb.lemma in ARRIVAL_VERBS
+
+
+def _fill_participants(event: Event, tokens: list[Token], persons: list[Mention],
+                       before: list[Event]) -> Event:
+    if event.anchor < 0:
+        return event
+    subj = subject(tokens, event.anchor)
+    if subj is None or not _plural_subject(tokens, subj):
+        return event
+    for e in reversed(before):
+        if len(e.actors) >= 2:
+            return _with_actors(event, e.actors, f"'{_phrase(tokens, subj)}': the people of "
+                                                 f"the event in sentence {e.sentence_id}")
+    named = [m for m in persons if m.sentence_id == event.sentence_id - 1]
+    actors = list(dict.fromkeys((m.name, "person") for m in named))
+    if len(actors) >= 2:
+        return _with_actors(event, actors, f"'{_phrase(tokens, subj)}': the people named in "
+                                           f"sentence {event.sentence_id - 1}")
+    return event
+
+
+def _plural_subject(tokens: list[Token], subj: Token) -> bool:
+    """'They', 'Both', 'The two leaders', 'the two sides'."""
+    if subj.lower in PLURAL_SUBJECTS:
+        return True
+    words = " ".join(t.lower for t in sorted([subj, *children(tokens, subj.i)],
+                                              key=lambda t: t.i) if t.dep != "prep")
+    return any(words.startswith(p + " ") for p in PLURAL_SUBJECTS) and subj.tag == "NNS"
+
+
+def _phrase(tokens: list[Token], subj: Token) -> str:
+    kids = [t for t in children(tokens, subj.i) if t.i < subj.i]
+    return " ".join(t.text for t in [*kids, subj])
+
+
+def _with_actors(event: Event, actors: list[tuple[str, str]], why: str) -> Event:
+    merged = list(dict.fromkeys([*event.actors, *actors]))
+    return replace(event, actors=merged, actors_reason=why)
+
+
+def _with_reason(place: Place, reason: str) -> Place:
+    return Place(place.name, place.country_code, place.lat, place.lon, place.precision, reason)

@@ -1,0 +1,92 @@
+"""Event frames filled from the discourse: dates, venues and participants a clause leaves
+unsaid, each fill with its source (etl.frames). Examples are our own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from etl.nlp import parse
+from etl.pipeline import extract
+from etl.places import PlaceResolver
+from etl.records import Article, Event, Extraction
+
+THURSDAY = date(2022, 11, 17)
+
+
+@pytest.fixture(scope="module")
+def resolver() -> PlaceResolver:
+    return PlaceResolver()
+
+
+def run(text: str, resolver: PlaceResolver, *, dateline: str = "",
+        published: date | None = THURSDAY) -> Extraction:
+    article = Article("f1", "frames.txt", text, "", "The Courier", published, dateline)
+    return extract(next(parse([article])), resolver)
+
+
+def held(ex: Extraction) -> list[Event]:
+    return [e for e in ex.events if e.status == "held"]
+
+
+@pytest.mark.parametrize(("phrase", "day"), [
+    ("The next day", date(2022, 11, 14)),
+    ("The following morning", date(2022, 11, 14)),
+    ("Later that day", date(2022, 11, 13)),
+])
+def test_a_relative_day_counts_from_the_day_the_story_named(
+        resolver: PlaceResolver, phrase: str, day: date) -> None:
+    ex = run(f"Finance Minister Odile Marchand landed in Lisbon on Sunday. {phrase} she met "
+             "Portuguese Prime Minister Rui Valente.", resolver)
+    met = next(e for e in held(ex) if e.event_type == "meeting")
+    assert met.date is not None and met.date.start == day and met.date.precision == "day"
+    assert phrase in met.date_reason and "Sunday" in met.date_reason
+
+
+def test_a_relative_day_without_a_day_before_it_gives_no_date(
+        resolver: PlaceResolver) -> None:
+    ex = run("The next day Finance Minister Odile Marchand met Portuguese Prime Minister Rui "
+             "Valente.", resolver)
+    assert all(e.date is None for e in held(ex))
+
+
+def test_there_and_an_arrival_place_the_event(resolver: PlaceResolver) -> None:
+    ex = run("On Monday, President Tomas Varga flew to Nairobi. There he was received by "
+             "President Grace Wanjiru.", resolver, dateline="Budapest")
+    met = next(e for e in held(ex) if e.event_type == "meeting")
+    assert met.place is not None and met.place.name == "Nairobi"
+    assert "'there'" in met.place.reason
+    assert met.date is not None and met.date.start == date(2022, 11, 14)
+    arrived = run("President Tomas Varga arrived in Nairobi on Monday. He held talks with "
+                  "President Grace Wanjiru.", resolver, dateline="Budapest")
+    talks = next(e for e in held(arrived) if e.event_type == "talks")
+    assert talks.place is not None and talks.place.name == "Nairobi"
+    assert "arrived in Nairobi" in talks.place.reason
+
+
+def test_the_dateline_places_recent_events_only(resolver: PlaceResolver) -> None:
+    recent = run("President Tomas Varga met President Grace Wanjiru on Tuesday.", resolver,
+                 dateline="Nairobi")
+    met = held(recent)[0]
+    assert met.place is not None and met.place.name == "Nairobi"
+    assert "dateline" in met.place.reason
+    old = run("President Tomas Varga first met President Grace Wanjiru in June 2015.",
+              resolver, dateline="Nairobi")
+    assert held(old)[0].place is None
+
+
+def test_they_and_the_two_leaders_are_the_people_just_named(
+        resolver: PlaceResolver) -> None:
+    ex = run("President Tomas Varga arrived in Nairobi on Monday, where he was welcomed by "
+             "President Grace Wanjiru. The two leaders then held talks on trade.", resolver)
+    talks = next(e for e in held(ex) if e.event_type == "talks")
+    assert {"Tomas Varga", "Grace Wanjiru"} <= {name for name, _ in talks.actors}
+    assert "two leaders" in talks.actors_reason
+
+
+def test_a_date_of_a_future_clause_is_not_carried_on(resolver: PlaceResolver) -> None:
+    ex = run("Minister Odile Marchand will travel to Lisbon on Friday. She met the Portuguese "
+             "ambassador Rui Valente at the ministry.", resolver)
+    met = next(e for e in ex.events if e.event_type == "meeting")
+    assert met.status == "held" and met.date is None
