@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 from etl.lexicon import (
     CANCEL_LEMMAS,
+    CONDITIONS,
+    DENIALS,
     LIGHT_VERBS,
+    MEASURE_NOUNS,
+    NOT_PARTNERS,
+    NOUN_MODIFIERS,
     NOUN_TRIGGERS,
     PHRASAL_TRIGGERS,
     REFUSALS,
@@ -73,17 +78,25 @@ def find_triggers(tokens: list[Token], sentence: Sentence,
     return sorted(by_anchor.values(), key=lambda tr: tr.anchor)
 
 
+AFTER = frozenset({"after", "following"})
+FRAMING_PREPOSITIONS = frozenset({"in", "during"}) | AFTER
+
+
 def _framing_trigger(tokens: list[Token], t: Token) -> Trigger | None:
-    """'agreed in a phone call on Wednesday', 'said during talks in Doha': the clause
-    happened in the event, so the event took place with the clause's subject."""
+    """'agreed in a phone call on Wednesday', 'said during talks in Doha', 'said after a day
+    of talks with': the clause happened in or after the event, which its subject held."""
     head = tokens[t.head]
-    if t.dep != "pobj" or head.lower not in ("in", "during") or head.head == head.i:
+    while head.lower == "of" and tokens[head.head].lemma in MEASURE_NOUNS:  # "a day of talks"
+        head = tokens[tokens[head.head].head]
+    if t.dep != "pobj" or head.lower not in FRAMING_PREPOSITIONS or head.head == head.i:
         return None
+    if head.lower in AFTER and not any(c.dep == "prep" and c.lower in ("with", "between")
+                                       for c in children(tokens, t.i)):
+        return None  # "said after the meeting" tells of a meeting already told
     verb = tokens[head.head]
     if verb.pos != "VERB":
         return None
-    kind = NOUN_TRIGGERS.get(t.lemma) or NOUN_TRIGGERS.get(t.lower, "")
-    return Trigger(t.i, verb.i, kind, "")
+    return Trigger(t.i, verb.i, _noun_kind(tokens, t), "")
 
 
 def _infinitive_modifier(tokens: list[Token], t: Token) -> bool:
@@ -98,7 +111,9 @@ def _verb_trigger(tokens: list[Token], t: Token, actor_tokens: frozenset[int]) -
         guests = [c for c in kids if c.dep == "dobj"] + [
             g for c in kids if c.dep == "agent" for g in children(tokens, c.i)]
         return "meeting" if any(g.i in actor_tokens for g in guests) else ""
-    particles = {c.lower for c in kids if c.dep in ("prt", "prep")}
+    # "sat down", "called on the king": a preposition counts with a partner as its object
+    particles = {c.lower for c in kids if c.dep == "prt" or (c.dep == "prep" and any(
+        g.dep == "pobj" and g.i in actor_tokens for g in children(tokens, c.i)))}
     for particle in particles:
         kind = PHRASAL_TRIGGERS.get((t.lemma, particle))
         if kind and not _appeal(tokens, kids):
@@ -107,10 +122,23 @@ def _verb_trigger(tokens: list[Token], t: Token, actor_tokens: frozenset[int]) -
         near = {c.lower for k in kids for c in [k, *children(tokens, k.i)]}
         if near & {"phone", "telephone"}:
             return "call"
-    if t.lemma == "call" and any(c.dep == "dobj" for c in kids) and not particles & {
-            "for", "off", "on", "up"} and not any(c.dep in ("oprd", "xcomp") for c in kids):
-        return "call"
+    if t.lemma == "call":  # "called the minister", not "called the ruling unacceptable"
+        callee = any(c.dep == "dobj" and c.i in actor_tokens for c in kids)
+        return "call" if callee and not particles & {"for", "off", "on", "up"} and not any(
+            c.dep in ("oprd", "xcomp", "ccomp") for c in kids) else ""
+    if t.lemma == "meet" and not _meets_someone(tokens, kids, actor_tokens):
+        return ""
     return VERB_TRIGGERS.get(t.lemma, "")
+
+
+def _meets_someone(tokens: list[Token], kids: list[Token], actor_tokens: frozenset[int]) -> bool:
+    """'met the deadline' and 'was met with protests' meet no one."""
+    if any(c.dep == "dobj" and c.lemma in NOT_PARTNERS and c.i not in actor_tokens
+           for c in kids):
+        return False
+    passive = any(c.dep in ("nsubjpass", "auxpass") for c in kids)
+    agent = any(c.dep == "agent" for c in kids)
+    return not (passive and not agent)
 
 
 def _appeal(tokens: list[Token], kids: list[Token]) -> bool:
@@ -129,11 +157,23 @@ def _appeal(tokens: list[Token], kids: list[Token]) -> bool:
     return False
 
 
+def _noun_kind(tokens: list[Token], t: Token) -> str:
+    """The event type a trigger noun names, its modifier first: 'a courtesy call' is a
+    meeting, 'a call' a call."""
+    for c in children(tokens, t.i):
+        if c.dep in ("amod", "compound") and (c.lower, t.lemma) in NOUN_MODIFIERS:
+            return NOUN_MODIFIERS[(c.lower, t.lemma)]
+    return NOUN_TRIGGERS.get(t.lemma) or NOUN_TRIGGERS.get(t.lower, "")
+
+
 def _noun_trigger(tokens: list[Token], t: Token) -> Trigger | None:
-    kind = NOUN_TRIGGERS.get(t.lemma) or NOUN_TRIGGERS.get(t.lower, "")
+    kind = _noun_kind(tokens, t)
     node = t
     while node.dep == "conj" and node.head != node.i:  # "talks and a meeting"
         node = tokens[node.head]
+    while node.dep == "pobj" and tokens[node.head].lower == "of" and \
+            tokens[tokens[node.head].head].lemma in MEASURE_NOUNS:  # "five hours of talks"
+        node = tokens[tokens[node.head].head]
     head = tokens[node.head]
     if node.dep in ("dobj", "nsubjpass") and head.pos in ("VERB", "AUX"):
         verb = head.lemma
@@ -182,12 +222,22 @@ def event_status(tokens: list[Token], trigger: Trigger) -> str:
     if trigger.status == "cancelled" or tokens[anchor].lemma in CANCEL_LEMMAS or any(
             h.lemma in CANCEL_LEMMAS for h in _xcomp_heads(tokens, anchor)):
         return "cancelled"
-    if is_negated(tokens, anchor) or any(h.lemma in REFUSALS for h in _xcomp_heads(tokens,
-                                                                                  anchor)):
-        return ""  # "did not meet", "refused to meet"
+    if trigger.status == "none" or is_negated(tokens, anchor) or any(
+            h.lemma in REFUSALS for h in _xcomp_heads(tokens, anchor)):
+        return ""  # "did not meet", "refused to meet", "ruled out talks"
+    if _conditional(tokens, anchor) or any(
+            c.dep == "det" and c.lower in DENIALS for c in children(tokens, trigger.token)):
+        return ""  # "would meet only if ...", "no meeting is planned"
     if trigger.status == "planned" or is_future(tokens, anchor):
         return "planned"
     return "held"
+
+
+def _conditional(tokens: list[Token], anchor: int) -> bool:
+    """A clause under a condition: 'would meet him only if the troops left'."""
+    return any(c.dep == "advcl" and any(g.dep == "mark" and g.lower in CONDITIONS
+                                        for g in children(tokens, c.i))
+               for c in children(tokens, anchor))
 
 
 def _xcomp_heads(tokens: list[Token], i: int) -> list[Token]:

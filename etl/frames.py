@@ -33,6 +33,10 @@ ARRIVAL_VERBS = frozenset(_RULES["discourse"]["arrival_verbs"])
 ARRIVAL_PREPOSITIONS = frozenset(_RULES["discourse"]["arrival_prepositions"])
 PLURAL_SUBJECTS = frozenset(_RULES["discourse"]["plural_subjects"])
 IN_PERSON = frozenset({"meeting", "visit", "briefing", "talks", "other"})
+# Kinds one encounter may be told as within an article: talks at a meeting, not a visit.
+SAME_ENCOUNTER = {"meeting": "meeting", "talks": "meeting", "visit": "visit", "call": "call",
+                  "briefing": "briefing", "other": "other"}
+DEFINITE = frozenset(_RULES["discourse"]["definite"])
 DATELINE_VENUE = "the article's dateline (no venue in the sentence or the ones before)"
 _RELATIVE_RE = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(RELATIVE_DAYS, key=len, reverse=True))
@@ -81,8 +85,57 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
             dated.append(_Dated(event.sentence_id, event.trigger, event.date,
                                 f"the event of sentence {event.sentence_id}"))
             dated.sort(key=lambda d: d.token)
+        retold = _retold(event, done, tokens)
+        if retold is not None:
+            done[done.index(retold)] = _merge(retold, event)
+            continue
         done.append(event)
-    return done
+    # A held encounter of no one the text names is a misreading ("two clubs met in the final").
+    return [e for e in done if e.actors or e.status != "held"]
+
+
+def _retold(event: Event, done: list[Event], tokens: list[Token]) -> Event | None:
+    """The event just told that this report goes on telling: 'held talks in Doha on Saturday.
+    The session was chaired by ...' is one encounter, not two. A definite noun ('the
+    session', 'their meeting') of the same kind, or the same people at the same place and day.
+    """
+    if event.status != "held":
+        return None
+    for e in reversed(done):
+        if e.sentence_id < event.sentence_id - WINDOW:
+            return None
+        if e.status != "held" or SAME_ENCOUNTER.get(e.event_type) != SAME_ENCOUNTER.get(
+                event.event_type) or not _compatible(e, event):
+            continue
+        same_people = bool(event.actors) and set(event.actors) <= set(e.actors)
+        if _definite(tokens, event) or same_people:
+            return e
+    return None
+
+
+def _definite(tokens: list[Token], event: Event) -> bool:
+    trigger = tokens[event.trigger]
+    return trigger.pos == "NOUN" and any(
+        c.dep in ("det", "poss") and c.lower in DEFINITE for c in children(tokens, trigger.i))
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    """Two reports that may tell one encounter: no different day, no different place."""
+    if a.date is not None and b.date is not None and (
+            a.date.start > b.date.end or b.date.start > a.date.end):
+        return False
+    return not (a.place is not None and b.place is not None and a.place.name != b.place.name
+                and DATELINE_VENUE not in (a.place.reason, b.place.reason))
+
+
+def _merge(first: Event, again: Event) -> Event:
+    """One encounter told twice: the first report, with what the second adds."""
+    return replace(first, actors=list(dict.fromkeys([*first.actors, *again.actors])),
+                   date=first.date or again.date,
+                   place=first.place if first.place is not None and (
+                       first.place.reason != DATELINE_VENUE or again.place is None)
+                   else again.place,
+                   reason=f"{first.reason}; told again in sentence {again.sentence_id}")
 
 
 def _paragraphs(parsed: ParsedArticle) -> dict[int, int]:

@@ -119,6 +119,13 @@ RESCHEDULING = frozenset(_EVENTS["modality"]["rescheduling"])
 CANCEL_LEMMAS = frozenset(_EVENTS["modality"]["cancel"])
 PLAN_MARKERS = frozenset(_EVENTS["modality"]["plan"])
 REFUSALS = frozenset(_EVENTS["modality"]["refusal"])
+CONDITIONS = frozenset(_EVENTS["modality"]["condition"])
+DENIALS = frozenset(_EVENTS["modality"]["denial"])
+NOUN_MODIFIERS: dict[tuple[str, str], str] = {
+    tuple(key.split(" ", 1)): kind  # type: ignore[misc]
+    for key, kind in _EVENTS["noun_modifiers"].items()}
+MEASURE_NOUNS = frozenset(_EVENTS["measure_nouns"]["words"])
+NOT_PARTNERS = frozenset(_EVENTS["meet"]["not_partners"])
 
 # Credited in datelines ("BEIJING (AP) —"): sources, not actors.
 NEWS_AGENCIES = frozenset({

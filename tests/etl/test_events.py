@@ -253,3 +253,32 @@ def test_a_group_tagged_as_a_place(resolver: PlaceResolver) -> None:
     ex = run("The dispute is expected to overshadow the G7 summit in Cornwall, which opens on "
              "Friday.", resolver)
     assert [m.kind for m in ex.mentions if m.text.endswith("G7")] == ["organization"]
+
+
+@pytest.mark.parametrize("text", [
+    "The provincial government met the deadline for the budget on Tuesday.",
+    "The new tariff plan was met with protests in the capital on Tuesday.",
+    "Senator Ines Alvarado called the court ruling unacceptable on Tuesday.",
+    "President Ilir Dervishi would meet Prime Minister Ana Kovac only if the troops left.",
+    "No meeting between President Ilir Dervishi and Prime Minister Ana Kovac is planned.",
+    "President Ilir Dervishi ruled out talks with Prime Minister Ana Kovac on Tuesday.",
+])
+def test_other_senses_and_moods_are_no_held_event(resolver: PlaceResolver, text: str) -> None:
+    assert not [e for e in run(text, resolver).events if e.status == "held"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Trade Minister Lena Holm paid a courtesy call on King Harald on Tuesday.", "meeting"),
+    ("Trade Minister Lena Holm held five hours of talks with Mayor Jan Berg on Tuesday.",
+     "talks"),
+    ("Trade Minister Lena Holm concluded a two-hour meeting with Mayor Jan Berg on Tuesday.",
+     "meeting"),
+    ("Trade Minister Lena Holm said on Tuesday after a day of talks with Mayor Jan Berg that "
+     "the port would reopen.", "talks"),
+    ("Trade Minister Lena Holm chaired a working lunch with Mayor Jan Berg on Tuesday.",
+     "meeting"),
+])
+def test_held_encounters_in_many_words(resolver: PlaceResolver, text: str, kind: str) -> None:
+    event = only(run(text, resolver).events, status="held")
+    assert event.event_type == kind
+    assert "Lena Holm" in actors(event)

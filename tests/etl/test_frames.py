@@ -78,11 +78,25 @@ def test_the_dateline_places_recent_events_only(resolver: PlaceResolver) -> None
 
 def test_they_and_the_two_leaders_are_the_people_just_named(
         resolver: PlaceResolver) -> None:
-    ex = run("President Tomas Varga arrived in Nairobi on Monday, where he was welcomed by "
-             "President Grace Wanjiru. The two leaders then held talks on trade.", resolver)
+    ex = run("Finance Minister Odile Marchand and Portuguese Prime Minister Rui Valente spoke "
+             "at a conference in Porto on Monday. The two leaders then held talks on trade.",
+             resolver)
     talks = next(e for e in held(ex) if e.event_type == "talks")
-    assert {"Tomas Varga", "Grace Wanjiru"} <= {name for name, _ in talks.actors}
+    assert {"Odile Marchand", "Rui Valente"} <= {name for name, _ in talks.actors}
     assert "two leaders" in talks.actors_reason
+
+
+def test_an_encounter_told_again_is_one_event(resolver: PlaceResolver) -> None:
+    ex = run("President Tomas Varga held talks with President Grace Wanjiru in Nairobi on "
+             "Monday. The meeting was attended by Foreign Minister Alice Mutua.", resolver)
+    [meeting] = held(ex)
+    assert {name for name, _ in meeting.actors} == {"Tomas Varga", "Grace Wanjiru",
+                                                    "Alice Mutua"}
+    assert "told again in sentence 1" in meeting.reason
+    apart = run("President Tomas Varga held talks with President Grace Wanjiru in Nairobi on "
+                "Monday. Varga met Foreign Minister Alice Mutua in Mombasa on Tuesday.",
+                resolver)
+    assert len(held(apart)) == 2
 
 
 def test_a_date_of_a_future_clause_is_not_carried_on(resolver: PlaceResolver) -> None:
