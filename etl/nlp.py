@@ -20,7 +20,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from etl.lexicon import HONORIFICS, NAME_PARTICLES, TITLES
+from etl.lexicon import HONORIFICS, NAME_PARTICLES, TITLES, load_rules
 from etl.metadata import Dateline, parse_dateline
 from etl.records import Article, Entity, ModelError, ParsedArticle, Sentence, Token
 
@@ -191,6 +191,30 @@ def trim_titles(span: Span) -> Span | None:
     return Span(span.doc, start, end, label=span.label_)
 
 
+DEPARTMENTS = frozenset(load_rules("titles")["departments"])
+
+
+def _after_title(span: Span, titles: list[tuple[int, int]]) -> Span | None:
+    """A name that took the end of its title: 'Secretary of State Gregory Almeida' (the title
+    overlaps the span), 'Secretary of Commerce and Trade Lauren Pettit' (a portfolio after
+    'of' a title word)."""
+    start = span.start
+    for a, b in titles:
+        if a < start < b < span.end:
+            start = b
+    doc = span.doc
+    if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in _TITLE_TOKENS \
+            and doc[start].lower_ in DEPARTMENTS:
+        portfolio = DEPARTMENTS | {"and", "&", ","}
+        if all(t.lower_ in portfolio for t in doc[start: span.end]):
+            return None  # "Minister of Food, Agriculture and Fisheries": no name at all
+        while span.end - start > 2 and doc[start].lower_ in portfolio:
+            start += 1
+    if start == span.start:
+        return span
+    return Span(doc, start, span.end, label="PERSON" if span.end - start >= 2 else span.label_)
+
+
 @Language.factory("parley_rules")
 def _make_rules(nlp: Language, name: str) -> ParleyRules:
     return ParleyRules(nlp)
@@ -212,7 +236,8 @@ class ParleyRules:
 
     def __call__(self, doc: Doc) -> Doc:
         titles = [(start, end) for _, start, end in self.titles(doc)]
-        spans = [s for s in (trim_titles(e) for e in doc.ents) if s is not None
+        named = (_after_title(e, titles) for e in doc.ents)
+        spans = [s for s in (trim_titles(e) for e in named if e is not None) if s is not None
                  and not any(a <= s.start and s.end <= b for a, b in titles)]
         n_model = len(spans)
         if self.based in doc.to_array(LOWER):  # the Matcher's walk only where it can match

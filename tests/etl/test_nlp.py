@@ -92,6 +92,23 @@ def test_rules_find_based_places_and_trim_titles() -> None:
     assert {("Kabul", "GPE"), ("United States", "GPE"), ("Khalilzad", "PERSON")} <= found
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("Under Secretary of State Mara Quist arrived on Monday.", "Mara Quist"),
+    ("He met Ohio Secretary of Commerce and Industry Dana Welk on Monday.", "Dana Welk"),
+])
+def test_a_name_loses_the_end_of_its_title(text: str, name: str) -> None:
+    article = Article("a1", "a.txt", text, published=date(2021, 3, 5))
+    people = {e.text for e in next(parse([article])).entities if e.label == "PERSON"}
+    assert name in people and not any(p != name and name in p for p in people)
+
+
+def test_a_portfolio_without_a_name_is_no_entity() -> None:
+    article = Article("a1", "a.txt", "The Minister of Energy and Mines, Rosa Tal, spoke.",
+                      published=date(2021, 3, 5))
+    texts = {e.text for e in next(parse([article])).entities}
+    assert not texts & {"Energy and Mines", "Mines"}
+
+
 def reference_children(tokens: list[Token], i: int) -> list[Token]:
     """A scan of token i's sentence, as `children` did before it kept an index."""
     sid = tokens[i].sentence_id
