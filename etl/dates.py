@@ -372,6 +372,8 @@ def _weekday(anchor: date, wd: int, rel: str | None, tense: str) -> date:
     shift = RELATIVE.get(rel or "")
     if shift == 0:
         return anchor + timedelta(days=wd - anchor.weekday())
+    if shift is None and tense == "present" and wd == anchor.weekday():
+        return anchor  # "is holding talks on Sunday" in a Sunday paper: that day
     if shift == 1 or (shift is None and tense in ("future", "present")):
         return anchor + timedelta(days=(wd - anchor.weekday()) % 7 or 7)
     back = (anchor.weekday() - wd) % 7

@@ -354,7 +354,8 @@ def _date_value_mention(parsed: ParsedArticle, e: Entity, value: DateValue | str
         m.reason = "relative date; no publication date"
         return m
     assert isinstance(value, DateValue)
-    m.name = value.iso
+    m.name = value.iso if value.start == value.end or value.precision != "day" else \
+        f"{value.start.isoformat()}/{value.end.isoformat()}"  # a span of days, ISO 8601
     m.date = value
     return m
 

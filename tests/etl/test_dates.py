@@ -166,9 +166,11 @@ def test_direction(text: str, tense: str, start: date) -> None:
     assert isinstance(value, DateValue) and value.start == start
 
 
-def test_a_weekday_naming_the_publication_day_is_that_day() -> None:
-    value = normalize_date("on Tuesday", TUESDAY, tense="past")
-    assert isinstance(value, DateValue) and value.start == TUESDAY
+@pytest.mark.parametrize(("tense", "start"), [
+    ("past", TUESDAY), ("present", TUESDAY), ("", TUESDAY), ("future", date(2019, 11, 5))])
+def test_a_weekday_naming_the_publication_day_is_that_day(tense: str, start: date) -> None:
+    value = normalize_date("on Tuesday", TUESDAY, tense=tense)
+    assert isinstance(value, DateValue) and value.start == start
 
 
 @pytest.mark.parametrize(("text", "start", "precision"), [
@@ -274,7 +276,7 @@ def test_ranges(resolver: PlaceResolver) -> None:
     text = ("The president is on an official visit from June 16 to 19. The talks will run from "
             "Monday to Wednesday in Geneva.")
     found = dates_of(text, resolver)
-    assert ("June 16 to 19", "2022-06-16") in found  # one mention, a day interval
+    assert ("June 16 to 19", "2022-06-16/2022-06-19") in found  # one mention, a day interval
     assert [n for t, n in found if t in ("Monday", "Wednesday")] == ["2022-06-20", "2022-06-22"]
 
 
