@@ -2,18 +2,22 @@
 
 `normalize_date` never raises: it returns a `DateValue`, `UNRESOLVED` (a relative expression
 with no anchor to resolve it against) or `None` (not a date at all: durations, ages, vague
-words). Our own rules handle relative expressions and precision, since off-the-shelf parsers
-turn "September" into a day and miss "earlier last week"; dateutil parses absolute dates.
+words, seasons, clock times). Our own rules handle relative expressions and precision, since
+off-the-shelf parsers turn "September" into a day and miss "earlier last week"; dateutil parses
+absolute dates. The words the rules match (months, weekdays, relative words and their offsets,
+words that are not dates) are data, in `etl/rules/dates.toml`; this module says how they combine.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+import tomllib
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
-from typing import Final
+from importlib import resources
+from typing import Any, Final
 
 from dateutil import parser as dateutil_parser
 
@@ -21,23 +25,45 @@ from etl.records import DateValue
 
 UNRESOLVED: Final = "unresolved"
 
-MONTHS = {
-    name.lower(): i
-    for i in range(1, 13)
-    for name in (calendar.month_name[i], calendar.month_abbr[i])
-}
-MONTHS["sept"] = 9
-WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
 
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
-_WEEKDAY_RE = "|".join(WEEKDAYS)
-# Words that carry no date information around a date expression.
-_FILLER = re.compile(
-    r"\b(?:on|in|at|by|during|since|until|from|of|the|this|that|past|earlier|later|late|early|"
-    r"beginning|start|end|middle|mid|around|about|some|time|as|before|after|previous|last|next|"
-    r"coming|current|same|day|days|week|weeks|month|months|year|years|ago)\b",
-    re.I,
-)
+def _load_rules() -> dict[str, Any]:
+    """The word lists of `etl/rules/dates.toml`, read once at import."""
+    with resources.files("etl").joinpath("rules/dates.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+_RULES: Final = _load_rules()
+
+
+def _words_re(words: object) -> str:
+    """An alternation of words or phrases, longest first, spaces matching any whitespace."""
+    phrases = sorted((str(w) for w in words), key=len, reverse=True)  # type: ignore[attr-defined]
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+
+
+MONTHS: Final[dict[str, int]] = dict(_RULES["months"])
+WEEKDAYS: Final[dict[str, int]] = dict(_RULES["weekdays"])
+RELATIVE: Final[dict[str, int]] = dict(_RULES["relative"])
+DAYS: Final[dict[str, int]] = dict(_RULES["days"])
+NUMBERS: Final[dict[str, int]] = dict(_RULES["numbers"])
+DIRECTION: Final[dict[str, str]] = dict(_RULES["direction"])
+
+_MONTH_RE = _words_re(MONTHS)
+_WEEKDAY_RE = _words_re(WEEKDAYS)
+_REL_RE = _words_re(RELATIVE)
+_NUMBER_RE = r"\d+|" + _words_re(NUMBERS)
+_DAYS_RE = re.compile(rf"\b(?:{_words_re(DAYS)})\b")
+_FILLER = re.compile(rf"\b(?:{_words_re(_RULES['filler']['words'])})\b")
+_NOT_DATE = re.compile(rf"\b(?:{_words_re(_RULES['not_dates']['words'])})\b")
+_DURATION = re.compile(rf"(?:^|\s)(?:{_words_re(_RULES['not_dates']['durations'])})\s+"
+                       rf"(?:(?:{_NUMBER_RE})\s+)?(?:days?|weeks?|months?|years?)\b")
+_CLOCK = [re.compile(p) for p in _RULES["clock"]["patterns"]]
+_ZONE = re.compile(rf"\b(?:{_words_re(_RULES['clock']['zones'])})\b")
+_PART_RE = _words_re(_RULES["parts_of_day"]["words"])
+_ANAPHORA = re.compile(rf"(?:^|\s)(?:{_words_re(_RULES['anaphora']['forms'])})(?:\s|$)")
+# Prepositions read (above) and then dropped from the front of an expression.
+_LEADING = (*DIRECTION, "for", "over", "during", "throughout", "from", "on", "in", "at", "to")
+_DIRECTION_RE = re.compile(rf"^(?P<prep>{_words_re(DIRECTION)})\s")
 
 
 def _day(d: date) -> DateValue:
@@ -63,36 +89,60 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def strip_clock(text: str) -> str:
+    """The text without clock times and time zones: "Monday 01:14 GMT" → "Monday"."""
+    for pattern in _CLOCK:
+        text = pattern.sub(" ", text)
+    return text
+
+
 def _clean(text: str) -> str:
-    text = text.replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
-    text = re.sub(r"[\"“”‘()\[\],.;:!?]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    text = text.replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-").lower()
+    text = strip_clock(text)
+    text = re.sub(r"'s\b", "", text)  # "Thursday's meeting", "last week's talks"
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "mid-May", "year-end"
+    text = re.sub(r"[\"“”‘()\[\],.;:!?']+", " ", text)
+    text = _ZONE.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def normalize_date(
-    text: str, anchor: date | None, *, tense: str = ""
+    text: str, anchor: date | None, *, tense: str = "", context: DateValue | None = None
 ) -> DateValue | str | None:
     """Resolve `text` against `anchor` (the publication date).
 
     `tense` is the tense of the clause the date stands in: "future" ("will meet on Monday")
-    and "present" ("the summit opens on Friday") point a bare weekday forward, "past" and
-    unknown point it back; a bare month or day-and-month goes to the side the tense says, or
-    with no tense to the nearest occurrence, since news speaks of dates near its own.
+    and "present" ("the summit opens on Friday") point a bare weekday or month forward, "past"
+    and unknown point a weekday back; a bare month or day-and-month goes to the side the tense
+    says, or with no tense to the nearest occurrence, since news speaks of dates near its own.
+    A leading preposition ("since", "by", "for the past") is read as part of the expression.
+    `context` is the date the text named last: "That December" and "September of that year"
+    are in its year, "the 8th" in its month.
     """
     try:
-        return _normalize(_clean(text), anchor, tense)
-    except (ValueError, OverflowError):
+        return _normalize(_clean(text), anchor, tense, context)
+    except (ValueError, OverflowError, KeyError):
         return None
 
 
-def _normalize(t: str, anchor: date | None, tense: str) -> DateValue | str | None:
-    if not t or len(t) > 80:
+def _normalize(t: str, anchor: date | None, tense: str,
+               context: DateValue | None) -> DateValue | str | None:
+    if not t or len(t) > 80 or _NOT_DATE.search(t) or _DURATION.search(t):
         return None
-    if t.startswith("since "):
-        tense = "past"  # "since January": a month that has begun, whatever the clause's tense
+    m = _DIRECTION_RE.match(t)
+    if m:
+        side = DIRECTION[m["prep"]]
+        if side == "past":
+            tense = "past"  # "since January": a month that has begun, whatever the clause says
+        elif tense == "past":
+            tense = ""  # "hoped to meet before March": the nearest March
+    t = re.sub(rf"^(?:{_words_re(_LEADING)}) ", "", t)
     absolute = _absolute(t, anchor, tense)
     if absolute is not None:
         return absolute
+    anaphoric = _anaphoric(t, context)
+    if anaphoric is not None:
+        return anaphoric
     relative = _relative_rules(t)
     if relative is None:
         return None
@@ -106,18 +156,22 @@ def _normalize(t: str, anchor: date | None, tense: str) -> DateValue | str | Non
 _YEAR = r"(?P<year>(?:1[89]|20)\d{2})"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _MONTH = rf"(?P<month>{_MONTH_RE})"
+_PREFIX = r"^(?:(?:on|in|by|since|until|till|from|of|the|after|before|during|to) )*"
 _ABSOLUTE_PATTERNS = [
     re.compile(rf"^(?:\w+ )?{_MONTH} {_DAY}(?: {_YEAR})?$"),  # (Tuesday) October 29th 2019
     re.compile(rf"^(?:\w+ )?{_DAY} (?:of )?{_MONTH}(?: {_YEAR})?$"),  # (Tuesday) 29 October 2019
     re.compile(rf"^{_YEAR}-(?P<mnum>\d{{1,2}})-(?P<day>\d{{1,2}})$"),  # 2019-10-29
 ]
-_MONTH_YEAR = re.compile(rf"^(?:(?:early|late|mid|the end of|the start of) )?{_MONTH} {_YEAR}$")
-_YEAR_ONLY = re.compile(rf"^(?:(?:in|the year|early|late|mid|during) )?{_YEAR}$")
+_MONTH_YEAR = re.compile(
+    rf"^(?:(?:early|late|mid|the end of|the start of|the beginning of|the middle of) )?"
+    rf"{_MONTH}(?: of)? {_YEAR}$")
+_YEAR_ONLY = re.compile(
+    rf"^(?:(?:the year|early|late|mid|the end of|the start of|the beginning of) )?{_YEAR}$")
 _NUMERIC = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})$")
 
 
 def _absolute(t: str, anchor: date | None, tense: str) -> DateValue | str | None:
-    t = re.sub(r"^(?:on|in|by|since|until|from|of|the) ", "", t)
+    t = re.sub(_PREFIX, "", t)
     for pattern in _ABSOLUTE_PATTERNS:
         m = pattern.match(t)
         if not m:
@@ -141,7 +195,8 @@ def _absolute(t: str, anchor: date | None, tense: str) -> DateValue | str | None
         a, b = int(m["a"]), int(m["b"])
         day, month = (a, b) if b <= 12 else (b, a)  # day first unless impossible
         return _day(date(int(m["year"]), month, day))
-    if re.search(r"\d", t) and re.search(_MONTH_RE, t) and re.search(r"\b\d{4}\b", t):
+    if re.search(r"\d", t) and re.search(rf"\b(?:{_MONTH_RE})\b", t) and \
+            re.search(r"\b\d{4}\b", t):
         try:
             parsed = dateutil_parser.parse(t, fuzzy=True, dayfirst=True)
         except (ValueError, OverflowError):
@@ -154,7 +209,7 @@ def _nearest_year(anchor: date, month: int, day: int, tense: str) -> date:
     """The occurrence of month/day on the side of the anchor the tense points to."""
     candidates = [date(anchor.year + k, month, day) for k in (-1, 0, 1)
                   if _valid_day(anchor.year + k, month, day)]
-    if tense == "future":
+    if tense in ("future", "present"):
         candidates = [d for d in candidates if d >= anchor] or candidates
     elif tense == "past":
         candidates = [d for d in candidates if d <= anchor] or candidates
@@ -162,7 +217,86 @@ def _nearest_year(anchor: date, month: int, day: int, tense: str) -> date:
 
 
 def _valid_day(year: int, month: int, day: int) -> bool:
-    return 1 <= day <= calendar.monthrange(year, month)[1]
+    return 1 <= year <= 9999 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+_RANGE = re.compile(
+    rf"^(?:from |between )?(?:(?P<m1>{_MONTH_RE}) (?P<d1>[0-3]?\d)(?:st|nd|rd|th)?"
+    rf"|(?P<d1b>[0-3]?\d)(?:st|nd|rd|th)?(?: (?P<m1b>{_MONTH_RE}))?)"
+    rf" ?(?:-|to|through|till|until|and) ?"
+    rf"(?:(?P<m2>{_MONTH_RE}) )?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?: (?P<m2b>{_MONTH_RE}))?"
+    rf"(?: {_YEAR})?$")
+
+
+def normalize_range(text: str, anchor: date | None, *, tense: str = "") -> DateValue | None:
+    """A span of calendar days written as one expression ("from March 2 to 4", "2-4 June",
+    "June 30 to July 2"): one interval of day precision, or None for anything else."""
+    try:
+        m = _RANGE.match(re.sub(r"(?<=\d)-(?=\d)", " - ", _clean(text)))
+        if not m:
+            return None
+        month2 = m["m2"] or m["m2b"] or m["m1"] or m["m1b"]
+        month1 = m["m1"] or m["m1b"] or month2
+        if month1 is None or month2 is None:
+            return None
+        day1, day2 = int(m["d1"] or m["d1b"]), int(m["d2"])
+        if m["year"]:
+            year = int(m["year"])
+        elif anchor is not None:
+            # "is paying a visit from March 2 to 4": a present range may hold the anchor
+            year = _nearest_year(anchor, MONTHS[month1], day1,
+                                 "" if tense == "present" else tense).year
+        else:
+            return None
+        start = date(year, MONTHS[month1], day1)
+        end = date(year, MONTHS[month2], day2)
+        if not start < end or (end - start).days > 31:
+            return None
+        return DateValue(start, end, "day")
+    except (ValueError, OverflowError, KeyError):
+        return None
+
+
+_WEEKDAY_RANGE = re.compile(
+    rf"^(?:from |between )?(?P<a>(?:{_WEEKDAY_RE})(?: (?:{_PART_RE}))?)"
+    rf" (?:to|through|till|until|and|-) (?P<b>{_WEEKDAY_RE})\b")
+
+
+def weekday_range(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The character spans of the two weekdays of "Monday to Wednesday" in `text`: two date
+    mentions, as the gold counts "on Monday and Tuesday"."""
+    found = [m for m in re.finditer(rf"\b(?:{_WEEKDAY_RE})\b", text, re.I)]
+    if len(found) != 2 or not _WEEKDAY_RANGE.match(_clean(text)):
+        return None
+    return found[0].span(), found[1].span()
+
+
+# --- anaphoric dates ---------------------------------------------------------------------
+
+_ORDINAL_DAY = re.compile(r"^(?:on )?(?:the )?(?P<day>[0-3]?\d)(?:st|nd|rd|th)(?: of the month)?$")
+_MONTH_IN_YEAR = re.compile(
+    rf"^(?:(?:in|on|by|since|until|from|after|before|during|early|late|mid|the end of|"
+    rf"the start of|the beginning of) )*(?P<month>{_MONTH_RE})(?: of)? "
+    rf"(?P<rel>{_REL_RE}) year$")
+
+
+def _anaphoric(t: str, context: DateValue | None) -> DateValue | None:
+    """A month or day read in the year or month named before it: "That December",
+    "September of that year", "the 8th"; or in a year named relative to the anchor is left to
+    the relative rules ("October last year")."""
+    if context is None:
+        return None
+    m = _ORDINAL_DAY.match(t)
+    if m:
+        if context.precision not in ("day", "month"):
+            return None
+        return _day(date(context.start.year, context.start.month, int(m["day"])))
+    if not _ANAPHORA.search(t):
+        return None
+    m = re.search(rf"\b(?P<month>{_MONTH_RE})\b", t)
+    if m and _only_filler(t, m, extra=("that", "same")):
+        return _month(context.start.year, MONTHS[m["month"]])
+    return None
 
 
 # --- relative dates ----------------------------------------------------------------------
@@ -172,54 +306,54 @@ _Resolver = Callable[[date, str], DateValue]
 
 def _relative_rules(t: str) -> _Resolver | None:
     """Match a relative expression; return a function of (anchor, tense) or None."""
-    if re.search(r"\b(?:hours?|minutes?|decades?|centuries|century)\b", t):
-        return None
-    if re.search(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|few|a)\s+"
-                 r"(?:days?|weeks?|months?|years?)\b", t) and "ago" not in t:
+    if re.search(rf"\b(?:{_NUMBER_RE})\s+(?:days?|weeks?|months?|years?)\b", t) \
+            and "ago" not in t:
         return None  # a duration: "two years", "a month"
-    m = re.search(r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten|a)\s+"
-                  r"(?P<unit>days?|weeks?|months?|years?) ago\b", t)
+    m = re.search(rf"\b(?P<n>{_NUMBER_RE})\s+(?P<unit>days?|weeks?|months?|years?) ago\b", t)
     if m:
         n = _number(m["n"])
+        if n <= 0:
+            return None  # "a few days ago": no one day
         unit = m["unit"].rstrip("s")
         return lambda a, f: _ago(a, n, unit)
-    if re.search(r"\btoday\b|\btonight\b|\bthis morning\b|\bthis afternoon\b|\bthis evening\b", t):
-        return lambda a, f: _day(a)
-    if re.search(r"\byesterday\b|\blast night\b", t):
-        return lambda a, f: _day(a - timedelta(days=1))
-    if re.search(r"\btomorrow\b", t):
-        return lambda a, f: _day(a + timedelta(days=1))
-    m = re.search(rf"\b(?P<rel>last|next|this|coming|past|previous)?\s*(?P<wd>{_WEEKDAY_RE})\b", t)
+    m = _DAYS_RE.search(t)
+    if m:
+        offset = DAYS[re.sub(r"\s+", " ", m[0])]
+        return lambda a, f: _day(a + timedelta(days=offset))
+    m = _MONTH_IN_YEAR.match(t)
+    if m:  # "October last year", "April of next year"
+        month, shift = MONTHS[m["month"]], RELATIVE[m["rel"]]
+        return lambda a, f: _month(a.year + shift, month)
+    m = re.search(rf"\b(?:(?P<rel>{_REL_RE})\s+)?(?P<wd>{_WEEKDAY_RE})\b", t)
     if m:
         wd, rel = WEEKDAYS[m["wd"]], m["rel"]
         return lambda a, f: _day(_weekday(a, wd, rel, f))
     for unit in ("week", "month", "year"):
-        m = re.search(rf"\b(?P<rel>last|next|this|coming|past|previous|current|the same)\s+{unit}\b"
+        m = re.search(rf"\b(?P<rel>{_REL_RE})\s+{unit}\b"
                       rf"|\b(?P<bare>(?:the )?(?:start|beginning|end|middle) of the {unit}|"
-                      rf"earlier (?:in )?the {unit}|earlier this {unit}|later this {unit})\b", t)
+                      rf"{unit} end|earlier (?:in )?the {unit}|"
+                      rf"(?:earlier|later) (?:this|in the) {unit})\b", t)
         if m:
-            shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(
-                m["rel"] or "", 0)
+            shift = RELATIVE.get(m["rel"] or "", 0)
             return partial(_unit_resolver, unit=unit, shift=shift)
-    m = re.search(rf"\b(?P<rel>last|next|this|coming|past|previous)?\s*(?P<month>{_MONTH_RE})\b", t)
+    m = re.search(rf"\b(?:(?P<rel>{_REL_RE})\s+)?(?P<month>{_MONTH_RE})\b", t)
     if m and _only_filler(t, m):
         month, rel = MONTHS[m["month"]], m["rel"]
         return lambda a, f: _named_month(a, month, rel, f)
     return None
 
 
-def _only_filler(t: str, m: re.Match[str]) -> bool:
+def _only_filler(t: str, m: re.Match[str], extra: tuple[str, ...] = ()) -> bool:
     """True when nothing but filler words surrounds the matched expression."""
     rest = (t[: m.start()] + " " + t[m.end():]).strip()
-    return not _FILLER.sub("", rest).strip()
-
-
-_NUMBERS = {"a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10}
+    rest = _FILLER.sub("", rest)
+    for word in extra:
+        rest = re.sub(rf"\b{word}\b", "", rest)
+    return not rest.strip()
 
 
 def _number(word: str) -> int:
-    return int(word) if word.isdigit() else _NUMBERS[word]
+    return int(word) if word.isdigit() else NUMBERS[word]
 
 
 def _ago(anchor: date, n: int, unit: str) -> DateValue:
@@ -233,11 +367,17 @@ def _ago(anchor: date, n: int, unit: str) -> DateValue:
 
 
 def _weekday(anchor: date, wd: int, rel: str | None, tense: str) -> date:
-    """A named weekday: the latest one on or before the anchor, or the next one ahead."""
-    if rel in ("next", "coming") or (rel is None and tense in ("future", "present")):
+    """A named weekday: the latest one on or before the anchor, or the next one ahead; "this
+    Thursday" is the Thursday of the anchor's week."""
+    shift = RELATIVE.get(rel or "")
+    if shift == 0:
+        return anchor + timedelta(days=wd - anchor.weekday())
+    if shift is None and tense == "present" and wd == anchor.weekday():
+        return anchor  # "is holding talks on Sunday" in a Sunday paper: that day
+    if shift == 1 or (shift is None and tense in ("future", "present")):
         return anchor + timedelta(days=(wd - anchor.weekday()) % 7 or 7)
     back = (anchor.weekday() - wd) % 7
-    if rel in ("last", "past", "previous") and back == 0:
+    if shift == -1 and back == 0:
         back = 7
     return anchor - timedelta(days=back)
 
@@ -256,16 +396,19 @@ def _unit(anchor: date, unit: str, shift: int) -> DateValue:
 
 def _named_month(anchor: date, month: int, rel: str | None, tense: str) -> DateValue:
     """A month name alone: last, next, or the one the tense (else nearness) points to."""
-    if rel in ("next", "coming"):
+    shift = RELATIVE.get(rel or "")
+    if shift == 1:
         year = anchor.year if month > anchor.month else anchor.year + 1
-    elif rel in ("last", "past", "previous"):
+    elif shift == -1:
         year = anchor.year if month < anchor.month else anchor.year - 1
+    elif shift == 0:
+        year = anchor.year
     else:
         back = anchor.year if month <= anchor.month else anchor.year - 1
         ahead = anchor.year if month >= anchor.month else anchor.year + 1
         if tense == "past":
             year = back
-        elif tense == "future":
+        elif tense in ("future", "present"):
             year = ahead
         else:
             months_back = (anchor.year - back) * 12 + anchor.month - month

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from etl import actors as actor_rules
-from etl.dates import UNRESOLVED, normalize_date
+from etl.dates import MONTHS, UNRESOLVED, normalize_date, normalize_range, weekday_range
 from etl.events import find_events
 from etl.frames import fill_frames
 from etl.gazetteer import normalize_name
 from etl.lexicon import GROUP_WORDS, NEWS_AGENCIES, RESCHEDULING, SITE_WORDS
+from etl.metadata import parse_dateline
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
-from etl.syntax import clause_verb, tense
+from etl.syntax import children, clause_verb, tense
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels of numbers and amounts: never an actor or a place.
@@ -46,10 +48,8 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     people: list[tuple[Entity, str]] = []
     place_entities: list[Entity] = []
     for e in entities:
-        if e.label == "DATE" and actor_rules.person_for(e.text, full_names) is None:
-            date_mention = _date_mention(parsed, e)
-            if date_mention is not None:
-                mentions.append(date_mention)
+        if e.label in DATE_LABELS and actor_rules.person_for(e.text, full_names) is None:
+            mentions.extend(_date_mentions(parsed, e, mentions))
             continue
         if e.label in NOT_NAMES:
             continue
@@ -298,23 +298,141 @@ def _mention(parsed: ParsedArticle, e: Entity, kind: str, name: str, *,
                    kind, name, place=place, reason=reason, tok_start=e.start, tok_end=e.end)
 
 
-def _date_mention(parsed: ParsedArticle, e: Entity) -> Mention | None:
+def _date_mentions(parsed: ParsedArticle, e: Entity, before: list[Mention]) -> list[Mention]:
+    """The date mentions of one DATE (or TIME) entity, resolved against the publication date in
+    the direction its clause points: none for a duration, a season or a clock time, two for
+    "from Monday to Wednesday", one interval for "from March 2 to 4"."""
+    if e.label != "DATE" and not _DAY_WORD.search(e.text):
+        return []  # a time of day ("17:55", "the next morning"), unless it names a day
+    if _in_dateline(parsed.article.text, e.start_char):
+        return []  # "HANOI, March 3 (Xinhua) --": publication metadata, not a mention
     tokens = parsed.tokens
-    verb = clause_verb(tokens, e.start)
-    when = tense(tokens, verb) if verb is not None else ""
-    prep = tokens[tokens[e.end - 1].head]
-    if verb is not None and prep.lower in ("until", "till", "to") and \
-            tokens[verb].lemma in RESCHEDULING:
-        when = "future"  # "postponed until June": the new date lies ahead
-    value = normalize_date(e.text, parsed.article.published, tense=when)
+    when = _date_tense(tokens, e)
+    prep = tokens[e.start - 1] if e.start > 0 else None
+    text = e.text
+    if prep is not None and prep.sentence_id == e.sentence_id and (
+            (prep.pos in ("ADP", "SCONJ") and prep.lower in DATE_PREPOSITIONS)
+            or (prep.lower == "that" and tokens[e.start].lower.rstrip(".") in MONTHS)):
+        text = f"{prep.lower} {text}"  # "since November", "for the past year", "That December"
+    published = parsed.article.published
+    parts = weekday_range(e.text)
+    if parts is not None:  # "from Monday to Wednesday": a mention for each day
+        found = []
+        for a, b in parts:
+            value = normalize_date(e.text[a:b], published, tense=when)
+            found.append(_date_value_mention(parsed, e, value, e.start_char + a,
+                                             e.start_char + b))
+        return [m for m in found if m is not None]
+    span = normalize_range(text, published, tense=when)
+    value = span if span is not None else normalize_date(
+        text, published, tense=when, context=_last_date(before))
+    m = _date_value_mention(parsed, e, value, e.start_char, e.end_char)
+    return [m] if m is not None else []
+
+
+DATE_LABELS = frozenset({"DATE", "TIME"})
+# Prepositions read with the date they govern: they give its direction or make it a duration.
+DATE_PREPOSITIONS = frozenset({"since", "after", "before", "by", "until", "till", "for", "over",
+                               "during", "throughout", "from"})
+_DAY_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+                       r"tonight|yesterday|tomorrow)\b", re.I)
+# Words of a clause that plans or expects something: "is scheduled for December".
+_PARTICIPLE_DEPS = frozenset({"acl", "advcl", "prep", "pcomp", "amod", "relcl"})
+_PLANNED = frozenset({"schedule", "expect", "due", "plan", "set", "slate", "mean", "suppose",
+                      "intend", "pencil"})
+
+
+def _date_value_mention(parsed: ParsedArticle, e: Entity, value: DateValue | str | None,
+                        start: int, end: int) -> Mention | None:
     if value is None:
         return None
+    tokens = parsed.tokens
+    tok_start = next((t.i for t in tokens[e.start:e.end] if t.idx + len(t.text) > start), e.start)
+    tok_end = next((t.i for t in tokens[tok_start:e.end] if t.idx >= end), e.end)
+    text = parsed.article.text[start:end]
+    m = Mention(parsed.article.article_id, e.sentence_id, start, end, text, "date", "",
+                tok_start=tok_start, tok_end=tok_end)
     if value == UNRESOLVED:
-        return _mention(parsed, e, "date", "", reason="relative date; no publication date")
+        m.reason = "relative date; no publication date"
+        return m
     assert isinstance(value, DateValue)
-    m = _mention(parsed, e, "date", value.iso)
+    m.name = value.iso if value.start == value.end or value.precision != "day" else \
+        f"{value.start.isoformat()}/{value.end.isoformat()}"  # a span of days, ISO 8601
     m.date = value
     return m
+
+
+def _last_date(mentions: list[Mention]) -> DateValue | None:
+    """The date the text named last: "That December" and "the 8th" are read in it."""
+    for m in reversed(mentions):
+        if m.kind == "date" and m.date is not None:
+            return m.date
+    return None
+
+
+def _date_tense(tokens: list[Token], e: Entity) -> str:
+    """The direction a date points in: the tense of its clause, read for dates.
+
+    A participle or gerund with no auxiliary ("leaders holding their summit on Sunday
+    warned", "Following Thursday's meeting, she said") takes the time of the clause it hangs
+    on. A plan in the present ("is scheduled for December", "is expected in October") points
+    ahead; a plan in the past ("had been expected in October", "was to have been held", "an
+    invitation to visit in December") is seen from an earlier day, so the nearest occurrence
+    is taken.
+    """
+    verb = clause_verb(tokens, e.start)
+    if verb is None:
+        return ""
+    planned_participle = climbed = False
+    for _ in range(4):
+        token = tokens[verb]
+        if any(c.dep in ("aux", "auxpass") for c in children(tokens, verb)) or \
+                token.head == verb or token.dep not in _PARTICIPLE_DEPS:
+            break
+        if token.tag == "VBN" and token.lemma in _PLANNED:
+            planned_participle = True  # "a visit set for Wednesday, was called off"
+        elif token.tag != "VBG":
+            break  # "the agreement reached on Friday": done, so past
+        above = clause_verb(tokens, token.head)
+        if above is None:
+            break
+        verb, climbed = above, True
+    token = tokens[verb]
+    aux_words = {c.lower for c in children(tokens, verb) if c.dep in ("aux", "auxpass")}
+    when = tense(tokens, verb)
+    if planned_participle:
+        return "" if when == "past" else "future"
+    if not when and token.tag == "VB" and not aux_words and any(
+            c.dep == "nsubj" for c in children(tokens, verb)):
+        when = "present"  # "Tickets go on sale on Friday": a finite verb tagged as a base form
+    if climbed and when == "past":
+        return ""  # a weekday still looks back; "a proclamation declaring July 14": the nearest
+    if token.lemma in _PLANNED:
+        if aux_words & {"is", "are", "am", "'s", "'re", "be"} or token.tag in ("VBZ", "VBP"):
+            return "future"
+        if when == "past":
+            return ""
+    prep = tokens[tokens[e.end - 1].head]
+    if prep.lower in ("until", "till", "to") and tokens[verb].lemma in RESCHEDULING:
+        return "future"  # "postponed until June": the new date lies ahead
+    if when == "past" and "to" in aux_words and token.dep in ("acl", "xcomp", "ccomp", "ROOT"):
+        return ""  # "an invitation to visit Monrovia in December", "hoped to convene"
+    return when
+
+
+@lru_cache(maxsize=1)
+def _dateline_end(text: str) -> int:
+    """Where the dateline opening an article ends ("HANOI, March 3 (Xinhua) --"), or -1."""
+    found = parse_dateline(text)
+    if found is None:
+        return -1
+    sep = re.compile(r"\s[-—–]+\s|[:—–]\s|\s--").search(text, found.span[1], found.span[1] + 60)
+    return sep.start() if sep is not None else -1
+
+
+def _in_dateline(text: str, start: int) -> bool:
+    end = _dateline_end(text)
+    return end >= 0 and start < end and text.rfind("\n", 0, end) < start
 
 
 def _resolve_dateline(article: Article, places: PlaceResolver,
