@@ -54,6 +54,7 @@ class Trigger:
     anchor: int  # the verb whose clause holds it (the trigger itself for a verb)
     event_type: str
     status: str  # from a governing verb ("cancelled a meeting"), or "" to read from tense
+    framing: bool = False  # the anchor's clause happened in or after the event
 
 
 def find_triggers(tokens: list[Token], sentence: Sentence,
@@ -79,7 +80,7 @@ def find_triggers(tokens: list[Token], sentence: Sentence,
 
 
 AFTER = frozenset({"after", "following"})
-FRAMING_PREPOSITIONS = frozenset({"in", "during"}) | AFTER
+FRAMING_PREPOSITIONS = frozenset({"in", "during", "at"}) | AFTER
 
 
 def _framing_trigger(tokens: list[Token], t: Token) -> Trigger | None:
@@ -96,7 +97,7 @@ def _framing_trigger(tokens: list[Token], t: Token) -> Trigger | None:
     verb = tokens[head.head]
     if verb.pos != "VERB":
         return None
-    return Trigger(t.i, verb.i, _noun_kind(tokens, t), "")
+    return Trigger(t.i, verb.i, _noun_kind(tokens, t), "", framing=True)
 
 
 def _infinitive_modifier(tokens: list[Token], t: Token) -> bool:
@@ -219,6 +220,8 @@ _TIME_NOUNS = frozenset({"week", "month", "year", "monday", "tuesday", "wednesda
 def event_status(tokens: list[Token], trigger: Trigger) -> str:
     """held, planned or cancelled; '' for a negated event ('did not meet'), which is dropped."""
     anchor = trigger.anchor
+    if trigger.framing:  # "failed to agree at talks in London": the talks took place
+        return "planned" if is_future(tokens, anchor) else "held"
     if trigger.status == "cancelled" or tokens[anchor].lemma in CANCEL_LEMMAS or any(
             h.lemma in CANCEL_LEMMAS for h in _xcomp_heads(tokens, anchor)):
         return "cancelled"

@@ -42,6 +42,7 @@ _RELATIVE_RE = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(RELATIVE_DAYS, key=len, reverse=True))
     + r")\b", re.I)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+GOES_ON = ", the sentence before it"  # an undated report that goes on telling the one before
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,8 @@ def _retold(event: Event, done: list[Event], tokens: list[Token]) -> Event | Non
                 event.event_type) or not _compatible(e, event):
             continue
         same_people = bool(event.actors) and set(event.actors) <= set(e.actors)
-        if _definite(tokens, event) or same_people:
+        goes_on = event.date_reason.endswith(GOES_ON) and e.sentence_id == event.sentence_id - 1
+        if _definite(tokens, event) or same_people or goes_on:
             return e
     return None
 
@@ -181,7 +183,7 @@ def _fill_date(event: Event, sentences: dict[int, list[Token]], paragraph: dict[
     if told and TYPE_FAMILY.get(told[-1].event_type) != TYPE_FAMILY.get(event.event_type):
         return event  # the date belongs to an event of another kind (a call before a visit)
     return replace(event, date=last.value,
-                   date_reason=f"'{last.text}' in sentence {last.sentence_id} before it")
+                   date_reason=f"'{last.text}' in sentence {last.sentence_id}{GOES_ON}")
 
 
 def _fill_venue(event: Event, tokens: list[Token], sentences: dict[int, list[Token]],
@@ -204,7 +206,8 @@ def _fill_venue(event: Event, tokens: list[Token], sentences: dict[int, list[Tok
     for e in reversed(before):
         if e.place is not None and e.status == "held" and e.place.reason != DATELINE_VENUE \
                 and paragraph.get(e.sentence_id) == paragraph.get(event.sentence_id) \
-                and TYPE_FAMILY.get(e.event_type) == TYPE_FAMILY.get(event.event_type):
+                and TYPE_FAMILY.get(e.event_type) == TYPE_FAMILY.get(event.event_type) \
+                and (set(e.actors) & set(event.actors) or event.date_reason.endswith(GOES_ON)):
             return replace(event, place=_with_reason(
                 e.place, f"the venue of the event told in sentence {e.sentence_id}"))
     if dateline is not None and _recent(event, published):

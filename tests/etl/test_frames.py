@@ -104,3 +104,21 @@ def test_a_date_of_a_future_clause_is_not_carried_on(resolver: PlaceResolver) ->
              "ambassador Rui Valente at the ministry.", resolver)
     met = next(e for e in ex.events if e.event_type == "meeting")
     assert met.status == "held" and met.date is None
+
+
+def test_a_report_that_goes_on_telling_the_talks_joins_them(resolver: PlaceResolver) -> None:
+    ex = run("Norway and Iceland failed to settle their quota dispute at talks in Oslo on "
+             "Monday. Fisheries Minister Eirik Dahl and Food Minister Sigrun Olafs met for two "
+             "hours.", resolver)
+    [talks] = held(ex)
+    assert talks.place is not None and talks.place.name == "Oslo"
+    assert talks.date is not None and talks.date.start == date(2022, 11, 14)
+    assert {"Norway", "Iceland", "Eirik Dahl", "Sigrun Olafs"} <= {n for n, _ in talks.actors}
+
+
+def test_the_venue_of_other_people_is_not_carried_on(resolver: PlaceResolver) -> None:
+    ex = run("President Tomas Varga met President Grace Wanjiru in Mombasa on Monday. Also on "
+             "Monday, Trade Minister Alice Mutua met the German envoy Jonas Weber.", resolver,
+             dateline="Nairobi")
+    mutua = next(e for e in held(ex) if ("Alice Mutua", "person") in e.actors)
+    assert mutua.place is None or mutua.place.name != "Mombasa"
