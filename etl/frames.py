@@ -29,6 +29,8 @@ _RULES = load_rules("frames")
 RELATIVE_DAYS: dict[str, int] = _RULES["relative_days"]
 WINDOW: int = _RULES["discourse"]["window"]
 RECENT_DAYS: int = _RULES["discourse"]["dateline_days"]
+SHORT_PARAGRAPH: int = _RULES["discourse"]["short_paragraph"]
+UNDATED_DAYS: int = _RULES["discourse"]["undated_days"]
 ARRIVAL_VERBS = frozenset(_RULES["discourse"]["arrival_verbs"])
 ARRIVAL_PREPOSITIONS = frozenset(_RULES["discourse"]["arrival_prepositions"])
 PLURAL_SUBJECTS = frozenset(_RULES["discourse"]["plural_subjects"])
@@ -73,7 +75,7 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
         before = [e for e in done if event.sentence_id - WINDOW <= e.sentence_id
                   <= event.sentence_id and e.trigger < event.trigger]
         if event.date is None and event.status != "cancelled":
-            event = _fill_date(event, sentences, paragraph, dated, before)
+            event = _fill_date(event, sentences, paragraph, dated, before, published)
         if event.place is None and event.event_type in IN_PERSON and event.status != "cancelled" \
                 and not event.remote:
             event = _fill_venue(event, tokens, sentences, paragraph, places, before, dateline,
@@ -141,13 +143,20 @@ def _merge(first: Event, again: Event) -> Event:
 
 
 def _paragraphs(parsed: ParsedArticle) -> dict[int, int]:
-    """sentence_id → the number of the paragraph it starts in (paragraphs: blank lines)."""
+    """sentence_id → the number of the passage it is in: a paragraph (blank lines apart), or
+    a run of short ones, since wire copy gives each sentence or two a paragraph of its own
+    and a break there does not end the account."""
     breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(parsed.article.text)]
-    out, k = {}, 0
+    out: dict[int, int] = {}
+    k = passage = size = 0
     for s in parsed.sentences:
+        crossed = False
         while k < len(breaks) and breaks[k] < s.start_char:
-            k += 1
-        out[s.sentence_id] = k
+            k, crossed = k + 1, True
+        if crossed:
+            passage, size = passage + (size > SHORT_PARAGRAPH), 0
+        out[s.sentence_id] = passage
+        size += 1
     return out
 
 
@@ -158,7 +167,7 @@ def _past_clause(tokens: list[Token], i: int) -> bool:
 
 
 def _fill_date(event: Event, sentences: dict[int, list[Token]], paragraph: dict[int, int],
-               dated: list[_Dated], before: list[Event]) -> Event:
+               dated: list[_Dated], before: list[Event], published: date | None) -> Event:
     sentence = "".join(t.text + t.ws for t in sentences[event.sentence_id])
     earlier = [d for d in dated if d.token < event.trigger
                and event.sentence_id - WINDOW - 2 <= d.sentence_id]
@@ -176,14 +185,19 @@ def _fill_date(event: Event, sentences: dict[int, list[Token]], paragraph: dict[
         return event
     same = [d for d in earlier if paragraph.get(d.sentence_id) == paragraph.get(
         event.sentence_id) and event.sentence_id - WINDOW <= d.sentence_id < event.sentence_id]
-    if not same:
-        return event
-    last = same[-1]
-    told = [e for e in before if e.date is not None and e.sentence_id == last.sentence_id]
-    if told and TYPE_FAMILY.get(told[-1].event_type) != TYPE_FAMILY.get(event.event_type):
-        return event  # the date belongs to an event of another kind (a call before a visit)
-    return replace(event, date=last.value,
-                   date_reason=f"'{last.text}' in sentence {last.sentence_id}{GOES_ON}")
+    if same:
+        last = same[-1]
+        told = [e for e in before if e.date is not None and e.sentence_id == last.sentence_id]
+        if not told or TYPE_FAMILY.get(told[-1].event_type) == TYPE_FAMILY.get(
+                event.event_type):  # else the date is another kind's (a call before a visit)
+            return replace(event, date=last.value,
+                           date_reason=f"'{last.text}' in sentence {last.sentence_id}{GOES_ON}")
+    if published is not None:  # news tells what just happened
+        return replace(event, date=DateValue(published - timedelta(days=UNDATED_DAYS),
+                                             published, "week"),
+                       date_reason=f"no date in the text: the {UNDATED_DAYS} days up to "
+                                   "the publication date")
+    return event
 
 
 def _fill_venue(event: Event, tokens: list[Token], sentences: dict[int, list[Token]],

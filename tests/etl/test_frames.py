@@ -103,7 +103,8 @@ def test_a_date_of_a_future_clause_is_not_carried_on(resolver: PlaceResolver) ->
     ex = run("Minister Odile Marchand will travel to Lisbon on Friday. She met the Portuguese "
              "ambassador Rui Valente at the ministry.", resolver)
     met = next(e for e in ex.events if e.event_type == "meeting")
-    assert met.status == "held" and met.date is None
+    assert met.status == "held" and met.date is not None and met.date.precision == "week"
+    assert "Friday" not in met.date_reason
 
 
 def test_a_report_that_goes_on_telling_the_talks_joins_them(resolver: PlaceResolver) -> None:
@@ -122,3 +123,23 @@ def test_the_venue_of_other_people_is_not_carried_on(resolver: PlaceResolver) ->
              dateline="Nairobi")
     mutua = next(e for e in held(ex) if ("Alice Mutua", "person") in e.actors)
     assert mutua.place is None or mutua.place.name != "Mombasa"
+
+
+def test_a_held_event_dated_nowhere_took_place_the_week_before_publication(
+        resolver: PlaceResolver) -> None:
+    ex = run("President Tomas Varga met President Grace Wanjiru to discuss the railway.",
+             resolver)
+    met = held(ex)[0]
+    assert met.date is not None and met.date.precision == "week"
+    assert (met.date.start, met.date.end) == (date(2022, 11, 10), THURSDAY)
+    assert "publication date" in met.date_reason
+    undated = run("President Tomas Varga met President Grace Wanjiru.", resolver,
+                  published=None)
+    assert held(undated)[0].date is None
+
+
+def test_short_wire_paragraphs_go_on_with_the_next(resolver: PlaceResolver) -> None:
+    ex = run("Finance Minister Odile Marchand spoke in Lisbon on Tuesday.\n\n"
+             "She also met Portuguese Prime Minister Rui Valente.", resolver)
+    met = held(ex)[-1]
+    assert met.date is not None and met.date.start == date(2022, 11, 15)
