@@ -59,6 +59,7 @@ __all__ = [
 MAX_META_LINE = 200  # longer lines are paragraphs, never header or publication lines
 MAX_STANDFIRST = 400  # a standfirst (deck) under a headline; longer is the story itself
 MAX_HEADER_LINES = 12
+MAX_HEADER_CHARS = 4000  # the header block starts within the text's first characters
 MAX_FOOTER_LINES = 6
 MAX_FOOTER_BLOCK = 6  # lines from an end marker ("-ENDS-", "___") to the end
 
@@ -631,6 +632,7 @@ _DATELINE_DATE_RE = re.compile(
 _NOT_PLACES = frozenset(rule("dateline", "not_places"))
 _AGENCIES = frozenset(rule("dateline", "agencies"))
 _SMALL_WORDS = frozenset({"de", "da", "del", "di", "do", "dos", "du", "es", "la", "le", "of"})
+_DATELINE_WINDOW = 200  # a dateline ends within the body's first characters
 
 
 def _title_case(place: str) -> str:
@@ -663,7 +665,7 @@ def _match_dateline(body: str, *, title_case: bool) -> Dateline | None:
     """The dateline at the start of ``body``. All-caps places always; title-case places
     ("Hanoi (Xinhua) --", "Victoria, 11 March 2023 –") only with a known agency or a full date.
     Without a separator after the agency ("ROME (RNS) Pope …") the agency must be known."""
-    m = _DATELINE_RE.match(body)
+    m = _DATELINE_RE.match(body, 0, _DATELINE_WINDOW)  # bounded: a long word backtracks
     if not m:
         return None
     agency = (m["agency"] or "").strip()
@@ -752,6 +754,8 @@ def _strip_header(text: str, start: int) -> tuple[_LineFields, int]:
     headlines: list[tuple[int, str]] = []  # (line end, headline): title candidates
     prev, seen, standfirsts = "", 0, 0
     for line_start, line_end, line in _lines_with_offsets(text, start):
+        if line_start - start > MAX_HEADER_CHARS:
+            break
         stripped = line.strip()
         if not stripped:
             continue
