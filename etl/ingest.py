@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from etl.metadata import parse_date, parse_metadata
+from etl.metadata import parse_date, parse_metadata, rule
 from etl.records import Article, InputError
 
 __all__ = [
@@ -57,15 +57,17 @@ SUPPORTED_SUFFIXES: Mapping[str, str] = {
     ".ndjson": "jsonl",
     ".csv": "csv",
 }
-# Column names recognised case-insensitively, in order of preference.
-TEXT_COLUMNS = ("text", "body", "content", "article", "article_text", "full_text", "maintext")
-TITLE_COLUMNS = ("title", "headline")
-PUBLISHED_COLUMNS = (
-    "published", "date", "published_at", "pubdate", "publish_date", "date_publish",
-    "publication_date",
-)
-SOURCE_COLUMNS = ("source", "publisher", "outlet", "source_domain")
-URL_COLUMNS = ("url", "link")
+# Column names recognised case-insensitively, in order of preference (etl/rules/metadata.toml).
+TEXT_COLUMNS = rule("columns", "text") or ("text", "body", "content")
+TITLE_COLUMNS = rule("columns", "title") or ("title", "headline")
+PUBLISHED_COLUMNS = rule("columns", "published") or ("published", "date")
+SOURCE_COLUMNS = rule("columns", "source") or ("source", "publisher")
+URL_COLUMNS = rule("columns", "url") or ("url", "link")
+# With no known text column, the column of long prose is the text: values this long on
+# average, and mostly letters and spaces (not JSON, URLs, lists of numbers or base64).
+PROSE_MIN_CHARS = 200
+PROSE_MIN_LETTERS = 0.75
+PROSE_SAMPLE_ROWS = 20  # CSV rows read ahead to find that column
 
 MAX_ARTICLE_BYTES = 50_000_000  # one .txt/.md/.html article; larger is a dump, not an article
 # spaCy's default limit (and about a minute of parsing): longer texts go on in parts.
@@ -590,8 +592,40 @@ def _iter_lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, _decode_text(line)
 
 
-def _resolve_keys(names: Iterable[str], columns: Columns) -> _Keys:
-    """Which record keys hold text, title, date, source and URL; raises if no text column."""
+def _prose_share(value: str) -> float:
+    """The share of letters and spaces in ``value``: near 0.9 for prose, low for data."""
+    sample = value[:2000]
+    return sum(c.isalpha() or c.isspace() for c in sample) / len(sample) if sample else 0.0
+
+
+def _prose_key(names: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """The key whose values are long prose (longest on average, at least ``PROSE_MIN_CHARS``
+    and mostly letters): the text column of an export with an unknown name for it."""
+    totals = dict.fromkeys(names, 0)
+    letters = dict.fromkeys(names, 0.0)
+    count = 0
+    for row in rows:
+        count += 1
+        for name in names:
+            value = row.get(name)
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                value = "\n\n".join(value)
+            if isinstance(value, str):
+                totals[name] += len(value)
+                letters[name] += _prose_share(value)
+    if not count:
+        return ""
+    prose = [n for n in names if totals[n] / count >= PROSE_MIN_CHARS
+             and letters[n] / count >= PROSE_MIN_LETTERS]
+    return max(prose, key=lambda n: totals[n], default="")
+
+
+def _resolve_keys(names: Iterable[str], columns: Columns,
+                  sample: Sequence[Mapping[str, Any]] = ()) -> _Keys:
+    """Which record keys hold text, title, date, source and URL; raises if no text column.
+
+    ``sample`` (records or CSV rows) lets a text column with an unknown name be found by its
+    long prose."""
     names = [n for n in names if isinstance(n, str)]
     by_lower: dict[str, str] = {}
     for name in names:
@@ -606,9 +640,12 @@ def _resolve_keys(names: Iterable[str], columns: Columns) -> _Keys:
         return next((by_lower[c] for c in candidates if c in by_lower), "")
 
     text = pick(columns.text, "--text-column", TEXT_COLUMNS)
+    if not text and columns.text is None:
+        text = _prose_key(names, sample)
     if not text:
         raise _BadInput(
-            f"no text column found (looked for {', '.join(TEXT_COLUMNS)}); columns: {found}. "
+            f"no text column found (none named {', '.join(TEXT_COLUMNS[:6])}, … and none of "
+            f"long prose); columns: {found}. "
             "Name the column holding the article text with --text-column"
         )
     return _Keys(
@@ -705,7 +742,7 @@ def _jsonl_articles(path: Path, columns: Columns) -> Iterator[Article | InputErr
             yield InputError(where, f"expected a JSON object, got a {type(record).__name__}")
             continue
         try:
-            keys = _resolve_keys(record, columns)
+            keys = _resolve_keys(record, columns, (record,))
         except _BadInput as exc:
             if first_object:
                 raise
@@ -745,8 +782,10 @@ def _csv_articles(path: Path, columns: Columns) -> Iterator[Article | InputError
     row_number = 0
     try:
         header = [name.strip() for name in next(reader)]
-        keys = _resolve_keys(header, columns)
-        for row in reader:
+        ahead = list(itertools.islice(reader, PROSE_SAMPLE_ROWS))  # for a prose text column
+        sample = [dict(zip(header, row, strict=False)) for row in ahead]
+        keys = _resolve_keys(header, columns, sample)
+        for row in itertools.chain(ahead, reader):
             row_number += 1
             if not any(cell.strip() for cell in row):
                 continue

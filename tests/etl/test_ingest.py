@@ -423,8 +423,8 @@ def test_csv_without_text_column_is_one_error() -> None:
     path = FIXTURES / "no_text_column.csv"
     assert only_error(path) == InputError(
         str(path),
-        "no text column found (looked for text, body, content, article, article_text, "
-        "full_text, maintext); columns: id, headline, summary. "
+        "no text column found (none named text, body, content, article, article_text, "
+        "full_text, … and none of long prose); columns: id, headline, summary. "
         "Name the column holding the article text with --text-column",
     )
     assert only_article(path, text_column="SUMMARY").text == "The envoy met the prime minister."
