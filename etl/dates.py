@@ -99,6 +99,7 @@ def strip_clock(text: str) -> str:
 def _clean(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-").lower()
     text = strip_clock(text)
+    text = re.sub(r"(?<=\d)\.(?=\d)", "/", text)  # "18.1.2025", once clock times are gone
     text = re.sub(r"'s\b", "", text)  # "Thursday's meeting", "last week's talks"
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "mid-May", "year-end"
     text = re.sub(r"[\"“”‘()\[\],.;:!?']+", " ", text)
@@ -167,7 +168,7 @@ _MONTH_YEAR = re.compile(
     rf"{_MONTH}(?: of)? {_YEAR}$")
 _YEAR_ONLY = re.compile(
     rf"^(?:(?:the year|early|late|mid|the end of|the start of|the beginning of) )?{_YEAR}$")
-_NUMERIC = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})$")
+_NUMERIC = re.compile(r"^(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})$")
 
 
 def _absolute(t: str, anchor: date | None, tense: str) -> DateValue | str | None:

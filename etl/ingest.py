@@ -64,9 +64,10 @@ PUBLISHED_COLUMNS = rule("columns", "published") or ("published", "date")
 SOURCE_COLUMNS = rule("columns", "source") or ("source", "publisher")
 URL_COLUMNS = rule("columns", "url") or ("url", "link")
 # With no known text column, the column of long prose is the text: values this long on
-# average, and mostly letters and spaces (not JSON, URLs, lists of numbers or base64).
+# average, and mostly words (letters and spaces, not ids, URLs, numbers, JSON or base64).
 PROSE_MIN_CHARS = 200
 PROSE_MIN_LETTERS = 0.75
+PROSE_MIN_SPACES = 0.08  # words of a dozen letters at most, on average
 PROSE_SAMPLE_ROWS = 20  # CSV rows read ahead to find that column
 
 MAX_ARTICLE_BYTES = 50_000_000  # one .txt/.md/.html article; larger is a dump, not an article
@@ -592,17 +593,23 @@ def _iter_lines(path: Path) -> Iterator[tuple[int, str]]:
             yield number, _decode_text(line)
 
 
-def _prose_share(value: str) -> float:
-    """The share of letters and spaces in ``value``: near 0.9 for prose, low for data."""
+def _is_prose(value: str) -> bool:
+    """Words and spaces, as in an article; not an id, a URL, numbers, JSON or base64."""
     sample = value[:2000]
-    return sum(c.isalpha() or c.isspace() for c in sample) / len(sample) if sample else 0.0
+    if not sample:
+        return False
+    spaces = sum(c.isspace() for c in sample)
+    letters = sum(c.isalpha() for c in sample)
+    return (letters + spaces) >= PROSE_MIN_LETTERS * len(sample) and (
+        spaces >= PROSE_MIN_SPACES * len(sample))
 
 
 def _prose_key(names: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
-    """The key whose values are long prose (longest on average, at least ``PROSE_MIN_CHARS``
-    and mostly letters): the text column of an export with an unknown name for it."""
+    """The key whose values are long prose (the longest on average, at least
+    ``PROSE_MIN_CHARS``, and words in most rows): the text column of an export that names
+    it in a way we do not know."""
     totals = dict.fromkeys(names, 0)
-    letters = dict.fromkeys(names, 0.0)
+    prose = dict.fromkeys(names, 0)
     count = 0
     for row in rows:
         count += 1
@@ -612,12 +619,10 @@ def _prose_key(names: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
                 value = "\n\n".join(value)
             if isinstance(value, str):
                 totals[name] += len(value)
-                letters[name] += _prose_share(value)
-    if not count:
-        return ""
-    prose = [n for n in names if totals[n] / count >= PROSE_MIN_CHARS
-             and letters[n] / count >= PROSE_MIN_LETTERS]
-    return max(prose, key=lambda n: totals[n], default="")
+                prose[name] += _is_prose(value)
+    candidates = [n for n in names if count and totals[n] >= PROSE_MIN_CHARS * count
+                  and prose[n] * 2 > count]
+    return max(candidates, key=lambda n: totals[n], default="")
 
 
 def _resolve_keys(names: Iterable[str], columns: Columns,

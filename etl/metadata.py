@@ -59,6 +59,7 @@ __all__ = [
 MAX_META_LINE = 200  # longer lines are paragraphs, never header or publication lines
 MAX_STANDFIRST = 400  # a standfirst (deck) under a headline; longer is the story itself
 MAX_HEADER_LINES = 12
+MAX_HEADER_CHARS = 4000  # the header block starts within the text's first characters
 MAX_FOOTER_LINES = 6
 MAX_FOOTER_BLOCK = 6  # lines from an end marker ("-ENDS-", "___") to the end
 
@@ -135,6 +136,7 @@ class Dateline:
     region: str = ""  # "Afghanistan" in "KABUL, Afghanistan —"; helps pick the right place
     agency: str = ""  # "Reuters" in "MOSCOW (Reuters) -"
     month_day: tuple[int, int] | None = None  # (3, 4) for "HANOI, March 4 (Xinhua) --"
+    year: int | None = None  # 2021 for "Victoria, 4 March 2021 –"
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,7 +398,7 @@ def _parts_fields(line: str) -> _LineFields | None:
             continue
         if not _looks_like_name(part) or any(c.isdigit() for c in part):
             return None
-        names.append(part.removeprefix("Source:").strip())
+        names.append(part)
     if dated is None or not names:
         return None
     publisher = next((n for n in names if not _is_section(n)), "")
@@ -418,20 +420,25 @@ def _byline_fields(line: str) -> _LineFields | None:
         return None
     who = m["who"].strip()
     words = re.findall(r"[^\W\d_]+", who.casefold())
-    if words and words[0] in ("a", "an", "our", "the") or who[:1].islower():
+    if (words and words[0] in ("a", "an", "our", "the")) or who[:1].islower():
         # a byline naming no one: short, and about a role ("By the end of May, …" is content)
         if len(words) <= 5 and any(w in _BYLINE_ROLES for w in words) and not re.search(
                 r"[.!?,;]$", who):
             return _LineFields()
         return None
     name, *rest = (p.strip() for p in re.split(r"\s*[|,]\s*|\s+[-–—]\s+", who) if p.strip())
-    if not _looks_like_name(name) or len(name.split()) > 5:
-        return None
+    if not _looks_like_name(name) or len(name.split()) > 5 or not all(
+            w[:1].isupper() or w in _NAME_PARTICLES for w in name.split()):
+        return None  # "By Monday the talks had collapsed" is content
     if name.isupper():
         name = name.title()  # "MAREN HOLLIS" → "Maren Hollis"
     outlet = next((p for p in rest if _looks_like_name(p) and not set(
         re.findall(r"[^\W\d_]+", p.casefold())) <= _BYLINE_ROLES), "")
     return _LineFields(author=name, publisher=outlet)
+
+
+_NAME_PARTICLES = frozenset({"and", "&", "de", "da", "del", "der", "di", "do", "dos", "du",
+                             "van", "von", "bin", "binti", "al", "el", "la", "le", "y"})
 
 
 def _key_fields(line: str) -> _LineFields | None:
@@ -523,9 +530,15 @@ def _is_letterhead(line: str) -> bool:
 
 
 def _is_credit(line: str) -> bool:
-    """ "(Reporting by …; Editing by …)", "Additional reporting by …": who wrote, not news."""
+    """ "(Reporting by …; Editing by …)", "Additional reporting by Jane Doe in Paris": who
+    wrote, not news. Unbracketed, the phrase must be followed by a name ("Reporting by local
+    media suggested …" is content)."""
     line = _unwrap(line)
-    return len(line) <= 2 * MAX_META_LINE and _CREDIT_RE.match(line) is not None
+    m = _CREDIT_RE.match(line)
+    if m is None or len(line) > 2 * MAX_META_LINE:
+        return False
+    rest = line[m.end():].lstrip(" :")
+    return (line.startswith("(") and line.endswith(")")) or rest[:1].isupper()
 
 
 def _footer_fields(line: str) -> _LineFields | None:
@@ -619,6 +632,7 @@ _DATELINE_DATE_RE = re.compile(
 _NOT_PLACES = frozenset(rule("dateline", "not_places"))
 _AGENCIES = frozenset(rule("dateline", "agencies"))
 _SMALL_WORDS = frozenset({"de", "da", "del", "di", "do", "dos", "du", "es", "la", "le", "of"})
+_DATELINE_WINDOW = 200  # a dateline ends within the body's first characters
 
 
 def _title_case(place: str) -> str:
@@ -651,27 +665,27 @@ def _match_dateline(body: str, *, title_case: bool) -> Dateline | None:
     """The dateline at the start of ``body``. All-caps places always; title-case places
     ("Hanoi (Xinhua) --", "Victoria, 11 March 2023 –") only with a known agency or a full date.
     Without a separator after the agency ("ROME (RNS) Pope …") the agency must be known."""
-    m = _DATELINE_RE.match(body)
+    m = _DATELINE_RE.match(body, 0, _DATELINE_WINDOW)  # bounded: a long word backtracks
     if not m:
         return None
     agency = (m["agency"] or "").strip()
     if not m["sep"].strip(" ") and agency not in _AGENCIES:
         return None
-    region, month_day, full_date = "", None, False
+    region, month_day, year = "", None, None
     for part in (p.strip() for p in m["parts"].split(",") if p.strip()):
         when = _DATELINE_DATE_RE.match(part)
         if when:
             month = _MONTHS[(when["mon"] or when["mon2"])[:3].lower()]
             day = int(when["d"] or when["d2"])
             month_day = (month, day) if _valid(2000, month, day) else None
-            full_date = full_date or when["y"] is not None
+            year = int(when["y"]) if when["y"] else year
             continue
         if region or len(part.split()) > 3 or not part[0].isalpha():
             return None  # more than one qualifier, a clause or a number: not a dateline
         region = part
     place = m["place"]
     if not _is_caps_place(place) and not (
-            title_case and _is_title_place(place) and (agency in _AGENCIES or full_date)):
+            title_case and _is_title_place(place) and (agency in _AGENCIES or year)):
         return None
     start = m.start("place")
     return Dateline(
@@ -680,6 +694,7 @@ def _match_dateline(body: str, *, title_case: bool) -> Dateline | None:
         region=region,
         agency=agency,
         month_day=month_day,
+        year=year,
     )
 
 
@@ -703,12 +718,14 @@ def _any_dateline(body: str) -> Dateline | None:
 # the whole text
 
 
-def _lines_with_offsets(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end_including_newline, line) for each line of ``text``."""
-    start = 0
-    for line in text.splitlines(keepends=True):
-        yield start, start + len(line), line.rstrip("\r\n")
-        start += len(line)
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+def _lines_with_offsets(text: str, pos: int = 0) -> Iterator[tuple[int, int, str]]:
+    """(start, end_including_newline, line) for each line of ``text`` from ``pos``, lazily:
+    the header scan reads a dozen lines of what may be a megabyte."""
+    for m in _LINE_RE.finditer(text, pos):
+        yield m.start(), m.end(), m.group().rstrip("\r\n")
 
 
 def _merge(base: _LineFields, new: _LineFields) -> _LineFields:
@@ -735,13 +752,14 @@ def _strip_header(text: str, start: int) -> tuple[_LineFields, int]:
     """
     fields, found_meta, cut = _LineFields(), False, start
     headlines: list[tuple[int, str]] = []  # (line end, headline): title candidates
-    prev, seen = "", 0
-    for line_start, line_end, line in _lines_with_offsets(text[start:]):
+    prev, seen, standfirsts = "", 0, 0
+    for line_start, line_end, line in _lines_with_offsets(text, start):
+        if line_start - start > MAX_HEADER_CHARS:
+            break
         stripped = line.strip()
         if not stripped:
             continue
         seen += 1
-        line_start, line_end = start + line_start, start + line_end
         found = _header_fields(stripped) if len(stripped) <= MAX_META_LINE else None
         if found is not None:
             fields, found_meta, cut, prev = _merge(fields, found), True, line_end, "meta"
@@ -763,8 +781,8 @@ def _strip_header(text: str, start: int) -> tuple[_LineFields, int]:
         elif _is_headline(stripped) and prev != "standfirst":
             headlines.append((line_end, stripped))
             prev = "headline"
-        elif prev in ("headline", "standfirst") and len(headlines) <= 2:
-            prev = "standfirst"  # the deck under a headline
+        elif prev in ("headline", "standfirst") and standfirsts < 2:
+            prev, standfirsts = "standfirst", standfirsts + 1  # the deck under a headline
         else:
             break
         if seen >= MAX_HEADER_LINES:
@@ -781,14 +799,16 @@ def _strip_header(text: str, start: int) -> tuple[_LineFields, int]:
 
 def _is_end_marker(line: str) -> bool:
     """ "###", "-ENDS-", "Enditem", "___" on a line of their own."""
-    return _unwrap(line).casefold() in _END_MARKERS or re.fullmatch(r"_{3,}|-{3,}", line.strip(
-    )) is not None and line.strip().startswith("_")
+    stripped = line.strip()
+    return (stripped.casefold() in _END_MARKERS or _unwrap(line).casefold() in _END_MARKERS
+            or re.fullmatch(r"_{3,}", stripped) is not None)  # AP's rule before a note
 
 
 _END_MARKERS = _folded("footer", "end_markers")
 _BLOCK_START_RE = re.compile(rf"^(?:{_phrases(rule('footer', 'block_starts'))})", re.I)
 _END_WORD_RE = re.compile(
-    rf"\s(?:{'|'.join(re.escape(w) for w in rule('footer', 'end_words')) or '(?!)'})\s*\Z"
+    rf"\s(?:{'|'.join(re.escape(w) for w in rule('footer', 'end_words')) or '(?!)'})\s*\Z",
+    re.I,
 )
 _TAIL_CHARS = 6000  # the footer is looked for in the article's last characters only
 
@@ -800,8 +820,7 @@ def _strip_footer(text: str, start: int) -> tuple[_LineFields, int]:
     the body end."""
     fields, end = _LineFields(), len(text)
     tail_start = max(start, len(text) - _TAIL_CHARS)
-    tail = [(tail_start + s, line) for s, _, line in _lines_with_offsets(text[tail_start:])
-            if line.strip()]
+    tail = [(s, line) for s, _, line in _lines_with_offsets(text, tail_start) if line.strip()]
     if tail_start > start:
         tail = tail[1:]  # the first line may be cut short
     block = tail[-MAX_FOOTER_BLOCK:]
@@ -830,11 +849,15 @@ def _strip_footer(text: str, start: int) -> tuple[_LineFields, int]:
 
 
 def _dateline_date(dateline: Dateline | None, fields: _LineFields) -> date | None:
-    """The date of "HANOI, March 3 (Xinhua) --": its day and month, with the year of an update
-    line (the year before when the day falls after the update) or of a copyright line."""
+    """The date of "HANOI, March 3 (Xinhua) --": its day and month, with its own year, else the
+    year of an update line (the year before when the day falls after the update), else of a
+    copyright or partly dated line. With none of them the date stays unknown: a year is
+    never guessed."""
     if dateline is None or dateline.month_day is None:
         return None
     month, day = dateline.month_day
+    if dateline.year is not None:
+        return _valid(dateline.year, month, day)
     if fields.updated is not None:
         year = fields.updated.year
         if (month, day) > (fields.updated.month, fields.updated.day):

@@ -283,3 +283,12 @@ def test_ranges(resolver: PlaceResolver) -> None:
 def test_a_date_in_the_dateline_is_metadata(resolver: PlaceResolver) -> None:
     text = "OSLO, June 18 (Wire) -- The two ministers met on Friday."
     assert dates_of(text, resolver) == [("Friday", "2022-06-17")]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("18.1.2020", date(2020, 1, 18)), ("12.06.2019", date(2019, 6, 12)),
+    ("Sat 26 Oct 2019 18.05 BST", date(2019, 10, 26)),
+    ("Oct 8, 2019 6:47 PM CDT", date(2019, 10, 8)),
+])
+def test_numeric_dates_and_clock_times_beside_dates(text: str, day: date) -> None:
+    assert normalize_date(text, TUESDAY) == DateValue(day, day, "day")

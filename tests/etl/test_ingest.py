@@ -382,6 +382,74 @@ def test_jsonl_odd_lines_never_raise(tmp_path: Path) -> None:
     assert items[3].error == "column 'text': text is a JSON dict, not a string"  # type: ignore[union-attr]
 
 
+PROSE = ("LAKEPORT, Estavia — The fisheries ministers of the two coastal states met on "
+         "Tuesday to settle the quota for the coming season, officials said. They agreed to "
+         "meet again in the spring and to share the data of their research vessels.")
+
+
+def test_jsonl_feed_field_names_and_rfc_2822_dates(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    record = {"headline": "Quota deal", "body": PROSE, "pubDate": "Tue, 02 Mar 2021 09:12:00 GMT",
+              "outlet": "Inland Wire"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    article = only_article(path)
+    assert (article.title, article.published, article.publisher, article.dateline) == (
+        "Quota deal", date(2021, 3, 2), "Inland Wire", "Lakeport")
+
+
+def test_jsonl_text_under_an_unknown_key_is_found_as_prose(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    record = {"id": "x" * 300, "contenu": PROSE, "lien": "https://example.org/a/1"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert only_article(path).text == PROSE  # not the long id: it is not words
+
+
+def test_jsonl_with_only_short_values_is_still_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"note": "short", "code": "y" * 500}) + "\n", encoding="utf-8")
+    assert "no text column found" in only_error(path).error
+
+
+def test_csv_export_with_story_column_and_iso_offset_dates(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "headline,story,date_published,outlet\n"
+        f'Quota deal,"{PROSE}",2021-03-02T23:30:00-05:00,Inland Wire\n'
+        f'Second deal,"{PROSE}",2021-03-04T08:00:00+01:00,Coast Post\n', encoding="utf-8")
+    first, second = read_all(path)
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert (first.title, first.published, first.publisher) == (
+        "Quota deal", date(2021, 3, 2), "Inland Wire")  # the date as written, not UTC's
+    assert (second.path, second.published) == (f"{path}#row2", date(2021, 3, 4))
+
+
+def test_csv_text_column_with_an_unknown_name_is_found_as_prose(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    rows = "".join(f'{n},Deal {n},"{PROSE}"\n' for n in range(1, 31))  # more than read ahead
+    path.write_text("id,heading,txt_main\n" + rows, encoding="utf-8")
+    items = read_all(path)
+    assert len(items) == 30 and all(isinstance(i, Article) and i.text == PROSE for i in items)
+    assert isinstance(items[0], Article) and items[0].title == "Deal 1"
+
+
+def test_html_date_only_in_a_time_element_or_json_ld(tmp_path: Path) -> None:
+    body = "<p>LAKEPORT — The fisheries ministers met on Tuesday to settle the quota.</p>"
+    time_page = tmp_path / "time.html"
+    time_page.write_text(
+        "<html><head><title>Quota deal</title></head><body><article><h1>Quota deal</h1>"
+        '<time datetime="2021-03-02T16:40:00+04:00">02.03.2021</time>'
+        f"{body}</article></body></html>", encoding="utf-8")
+    ld_page = tmp_path / "ld.html"
+    ld_page.write_text(
+        '<html><head><script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "NewsArticle", "headline": "Quota deal", '
+        '"datePublished": "2021-03-02T07:30:00+03:00"}</script></head>'
+        f"<body><article>{body}</article></body></html>", encoding="utf-8")
+    for path in (time_page, ld_page):
+        article = only_article(path)
+        assert (article.published, article.dateline) == (date(2021, 3, 2), "Lakeport"), path
+
+
 def test_jsonl_utf16_and_latin1_lines(tmp_path: Path) -> None:
     utf16 = tmp_path / "a.jsonl"
     utf16.write_bytes('{"text": "KABUL: Café talks."}\n'.encode("utf-16"))
