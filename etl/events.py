@@ -111,6 +111,7 @@ def _verb_trigger(tokens: list[Token], t: Token, actor_tokens: frozenset[int]) -
     if t.lemma in GUEST_VERBS:
         guests = [c for c in kids if c.dep == "dobj"] + [
             g for c in kids if c.dep == "agent" for g in children(tokens, c.i)]
+        guests += [a for g in guests for a in _apposed(tokens, g)]
         return "meeting" if any(g.i in actor_tokens for g in guests) else ""
     # "sat down", "called on the king": a preposition counts with a partner as its object
     particles = {c.lower for c in kids if c.dep == "prt" or (c.dep == "prep" and any(
@@ -140,6 +141,21 @@ def _meets_someone(tokens: list[Token], kids: list[Token], actor_tokens: frozens
     passive = any(c.dep in ("nsubjpass", "auxpass") for c in kids)
     agent = any(c.dep == "agent" for c in kids)
     return not (passive and not agent)
+
+
+def _apposed(tokens: list[Token], noun: Token) -> list[Token]:
+    """The name set beside a noun: 'the envoy, X'; after a title, also beside the body it
+    belongs to ('the State Secretary at Norway's foreign ministry, X')."""
+    found = [a for a in children(tokens, noun.i) if a.dep == "appos"]
+    if not found and _is_title(noun):
+        for k in range(noun.i + 1, min(noun.i + 10, len(tokens))):
+            t = tokens[k]
+            if t.sentence_id != noun.sentence_id or t.pos in ("VERB", "AUX"):
+                break
+            if t.dep == "appos" and noun.i <= t.head < k:
+                found.append(t)
+                break
+    return found
 
 
 def _appeal(tokens: list[Token], kids: list[Token]) -> bool:

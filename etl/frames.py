@@ -28,6 +28,7 @@ from etl.syntax import children, clause_verb, subject, tense
 _RULES = load_rules("frames")
 RELATIVE_DAYS: dict[str, int] = _RULES["relative_days"]
 WINDOW: int = _RULES["discourse"]["window"]
+RELATIVE_WINDOW: int = _RULES["discourse"]["relative_window"]
 RECENT_DAYS: int = _RULES["discourse"]["dateline_days"]
 SHORT_PARAGRAPH: int = _RULES["discourse"]["short_paragraph"]
 UNDATED_DAYS: int = _RULES["discourse"]["undated_days"]
@@ -37,14 +38,17 @@ PLURAL_SUBJECTS = frozenset(_RULES["discourse"]["plural_subjects"])
 IN_PERSON = frozenset({"meeting", "visit", "briefing", "talks", "other"})
 # Kinds one encounter may be told as within an article: talks at a meeting, not a visit.
 SAME_ENCOUNTER = {"meeting": "meeting", "talks": "meeting", "visit": "visit", "call": "call",
-                  "briefing": "briefing", "other": "other"}
+                  "briefing": "meeting", "other": "other"}
 DEFINITE = frozenset(_RULES["discourse"]["definite"])
 DATELINE_VENUE = "the article's dateline (no venue in the sentence or the ones before)"
 _RELATIVE_RE = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(RELATIVE_DAYS, key=len, reverse=True))
     + r")\b", re.I)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-GOES_ON = ", the sentence before it"  # an undated report that goes on telling the one before
+# How a date not in the clause was found, the first words of its reason.
+COUNTED = "counted from"  # "The next day" after "on Sunday"
+CONTINUED = "as in sentence"  # an undated report that goes on telling the one before
+UNDATED = "none in the text"  # the days up to the publication date
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +76,7 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
     published = parsed.article.published
     done: list[Event] = []
     for event in sorted(events, key=lambda e: (e.sentence_id, e.trigger)):
-        before = [e for e in done if event.sentence_id - WINDOW <= e.sentence_id
-                  <= event.sentence_id and e.trigger < event.trigger]
+        before = [e for e in done if e.trigger < event.trigger]
         if event.date is None and event.status != "cancelled":
             event = _fill_date(event, sentences, paragraph, dated, before, published)
         if event.place is None and event.event_type in IN_PERSON and event.status != "cancelled" \
@@ -105,14 +108,18 @@ def _retold(event: Event, done: list[Event], tokens: list[Token]) -> Event | Non
     if event.status != "held":
         return None
     for e in reversed(done):
-        if e.sentence_id < event.sentence_id - WINDOW:
+        if e.sentence_id < event.sentence_id - RELATIVE_WINDOW:
             return None
         if e.status != "held" or SAME_ENCOUNTER.get(e.event_type) != SAME_ENCOUNTER.get(
                 event.event_type) or not _compatible(e, event):
             continue
+        near = e.sentence_id >= event.sentence_id - WINDOW
         same_people = bool(event.actors) and set(event.actors) <= set(e.actors)
-        goes_on = event.date_reason.endswith(GOES_ON) and e.sentence_id == event.sentence_id - 1
-        if _definite(tokens, event) or same_people or goes_on:
+        goes_on = event.date_reason.startswith(CONTINUED) and \
+            e.sentence_id == event.sentence_id - 1
+        # a time the text marks ("earlier in the day") is an encounter of its own
+        same_people = same_people and not event.date_reason.startswith(COUNTED)
+        if same_people or near and (_definite(tokens, event) or goes_on):
             return e
     return None
 
@@ -161,16 +168,24 @@ def _paragraphs(parsed: ParsedArticle) -> dict[int, int]:
 
 
 def _past_clause(tokens: list[Token], i: int) -> bool:
-    """A date that tells when something happened, not when it will ('will meet on Friday')."""
+    """A date that tells when the story happened: not when it will ('will meet on Friday'),
+    nor the background before it ('had arrived on Monday evening')."""
     verb = clause_verb(tokens, i)
-    return verb is None or tense(tokens, verb) != "future"
+    return verb is None or not _pluperfect(tokens, i) and tense(tokens, verb) != "future"
+
+
+def _pluperfect(tokens: list[Token], i: int) -> bool:
+    """The clause of token i tells what had happened before: 'had arrived'."""
+    verb = clause_verb(tokens, i)
+    return verb is not None and any(c.dep == "aux" and c.lower == "had"
+                                    for c in children(tokens, verb))
 
 
 def _fill_date(event: Event, sentences: dict[int, list[Token]], paragraph: dict[int, int],
                dated: list[_Dated], before: list[Event], published: date | None) -> Event:
     sentence = "".join(t.text + t.ws for t in sentences[event.sentence_id])
     earlier = [d for d in dated if d.token < event.trigger
-               and event.sentence_id - WINDOW - 2 <= d.sentence_id]
+               and event.sentence_id - RELATIVE_WINDOW <= d.sentence_id]
     relative = _RELATIVE_RE.search(sentence)
     if relative is not None:
         days = [d for d in earlier if d.value.precision == "day"]
@@ -180,7 +195,8 @@ def _fill_date(event: Event, sentences: dict[int, list[Token]], paragraph: dict[
         offset = RELATIVE_DAYS[relative.group(1).lower()]
         day = anchor.value.start + timedelta(days=offset)
         return replace(event, date=DateValue(day, day, "day"), date_reason=(
-            f"'{relative.group(1)}' after '{anchor.text}' (sentence {anchor.sentence_id})"))
+            f"{COUNTED} '{anchor.text}' (sentence {anchor.sentence_id}): "
+            f"'{relative.group(1)}'"))
     if event.status != "held":
         return event
     same = [d for d in earlier if paragraph.get(d.sentence_id) == paragraph.get(
@@ -191,12 +207,12 @@ def _fill_date(event: Event, sentences: dict[int, list[Token]], paragraph: dict[
         if not told or TYPE_FAMILY.get(told[-1].event_type) == TYPE_FAMILY.get(
                 event.event_type):  # else the date is another kind's (a call before a visit)
             return replace(event, date=last.value,
-                           date_reason=f"'{last.text}' in sentence {last.sentence_id}{GOES_ON}")
+                           date_reason=f"{CONTINUED} {last.sentence_id}: '{last.text}'")
     if published is not None:  # news tells what just happened
         return replace(event, date=DateValue(published - timedelta(days=UNDATED_DAYS),
                                              published, "week"),
-                       date_reason=f"no date in the text: the {UNDATED_DAYS} days up to "
-                                   "the publication date")
+                       date_reason=f"{UNDATED}: the {UNDATED_DAYS} days up to the "
+                                   "publication date")
     return event
 
 
@@ -217,11 +233,17 @@ def _fill_venue(event: Event, tokens: list[Token], sentences: dict[int, list[Tok
         if _arrived_at(tokens, m):
             return replace(event, place=_with_reason(
                 place, f"arrived in {m.text} (sentence {m.sentence_id})"))
+    for m, place in places:  # "received X on Tuesday. X had arrived in Tbilisi on Monday."
+        if m.sentence_id == event.sentence_id + 1 and _arrived_at(tokens, m) and _pluperfect(
+                tokens, m.tok_start):
+            return replace(event, place=_with_reason(
+                place, f"had arrived in {m.text} (sentence {m.sentence_id})"))
     for e in reversed(before):
-        if e.place is not None and e.status == "held" and e.place.reason != DATELINE_VENUE \
+        if e.place is not None and e.status == event.status \
+                and e.place.reason != DATELINE_VENUE \
                 and paragraph.get(e.sentence_id) == paragraph.get(event.sentence_id) \
                 and TYPE_FAMILY.get(e.event_type) == TYPE_FAMILY.get(event.event_type) \
-                and (set(e.actors) & set(event.actors) or event.date_reason.endswith(GOES_ON)):
+                and (set(e.actors) & set(event.actors) or event.date_reason.startswith(CONTINUED)):
             return replace(event, place=_with_reason(
                 e.place, f"the venue of the event told in sentence {e.sentence_id}"))
     if dateline is not None and _recent(event, published):
@@ -258,7 +280,7 @@ def _fill_participants(event: Event, tokens: list[Token], persons: list[Mention]
     if subj is None or not _plural_subject(tokens, subj):
         return event
     for e in reversed(before):
-        if len(e.actors) >= 2:
+        if e.sentence_id >= event.sentence_id - WINDOW and len(e.actors) >= 2:
             return _with_actors(event, e.actors, f"'{_phrase(tokens, subj)}': the people of "
                                                  f"the event in sentence {e.sentence_id}")
     named = [m for m in persons if m.sentence_id == event.sentence_id - 1]

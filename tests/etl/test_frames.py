@@ -143,3 +143,23 @@ def test_short_wire_paragraphs_go_on_with_the_next(resolver: PlaceResolver) -> N
              "She also met Portuguese Prime Minister Rui Valente.", resolver)
     met = held(ex)[-1]
     assert met.date is not None and met.date.start == date(2022, 11, 15)
+
+
+def test_a_guest_named_beside_the_title_and_placed_by_the_next_sentence(
+        resolver: PlaceResolver) -> None:
+    ex = run("The Minister of Culture of Chile, Rosa Tapia, received the Deputy Minister at "
+             "Peru's culture ministry, Hugo Quispe, on Tuesday. The Deputy Minister had "
+             "arrived in Valparaiso on Monday night.", resolver, published=None)
+    met = next(e for e in held(ex) if ("Hugo Quispe", "person") in e.actors)
+    assert ("Rosa Tapia", "person") in met.actors
+    assert met.place is not None and met.place.name.startswith("Valpara")
+    assert "had arrived" in met.place.reason
+
+
+def test_the_background_of_a_pluperfect_is_no_anchor(resolver: PlaceResolver) -> None:
+    ex = run("President Tomas Varga met President Grace Wanjiru in Nairobi on Tuesday. He had "
+             "landed in Nairobi on Monday. Later that day Varga met Trade Minister Alice "
+             "Mutua.", resolver)
+    later = next(e for e in held(ex) if ("Alice Mutua", "person") in e.actors)
+    assert later.date is not None and later.date.start == date(2022, 11, 15)
+    assert later.date_reason.startswith("counted from")
