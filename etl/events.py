@@ -45,7 +45,7 @@ GUEST_VERBS = frozenset({"host", "receive", "welcome"})  # an event only with a 
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "over", "regarding", "concerning"})
 LOCATIVE = frozenset({"in", "at", "to", "inside", "near", "outside", "into"})
 TRAVEL_VERBS = frozenset({"arrive", "travel", "fly", "come", "go", "head", "return", "reach"})
-_TITLE_TOKENS = {w for t in TITLES for w in t.split()}
+_TITLE_TOKENS = {w for t in TITLES for w in t.split()} - {"of", "for", "the", "and", "on", "to"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +118,8 @@ def _verb_trigger(tokens: list[Token], t: Token, actor_tokens: frozenset[int]) -
         g.dep == "pobj" and g.i in actor_tokens for g in children(tokens, c.i)))}
     for particle in particles:
         kind = PHRASAL_TRIGGERS.get((t.lemma, particle))
-        if kind and not _appeal(tokens, kids):
-            return kind
+        if kind and not (t.lemma == "call" and _appeal(tokens, kids)):
+            return kind  # "sat down with X to talk about" is a meeting all the same
     if t.lemma in ("speak", "talk"):
         near = {c.lower for k in kids for c in [k, *children(tokens, k.i)]}
         if near & {"phone", "telephone"}:

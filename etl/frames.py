@@ -78,7 +78,7 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
     for event in sorted(events, key=lambda e: (e.sentence_id, e.trigger)):
         before = [e for e in done if e.trigger < event.trigger]
         if event.date is None and event.status != "cancelled":
-            event = _fill_date(event, sentences, paragraph, dated, before, published)
+            event = _fill_date(event, tokens, sentences, paragraph, dated, before, published)
         if event.place is None and event.event_type in IN_PERSON and event.status != "cancelled" \
                 and not event.remote:
             event = _fill_venue(event, tokens, sentences, paragraph, places, before, dateline,
@@ -105,8 +105,8 @@ def _retold(event: Event, done: list[Event], tokens: list[Token]) -> Event | Non
     The session was chaired by ...' is one encounter, not two. A definite noun ('the
     session', 'their meeting') of the same kind, or the same people at the same place and day.
     """
-    if event.status != "held":
-        return None
+    if event.status != "held" or event.date_reason.startswith(COUNTED):
+        return None  # a time the text marks ("earlier in the day") is an encounter of its own
     for e in reversed(done):
         if e.sentence_id < event.sentence_id - RELATIVE_WINDOW:
             return None
@@ -117,8 +117,6 @@ def _retold(event: Event, done: list[Event], tokens: list[Token]) -> Event | Non
         same_people = bool(event.actors) and set(event.actors) <= set(e.actors)
         goes_on = event.date_reason.startswith(CONTINUED) and \
             e.sentence_id == event.sentence_id - 1
-        # a time the text marks ("earlier in the day") is an encounter of its own
-        same_people = same_people and not event.date_reason.startswith(COUNTED)
         if same_people or near and (_definite(tokens, event) or goes_on):
             return e
     return None
@@ -181,8 +179,9 @@ def _pluperfect(tokens: list[Token], i: int) -> bool:
                                     for c in children(tokens, verb))
 
 
-def _fill_date(event: Event, sentences: dict[int, list[Token]], paragraph: dict[int, int],
-               dated: list[_Dated], before: list[Event], published: date | None) -> Event:
+def _fill_date(event: Event, tokens: list[Token], sentences: dict[int, list[Token]],
+               paragraph: dict[int, int], dated: list[_Dated], before: list[Event],
+               published: date | None) -> Event:
     sentence = "".join(t.text + t.ws for t in sentences[event.sentence_id])
     earlier = [d for d in dated if d.token < event.trigger
                and event.sentence_id - RELATIVE_WINDOW <= d.sentence_id]
@@ -285,7 +284,7 @@ def _fill_participants(event: Event, tokens: list[Token], persons: list[Mention]
                                                  f"the event in sentence {e.sentence_id}")
     named = [m for m in persons if m.sentence_id == event.sentence_id - 1]
     actors = list(dict.fromkeys((m.name, "person") for m in named))
-    if len(actors) >= 2:
+    if actors:
         return _with_actors(event, actors, f"'{_phrase(tokens, subj)}': the people named in "
                                            f"sentence {event.sentence_id - 1}")
     return event

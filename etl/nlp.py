@@ -111,7 +111,12 @@ class ShortForms:
 @Language.component("parley_dateline")
 def _split_dateline(doc: Doc) -> Doc:
     """Make the dateline a sentence of its own, so the parser does not hang the article's
-    first clause on it ("GENEVA: ... met ..." parsed as a clause of "GENEVA")."""
+    first clause on it ("GENEVA: ... met ..." parsed as a clause of "GENEVA"); so is each
+    paragraph and each bulleted line ("- met the presidency" in a list of key points)."""
+    for space in doc[:-1]:
+        if space.is_space and "\n" in space.text and (
+                "\n\n" in space.text or doc[space.i + 1].text in _BULLETS):
+            doc[space.i + 1].is_sent_start = True
     text = doc.text
     found = _dateline(doc, text)
     if found is None:
@@ -126,6 +131,7 @@ def _split_dateline(doc: Doc) -> Doc:
 
 
 _DATELINE_END = re.compile(r"[:—–]\s*|\s-\s+")
+_BULLETS = frozenset({"-", "*", "•", "–", "—", "·"})
 _DATELINE_KEY = "parley_dateline"
 
 

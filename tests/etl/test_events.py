@@ -284,3 +284,15 @@ def test_held_encounters_in_many_words(resolver: PlaceResolver, text: str, kind:
     event = only(run(text, resolver).events, status="held")
     assert event.event_type == kind
     assert "Lena Holm" in actors(event)
+
+
+def test_sat_down_to_talk_is_a_meeting_and_a_bullet_is_a_sentence(
+        resolver: PlaceResolver) -> None:
+    ex = run("Trade Minister Lena Holm sat down with Mayor Jan Berg in Oslo on Tuesday to talk "
+             "about the port.", resolver)
+    assert only(ex.events, status="held").event_type == "meeting"
+    points = run("KEY POINTS\n- Trade Minister Lena Holm met Mayor Jan Berg in Oslo\n"
+                 "- Holm spoke by phone with Mayor Eva Lind", resolver)
+    met = only(points.events, event_type="meeting")
+    assert met.place is not None and met.place.name == "Oslo"
+    assert actors(met) == {"Lena Holm", "Jan Berg"}
