@@ -192,7 +192,11 @@ def _noun_trigger(tokens: list[Token], t: Token) -> Trigger | None:
             tokens[tokens[node.head].head].lemma in MEASURE_NOUNS:  # "five hours of talks"
         node = tokens[tokens[node.head].head]
     head = tokens[node.head]
-    if node.dep in ("dobj", "nsubjpass") and head.pos in ("VERB", "AUX"):
+    passive = node.dep == "nsubjpass"
+    while head.dep in ("auxpass", "aux") and head.head != head.i:  # "was co-chaired by"
+        passive = passive or head.dep == "auxpass"
+        head = tokens[head.head]
+    if (node.dep == "dobj" or passive) and head.pos in ("VERB", "AUX"):
         verb = head.lemma
         if any(c.dep == "prt" and c.lower == "off" for c in children(tokens, head.i)):
             verb = f"{verb} off"

@@ -67,13 +67,14 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
     tokens = parsed.tokens
     sentences = {s.sentence_id: tokens[s.start: s.end] for s in parsed.sentences}
     paragraph = _paragraphs(parsed)
+    published = parsed.article.published
     dated = [_Dated(m.sentence_id, m.tok_start, m.date, m.text) for m in mentions
              if m.kind == "date" and m.date is not None and m.tok_start >= 0
-             and _past_clause(tokens, m.tok_start)]
+             and _past_clause(tokens, m.tok_start)
+             and (published is None or m.date.start <= published)]  # not 'joining next year'
     places = [(m, m.place) for m in mentions if m.kind == "place" and m.place is not None
               and not m.dateline and m.tok_start >= 0]
     persons = [m for m in mentions if m.kind == "person" and m.tok_start >= 0]
-    published = parsed.article.published
     done: list[Event] = []
     for event in sorted(events, key=lambda e: (e.sentence_id, e.trigger)):
         before = [e for e in done if e.trigger < event.trigger]
