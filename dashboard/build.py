@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.data import needs_build
+from etl.ingest import SUPPORTED_SUFFIXES
 
-SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv")
 # Streamlit runs sessions as threads of one process: two first visitors build once.
 _BUILD_LOCK = threading.Lock()
 
@@ -29,7 +29,7 @@ def source_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith("."))
+                  and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith("."))
 
 
 def run_etl(paths: Sequence[Path], out_dir: Path,

@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from etl.records import ACTOR_KINDS
+
 NO_PUBLISHER = "(no publisher)"
-ACTOR_KINDS = ("person", "organization", "country")
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 

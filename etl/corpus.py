@@ -26,6 +26,7 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from geopy.distance import great_circle
 
 from etl.actors import link_across
 from etl.aliases import Alias
@@ -254,10 +255,7 @@ def km_between(a: Report, b: Report) -> float | None:
     """Great-circle distance of two venues, None when either report has none."""
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return float(great_circle((a.lat, a.lon), (b.lat, b.lon)).km)
 
 
 def same_event(a: Report, b: Report) -> str | None:

@@ -29,9 +29,10 @@ from typing import Any
 import pandas as pd
 from geopy.distance import great_circle
 
+from etl.records import ACTOR_KINDS
+
 ACCURACY_KM = 161.0  # 100 miles: the usual "accuracy@161km" of geoparsing evaluations
 MIN_JACCARD = 0.5
-ACTOR_KINDS = ("person", "organization", "country")
 
 
 class GoldError(ValueError):

@@ -1,7 +1,8 @@
 """The typed records every stage passes on, and the column order of the public tables.
 
-Stages import only this module; the column tuples below are the public contract documented in
-the README (CSV and Parquet share them).
+Stages import these records, the rules (lexicon) and the tree walks (syntax), never each other;
+the column tuples below are the public contract documented in the README (CSV and Parquet share
+them).
 """
 
 from __future__ import annotations

@@ -49,7 +49,9 @@ def _pipeline_version() -> str:
 EXTRACTION_MODULES = ("actors", "dates", "events", "frames", "gazetteer", "ingest", "lexicon",
                       "metadata", "nlp", "pipeline", "places", "records", "rows", "syntax")
 PIPELINE_VERSION = _pipeline_version()
-MAX_CHARS = 1_000_000  # spaCy's default limit; longer articles are reported, not parsed
+# spaCy's default limit. Ingest cuts longer texts into parts; one that still reaches this is
+# reported, not parsed.
+MAX_CHARS = 1_000_000
 Progress = Callable[[int, int | None], None]
 
 
@@ -104,7 +106,9 @@ def build_tables(
     summary = RunSummary()
     columns = ingest.Columns(text_column, title_column, published_column, source_column)
     files, path_errors = ingest.find_input_files(paths)
-    total = None if any(f.suffix.lower() in (".jsonl", ".csv") for f in files) else len(files)
+    many = ("jsonl", "csv")  # files of many records: the count of articles is not known yet
+    total = None if any(ingest.SUPPORTED_SUFFIXES.get(f.suffix.lower()) in many
+                        for f in files) else len(files)
     own = extractor is None
     if extractor is None:
         extractor = Extractor.for_output(out_dir, geocoder, workers)

@@ -123,6 +123,10 @@ def tense(tokens: list[Token], i: int) -> str:
             aux = {c.lemma for c in kids if c.dep in ("aux", "auxpass")}
             if aux & {"will", "shall", "'ll"} or aux & MODALS:
                 return "future"
+            if token.lemma == "be" and any(c.dep == "xcomp" and any(
+                    g.dep == "aux" and g.lower == "to" for g in children(tokens, c.i))
+                    for c in kids):
+                return "future"  # "teams are to begin work by the end of the month"
             if token.lemma in PLAN_MARKERS and any(c.dep == "xcomp" for c in kids) and (
                     token.tag in ("VBZ", "VBP") or "be" in aux):
                 return "future"  # "plans to", "is expected to"; not "agreed on Monday to"

@@ -296,3 +296,8 @@ def test_sat_down_to_talk_is_a_meeting_and_a_bullet_is_a_sentence(
     met = only(points.events, event_type="meeting")
     assert met.place is not None and met.place.name == "Oslo"
     assert actors(met) == {"Lena Holm", "Jan Berg"}
+
+
+def test_be_to_is_a_plan(resolver: PlaceResolver) -> None:
+    ex = run("Trade Minister Lena Holm is to meet Mayor Jan Berg in Oslo.", resolver)
+    assert only(ex.events, event_type="meeting").status == "planned"
