@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from etl.lexicon import TYPE_FAMILY, load_rules
+from etl.lexicon import NOUN_TRIGGERS, TYPE_FAMILY, load_rules
 from etl.records import DateValue, Event, Mention, ParsedArticle, Place, Token
-from etl.syntax import children, clause_verb, subject, tense
+from etl.syntax import ancestors, children, clause_verb, subject, tense
 
 _RULES = load_rules("frames")
 RELATIVE_DAYS: dict[str, int] = _RULES["relative_days"]
@@ -40,6 +40,8 @@ IN_PERSON = frozenset({"meeting", "visit", "briefing", "talks", "other"})
 SAME_ENCOUNTER = {"meeting": "meeting", "talks": "meeting", "visit": "visit", "call": "call",
                   "briefing": "meeting", "other": "other"}
 DEFINITE = frozenset(_RULES["discourse"]["definite"])
+ANOTHER = frozenset(_RULES["discourse"]["another"])
+OCCASION = frozenset(_RULES["discourse"]["occasion"])
 DATELINE_VENUE = "the article's dateline (no venue in the sentence or the ones before)"
 _RELATIVE_RE = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(RELATIVE_DAYS, key=len, reverse=True))
@@ -49,6 +51,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 COUNTED = "counted from"  # "The next day" after "on Sunday"
 CONTINUED = "as in sentence"  # an undated report that goes on telling the one before
 UNDATED = "none in the text"  # the days up to the publication date
+NAMED = "the date of"  # "on the sidelines of the summit": the summit told before
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +91,12 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
             event = _fill_participants(event, tokens, persons, before)
         if event.status == "held" and event.date and published and event.date.start > published:
             event = replace(event, status="planned")  # "travels to Houston next Monday to meet"
-        if event.date is not None and event.status == "held":
+        if event.date is not None and event.status == "held" and not event.date_reason.startswith(
+                UNDATED):
             dated.append(_Dated(event.sentence_id, event.trigger, event.date,
                                 f"the event of sentence {event.sentence_id}"))
             dated.sort(key=lambda d: d.token)
-        retold = _retold(event, done, tokens)
+        retold = _retold(event, done, tokens, sentences[event.sentence_id])
         if retold is not None:
             done[done.index(retold)] = _merge(retold, event)
             continue
@@ -101,13 +105,19 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
     return [e for e in done if e.actors or e.status != "held"]
 
 
-def _retold(event: Event, done: list[Event], tokens: list[Token]) -> Event | None:
+def _retold(event: Event, done: list[Event], tokens: list[Token],
+            sentence: list[Token]) -> Event | None:
     """The event just told that this report goes on telling: 'held talks in Doha on Saturday.
     The session was chaired by ...' is one encounter, not two. A definite noun ('the
     session', 'their meeting') of the same kind, or the same people at the same place and day.
     """
-    if event.status != "held" or event.date_reason.startswith(COUNTED):
-        return None  # a time the text marks ("earlier in the day") is an encounter of its own
+    own_clause = tokens[event.trigger].dep != "pobj"  # not "said during the meeting"
+    if event.status != "held" or event.date_reason.startswith(COUNTED) or own_clause and any(
+            c.dep == "advmod" and c.lower in ANOTHER for c in children(tokens, event.anchor)):
+        return None  # "earlier in the day", "also held talks": an encounter of its own
+    found = _event_named(tokens, sentence, event, done)
+    if found is not None and _names_itself(tokens, found[1], event):
+        return found[0]
     for e in reversed(done):
         if e.sentence_id < event.sentence_id - RELATIVE_WINDOW:
             return None
@@ -197,6 +207,11 @@ def _fill_date(event: Event, tokens: list[Token], sentences: dict[int, list[Toke
         return replace(event, date=DateValue(day, day, "day"), date_reason=(
             f"{COUNTED} '{anchor.text}' (sentence {anchor.sentence_id}): "
             f"'{relative.group(1)}'"))
+    found = _event_named(tokens, sentences[event.sentence_id], event, before)
+    if found is not None and found[0].date is not None:  # "on the sidelines of the summit"
+        named = found[0]
+        return replace(event, date=named.date, date_reason=(
+            f"{NAMED} '{tokens[named.trigger].text}' (sentence {named.sentence_id})"))
     if event.status != "held":
         return event
     same = [d for d in earlier if paragraph.get(d.sentence_id) == paragraph.get(
@@ -214,6 +229,30 @@ def _fill_date(event: Event, tokens: list[Token], sentences: dict[int, list[Toke
                        date_reason=f"{UNDATED}: the {UNDATED_DAYS} days up to the "
                                    "publication date")
     return event
+
+
+def _event_named(tokens: list[Token], sentence: list[Token], event: Event,
+                 before: list[Event]) -> tuple[Event, Token] | None:
+    """The earlier event a definite noun of the sentence names, and the noun: 'the summit' in
+    'on the sidelines of the summit, X and Y held talks'."""
+    for t in sentence:
+        if t.i == event.trigger or t.lemma not in NOUN_TRIGGERS or not any(
+                c.dep == "det" and c.lower in DEFINITE for c in children(tokens, t.i)):
+            continue
+        for e in reversed(before):
+            if e.status == "held" and tokens[e.trigger].lemma == t.lemma \
+                    and not e.date_reason.startswith(UNDATED):
+                return e, t
+    return None
+
+
+def _names_itself(tokens: list[Token], noun: Token, event: Event) -> bool:
+    """'hosted them for the talks', 'spoke at the meeting': the noun is this event's own
+    occasion, so the report tells the earlier event again; 'on the sidelines of the summit'
+    names an occasion the report's own encounter was part of."""
+    prep = tokens[noun.head]
+    return noun.dep == "pobj" and prep.lower in OCCASION and event.anchor in {
+        t.i for t in ancestors(tokens, prep.i)}
 
 
 def _fill_venue(event: Event, tokens: list[Token], sentences: dict[int, list[Token]],

@@ -163,3 +163,19 @@ def test_the_background_of_a_pluperfect_is_no_anchor(resolver: PlaceResolver) ->
     later = next(e for e in held(ex) if ("Alice Mutua", "person") in e.actors)
     assert later.date is not None and later.date.start == date(2022, 11, 15)
     assert later.date_reason.startswith("counted from")
+
+
+def test_the_occasion_a_report_names(resolver: PlaceResolver) -> None:
+    ex = run("West African leaders ended their summit in Accra on Sunday. On the sidelines of "
+             "the summit, President Tomas Varga and President Grace Wanjiru held talks on "
+             "trade. President Ali Musa and President Joy Obi also held a meeting on the "
+             "sidelines.", resolver, published=date(2022, 11, 15))
+    talks = next(e for e in held(ex) if ("Tomas Varga", "person") in e.actors)
+    assert talks.date is not None and talks.date.start == date(2022, 11, 13)
+    assert talks.date_reason.startswith("the date of 'summit'")
+    other = next(e for e in held(ex) if ("Ali Musa", "person") in e.actors)
+    assert ("Tomas Varga", "person") not in other.actors  # 'also': another encounter
+    hosted = run("Finance Minister Odile Marchand held talks with three envoys in Lisbon on "
+                 "Monday. Marchand hosted Rui Valente and Marta Pires for the talks.", resolver)
+    [one] = held(hosted)
+    assert {("Rui Valente", "person"), ("Marta Pires", "person")} <= set(one.actors)
