@@ -206,6 +206,10 @@ class PlaceResolver:
         scored = sorted(((score(loc.raw, context), i, loc) for i, loc in enumerate(candidates)),
                         key=lambda t: (-t[0][0], t[1]))
         (_, why), _, best = scored[0]
+        q_country, q_admin1 = context.qualifier
+        if q_country and (best.raw.get("country_code") != q_country or (
+                q_admin1 and best.raw.get("admin1") != q_admin1)):
+            return self._within(name, context.qualifier)  # "Paris, Ky." is no Paris in France
         population = int(best.raw.get("population") or 0)
         if 0 < population < MIN_UNSUPPORTED_POPULATION and "mentioned" not in why \
                 and "dateline" not in why and "region or country" not in why:
@@ -216,6 +220,17 @@ class PlaceResolver:
             reason += f"; chosen over {others} other place(s) of that name"
         return Place(best.address, str(best.raw.get("country_code", "")), best.latitude,
                      best.longitude, str(best.raw.get("precision", "city")), reason)
+
+    def _within(self, name: str, qualifier: tuple[str, str]) -> Place | None:
+        """A place the gazetteer lacks in the region the text names, put at that region's
+        centre, or None when the region is a whole country."""
+        country, admin1 = qualifier
+        point = self.gazetteer.region_point(country, admin1) if admin1 else None
+        if point is None:
+            return None
+        return Place(name, country, point[0], point[1], "region",
+                     f"not in the gazetteer in {admin1}, {country}: put at the centre of its "
+                     "cities")
 
     def _region(self, name: str) -> Place | None:
         """A first-level region ("Idaho"), put at the centre of its cities."""

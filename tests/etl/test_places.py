@@ -26,6 +26,16 @@ def test_qualifier_wins(resolver: PlaceResolver) -> None:
     assert paris is not None and paris.country_code == "US"
 
 
+def test_a_town_missing_in_the_named_region_is_not_taken_elsewhere(
+        resolver: PlaceResolver) -> None:
+    # Paris, Kentucky is smaller than the gazetteer's towns: never Paris, France.
+    place = resolver.resolve("Paris", PlaceContext(qualifier=resolver.qualifier_codes("Ky.")))
+    assert place is not None and place.country_code == "US" and place.precision == "region"
+    assert geodesic((place.lat, place.lon), (38.21, -84.25)).km < 161
+    assert resolver.resolve("Paris", PlaceContext(
+        qualifier=resolver.qualifier_codes("Spain"))) is None
+
+
 def test_dateline_country_beats_population(resolver: PlaceResolver) -> None:
     place = resolver.resolve("Hyderabad", PlaceContext(dateline_country="PK"))
     assert place is not None and place.country_code == "PK"
