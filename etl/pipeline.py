@@ -99,6 +99,8 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
         if e.end - e.start == 1 and tokens[e.start].pos == "ADJ":
             continue  # a nationality tagged as a place ("Ukrainian")
         name, qualifier = _split_qualifier(e, entities, tokens)
+        if not places.is_place_name(name):
+            continue  # a continent, a sea, a river: no place of a meeting
         ctx = PlaceContext(context.dateline_country, context.dateline_admin1,
                            context.country_shares, places.qualifier_codes(qualifier))
         if dateline is not None and normalize_name(name) == normalize_name(article.dateline):

@@ -27,6 +27,7 @@ from geopy.location import Location
 
 from etl.atomic import write_json_atomic
 from etl.gazetteer import Gazetteer, normalize_name, shared_gazetteer
+from etl.lexicon import load_rules
 from etl.records import Place
 
 log = logging.getLogger(__name__)
@@ -178,6 +179,8 @@ class CachedOnlineGeocoder:
         self.dirty = False
 
 
+NOT_TOWNS = frozenset(load_rules("places")["not_towns"])
+WATERS = frozenset(load_rules("places")["water_words"])
 # A town smaller than this is only taken when the text points to its country or region.
 MIN_UNSUPPORTED_POPULATION = 50_000
 
@@ -198,8 +201,18 @@ class PlaceResolver:
         return Place(country.capital, country.code, country.lat, country.lon, "country",
                      f"country {country.name}, placed at its capital")
 
+    @staticmethod
+    def is_place_name(name: str) -> bool:
+        """False for continents, world regions, seas and rivers, which are no places of
+        Parley's (a meeting is not held in 'the Pacific'), whatever a gazetteer says
+        ('Africa' is also an old name of Mahdia, Tunisia)."""
+        words = normalize_name(name).split()
+        return bool(words) and " ".join(words) not in NOT_TOWNS and words[-1] not in WATERS
+
     def resolve(self, name: str, context: PlaceContext) -> Place | None:
         """The most likely place of this name in this article, or None when unknown."""
+        if not self.is_place_name(name):
+            return None
         candidates = self.source.candidates(name)
         if not candidates:
             return self._region(name)

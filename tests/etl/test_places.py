@@ -36,6 +36,14 @@ def test_a_town_missing_in_the_named_region_is_not_taken_elsewhere(
         qualifier=resolver.qualifier_codes("Spain"))) is None
 
 
+@pytest.mark.parametrize("name", ["Africa", "the Middle East", "Pacific", "Red Sea",
+                                  "the Zambezi River", "Central Asia"])
+def test_continents_regions_and_waters_are_no_places(resolver: PlaceResolver,
+                                                      name: str) -> None:
+    assert not resolver.is_place_name(name)
+    assert resolver.resolve(name, PlaceContext()) is None
+
+
 def test_dateline_country_beats_population(resolver: PlaceResolver) -> None:
     place = resolver.resolve("Hyderabad", PlaceContext(dateline_country="PK"))
     assert place is not None and place.country_code == "PK"
