@@ -12,19 +12,26 @@ clause hangs on, or, for "here" and an unplaced in-person event, the dateline.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from etl.lexicon import (
     CANCEL_LEMMAS,
     CONDITIONS,
     DENIALS,
+    JOINT_VERBS,
     LIGHT_VERBS,
     MEASURE_NOUNS,
     NOT_PARTNERS,
     NOUN_MODIFIERS,
     NOUN_TRIGGERS,
+    NUMBERS,
     PHRASAL_TRIGGERS,
     REFUSALS,
+    SPAN_ENDS,
+    SPAN_STARTS,
+    SUBJECT_LIGHT_VERBS,
     TITLES,
     VERB_TRIGGERS,
 )
@@ -58,9 +65,11 @@ class Trigger:
 
 
 def find_triggers(tokens: list[Token], sentence: Sentence,
-                  actor_tokens: frozenset[int] = frozenset()) -> list[Trigger]:
-    """Event triggers of one sentence, one per governing verb. `actor_tokens` are the
-    tokens of actor mentions: "hosted" and "received" make an event only with a guest."""
+                  actor_tokens: Mapping[int, str] | None = None) -> list[Trigger]:
+    """Event triggers of one sentence, one per governing verb. `actor_tokens` maps the
+    tokens of actor mentions to their kind: "hosted" and "received" make an event only with
+    a guest, "signed" only between two people."""
+    actor_tokens = actor_tokens or {}
     by_anchor: dict[int, Trigger] = {}
     framing: list[Trigger] = []
     for t in tokens[sentence.start: sentence.end]:
@@ -106,7 +115,7 @@ def _infinitive_modifier(tokens: list[Token], t: Token) -> bool:
                                   for c in children(tokens, t.i))
 
 
-def _verb_trigger(tokens: list[Token], t: Token, actor_tokens: frozenset[int]) -> str:
+def _verb_trigger(tokens: list[Token], t: Token, actor_tokens: Mapping[int, str]) -> str:
     kids = children(tokens, t.i)
     if t.lemma in GUEST_VERBS:
         guests = [c for c in kids if c.dep == "dobj"] + [
@@ -130,10 +139,18 @@ def _verb_trigger(tokens: list[Token], t: Token, actor_tokens: frozenset[int]) -
             c.dep in ("oprd", "xcomp", "ccomp") for c in kids) else ""
     if t.lemma == "meet" and not _meets_someone(tokens, kids, actor_tokens):
         return ""
+    if t.lemma in JOINT_VERBS:  # "X and Y signed the accord", "X signed it with Y"
+        parties = [s for c in kids if c.dep == "nsubj"
+                   for s in [c, *(g for g in children(tokens, c.i) if g.dep == "conj")]]
+        partners = [g for c in kids if c.dep == "prep" and c.lower == "with"
+                    for g in children(tokens, c.i)]
+        named = sum(actor_tokens.get(p.i) == "person" for p in parties + partners)
+        return JOINT_VERBS[t.lemma] if named >= 2 else ""  # countries sign treaties unmet
     return VERB_TRIGGERS.get(t.lemma, "")
 
 
-def _meets_someone(tokens: list[Token], kids: list[Token], actor_tokens: frozenset[int]) -> bool:
+def _meets_someone(tokens: list[Token], kids: list[Token],
+                   actor_tokens: Mapping[int, str]) -> bool:
     """'met the deadline' and 'was met with protests' meet no one."""
     if any(c.dep == "dobj" and c.lemma in NOT_PARTNERS and c.i not in actor_tokens
            for c in kids):
@@ -202,9 +219,11 @@ def _noun_trigger(tokens: list[Token], t: Token) -> Trigger | None:
             verb = f"{verb} off"
         if verb in LIGHT_VERBS:
             return Trigger(t.i, head.i, kind, LIGHT_VERBS[verb])
-    if node.dep == "nsubj" and head.lemma == "take" and any(
-            c.lower == "place" for c in children(tokens, head.i)):
-        return Trigger(t.i, head.i, kind, "")
+    if node.dep == "nsubj" and head.pos == "VERB":  # "the summit ended on Friday"
+        particles = [c.lower for c in children(tokens, head.i) if c.dep in ("prt", "dobj")]
+        for verb in (*(f"{head.lemma} {p}" for p in particles), head.lemma):
+            if verb in SUBJECT_LIGHT_VERBS:
+                return Trigger(t.i, head.i, kind, "")
     if node.dep == "pobj" and head.lower == "for":
         verb_token = tokens[head.head]
         if verb_token.lemma in TRAVEL_VERBS | GUEST_VERBS:  # "hosted them for talks"
@@ -318,8 +337,8 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
     index = MentionIndex(parsed, mentions)
     tokens = parsed.tokens
     events: list[Event] = []
-    actor_tokens = frozenset(i for m in index.mentions if m.kind in ACTOR_KINDS
-                             for i in range(m.tok_start, m.tok_end))
+    actor_tokens = {i: m.kind for m in index.mentions if m.kind in ACTOR_KINDS
+                    for i in range(m.tok_start, m.tok_end)}
     for sentence in parsed.sentences:
         triggers = find_triggers(tokens, sentence, actor_tokens)
         anchors = {tr.anchor for tr in triggers}
@@ -338,6 +357,8 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
                         if country not in actors:
                             actors.append(country)
             when = _date(index, scope) or _date(index, outer)
+            if when is not None:
+                when = _over_days(tokens, tr, when)
             events.append(Event(
                 event_id=_event_id(parsed.article.article_id, tr.token),
                 article_id=parsed.article.article_id,
@@ -355,6 +376,34 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
                 remote=_remote(tokens, tr, scope),
             ))
     return events
+
+
+def _over_days(tokens: list[Token], tr: Trigger, when: DateValue) -> DateValue:
+    """'Two days of talks ended on Tuesday': Monday to Tuesday; 'a three-day summit opened on
+    Monday': Monday to Wednesday. A day the clause names is where such a span ends or starts."""
+    days = _days_long(tokens, tokens[tr.token])
+    verb = tokens[tr.anchor].lemma
+    if days < 2 or when.precision != "day" or verb not in SPAN_ENDS | SPAN_STARTS:
+        return when
+    span = timedelta(days=days - 1)
+    if verb in SPAN_ENDS:
+        return DateValue(when.start - span, when.end, "day")
+    return DateValue(when.start, when.end + span, "day")
+
+
+def _days_long(tokens: list[Token], noun: Token) -> int:
+    """How many days an event noun says it lasted: 'two days of talks', 'a three-day
+    summit'; 0 when it does not say."""
+    head = tokens[noun.head]
+    if noun.dep == "pobj" and head.lower == "of" and tokens[head.head].lemma == "day":
+        measure = tokens[head.head]
+        return max((NUMBERS.get(c.lower, 0) for c in children(tokens, measure.i)
+                    if c.dep == "nummod"), default=0)
+    for c in children(tokens, noun.i):  # "a three-day summit": three - day
+        if c.lemma == "day" and c.dep in ("compound", "amod", "nmod"):
+            return max((NUMBERS.get(g.lower, 0) for g in children(tokens, c.i)
+                        if g.dep == "nummod"), default=0)
+    return 0
 
 
 def _date(index: MentionIndex, scope: set[int]) -> DateValue | None:

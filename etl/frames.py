@@ -18,6 +18,7 @@ A held event dated after the publication date is a planned one.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -65,7 +66,8 @@ class _Dated:
 
 
 def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Event],
-                dateline: Place | None) -> list[Event]:
+                dateline: Place | None,
+                affiliations: Mapping[str, tuple[str, str]] | None = None) -> list[Event]:
     """The events with their empty slots filled from the discourse, in text order."""
     tokens = parsed.tokens
     sentences = {s.sentence_id: tokens[s.start: s.end] for s in parsed.sentences}
@@ -96,7 +98,7 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
             dated.append(_Dated(event.sentence_id, event.trigger, event.date,
                                 f"the event of sentence {event.sentence_id}"))
             dated.sort(key=lambda d: d.token)
-        retold = _retold(event, done, tokens, sentences[event.sentence_id])
+        retold = _retold(event, done, tokens, sentences[event.sentence_id], affiliations or {})
         if retold is not None:
             done[done.index(retold)] = _merge(retold, event)
             continue
@@ -105,8 +107,8 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
     return [e for e in done if e.actors or e.status != "held"]
 
 
-def _retold(event: Event, done: list[Event], tokens: list[Token],
-            sentence: list[Token]) -> Event | None:
+def _retold(event: Event, done: list[Event], tokens: list[Token], sentence: list[Token],
+            affiliations: Mapping[str, tuple[str, str]]) -> Event | None:
     """The event just told that this report goes on telling: 'held talks in Doha on Saturday.
     The session was chaired by ...' is one encounter, not two. A definite noun ('the
     session', 'their meeting') of the same kind, or the same people at the same place and day.
@@ -125,12 +127,22 @@ def _retold(event: Event, done: list[Event], tokens: list[Token],
                 event.event_type) or not _compatible(e, event):
             continue
         near = e.sentence_id >= event.sentence_id - WINDOW
-        same_people = bool(event.actors) and set(event.actors) <= set(e.actors)
+        same_people = bool(event.actors) and set(event.actors) <= set(e.actors) or (
+            near and _represent(event, e, affiliations))
         goes_on = event.date_reason.startswith(CONTINUED) and \
             e.sentence_id == event.sentence_id - 1
         if same_people or near and (_definite(tokens, event) or goes_on):
             return e
     return None
+
+
+def _represent(event: Event, told: Event, affiliations: Mapping[str, tuple[str, str]]) -> bool:
+    """'Talks between Egypt and Ethiopia ... The Ethiopian and Egyptian ministers met': the
+    people of the report each speak for a country of the event told before."""
+    countries = {name for name, kind in told.actors if kind == "country"}
+    people = [name for name, kind in event.actors if kind == "person"]
+    return bool(countries) and len(people) >= 1 and all(
+        name in affiliations and affiliations[name][0] in countries for name in people)
 
 
 def _definite(tokens: list[Token], event: Event) -> bool:

@@ -125,6 +125,12 @@ NOUN_MODIFIERS: dict[tuple[str, str], str] = {
     tuple(key.split(" ", 1)): kind  # type: ignore[misc]
     for key, kind in _EVENTS["noun_modifiers"].items()}
 MEASURE_NOUNS = frozenset(_EVENTS["measure_nouns"]["words"])
+JOINT_VERBS: dict[str, str] = _EVENTS["joint_verbs"]
+SUBJECT_LIGHT_VERBS: dict[str, str] = _EVENTS["subject_light_verbs"]
+SPAN_ENDS = frozenset(_EVENTS["spans"]["ends"])
+SPAN_STARTS = frozenset(_EVENTS["spans"]["starts"])
+NUMBERS: dict[str, int] = {**load_rules("dates")["numbers"],
+                           **{str(n): n for n in range(1, 32)}}
 NOT_PARTNERS = frozenset(_EVENTS["meet"]["not_partners"])
 
 # Credited in datelines ("BEIJING (AP) —"): sources, not actors.

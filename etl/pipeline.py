@@ -137,7 +137,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
 
     mentions.sort(key=lambda m: (m.start, m.end))
     events = fill_frames(parsed, mentions, find_events(parsed, mentions, dateline, affiliations),
-                         dateline)
+                         dateline, affiliations)
     return Extraction(article, len(parsed.sentences), mentions, events)
 
 

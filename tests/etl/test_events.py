@@ -301,3 +301,19 @@ def test_sat_down_to_talk_is_a_meeting_and_a_bullet_is_a_sentence(
 def test_be_to_is_a_plan(resolver: PlaceResolver) -> None:
     ex = run("Trade Minister Lena Holm is to meet Mayor Jan Berg in Oslo.", resolver)
     assert only(ex.events, event_type="meeting").status == "planned"
+
+
+def test_signing_between_two_people_is_a_meeting(resolver: PlaceResolver) -> None:
+    ex = run("Trade Minister Lena Holm and Mayor Jan Berg signed a port accord in Oslo on "
+             "Tuesday.", resolver)
+    assert actors(only(ex.events, status="held")) == {"Lena Holm", "Jan Berg"}
+    treaty = run("Norway and Sweden signed a border treaty in 1905.", resolver)
+    assert not treaty.events  # countries sign treaties without meeting
+
+
+def test_days_of_talks_that_ended_span_the_days(resolver: PlaceResolver) -> None:
+    ex = run("Three days of talks between Trade Minister Lena Holm and Mayor Jan Berg ended in "
+             "Oslo on Wednesday.", resolver)
+    talks = only(ex.events, event_type="talks")
+    assert talks.status == "held" and talks.date is not None
+    assert (talks.date.start, talks.date.end) == (date(2021, 3, 1), date(2021, 3, 3))
