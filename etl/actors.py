@@ -166,7 +166,8 @@ def title_intros(parsed: ParsedArticle, person_spans: list[tuple[int, int, str]]
         while i >= sentence.start and len(window) < 12:
             t = tokens[i]
             w = _word(t.text)
-            if t.text[:1].isupper() or w in TITLE_CONNECTORS or w in _TITLE_WORDS:
+            if t.text[:1].isupper() or w in TITLE_CONNECTORS or w in _TITLE_WORDS or \
+                    t.text in ("'s", "’s"):  # "Norway's Trade Minister Eirik Dahl"
                 window.insert(0, t)
                 i -= 1
             else:

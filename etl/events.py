@@ -139,9 +139,13 @@ def _verb_trigger(tokens: list[Token], t: Token, actor_tokens: Mapping[int, str]
             c.dep in ("oprd", "xcomp", "ccomp") for c in kids) else ""
     if t.lemma == "meet" and not _meets_someone(tokens, kids, actor_tokens):
         return ""
+    if any(c.dep == "agent" and not any(g.i in actor_tokens for g in children(tokens, c.i))
+           for c in kids):
+        return ""  # "visited by tragedy": what came was no one
     if t.lemma in JOINT_VERBS:  # "X and Y signed the accord", "X signed it with Y"
         parties = [s for c in kids if c.dep == "nsubj"
                    for s in [c, *(g for g in children(tokens, c.i) if g.dep == "conj")]]
+        parties += [a for s in parties for a in _apposed(tokens, s)]  # "the minister, X, and"
         partners = [g for c in kids if c.dep == "prep" and c.lower == "with"
                     for g in children(tokens, c.i)]
         named = sum(actor_tokens.get(p.i) == "person" for p in parties + partners)
@@ -276,10 +280,12 @@ def event_status(tokens: list[Token], trigger: Trigger) -> str:
 
 
 def _conditional(tokens: list[Token], anchor: int) -> bool:
-    """A clause under a condition: 'would meet him only if the troops left'."""
-    return any(c.dep == "advcl" and any(g.dep == "mark" and g.lower in CONDITIONS
-                                        for g in children(tokens, c.i))
-               for c in children(tokens, anchor))
+    """A clause under a condition ('would meet him only if the troops left') or the
+    condition itself ('only if the talks were held in Tiraspol')."""
+    kids = children(tokens, anchor)
+    return any(c.dep == "mark" and c.lower in CONDITIONS for c in kids) or any(
+        c.dep == "advcl" and any(g.dep == "mark" and g.lower in CONDITIONS
+                                 for g in children(tokens, c.i)) for c in kids)
 
 
 def _xcomp_heads(tokens: list[Token], i: int) -> list[Token]:

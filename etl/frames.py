@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from etl.lexicon import NOUN_TRIGGERS, TYPE_FAMILY, load_rules
+from etl.lexicon import NOUN_TRIGGERS, TITLES, TYPE_FAMILY, load_rules
 from etl.records import DateValue, Event, Mention, ParsedArticle, Place, Token
 from etl.syntax import ancestors, children, clause_verb, subject, tense
 
@@ -43,6 +43,7 @@ SAME_ENCOUNTER = {"meeting": "meeting", "talks": "meeting", "visit": "visit", "c
 DEFINITE = frozenset(_RULES["discourse"]["definite"])
 ANOTHER = frozenset(_RULES["discourse"]["another"])
 OCCASION = frozenset(_RULES["discourse"]["occasion"])
+OFFICIALS = frozenset(w for title in TITLES for w in title.split()) | {"leader", "head"}
 DATELINE_VENUE = "the article's dateline (no venue in the sentence or the ones before)"
 _RELATIVE_RE = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(RELATIVE_DAYS, key=len, reverse=True))
@@ -89,6 +90,7 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
                 and not event.remote:
             event = _fill_venue(event, tokens, sentences, paragraph, places, before, dateline,
                                 published)
+        event = _officials_for_countries(event, tokens, affiliations or {})
         if len(event.actors) < 2:
             event = _fill_participants(event, tokens, persons, before)
         if event.status == "held" and event.date and published and event.date.start > published:
@@ -340,6 +342,31 @@ def _fill_participants(event: Event, tokens: list[Token], persons: list[Mention]
         return _with_actors(event, actors, f"'{_phrase(tokens, subj)}': the people named in "
                                            f"sentence {event.sentence_id - 1}")
     return event
+
+
+def _officials_for_countries(event: Event, tokens: list[Token],
+                             affiliations: Mapping[str, tuple[str, str]]) -> Event:
+    """'The fisheries ministers of Norway and Iceland met': the ministers take part, not the
+    countries. Each country the plural title names is replaced by the one person the article
+    introduces as speaking for it, when there is exactly one."""
+    if event.anchor < 0:
+        return event
+    subj = subject(tokens, event.anchor)
+    if subj is None or subj.tag != "NNS" or subj.lemma not in OFFICIALS:
+        return event
+    named = {t.text for t in tokens[subj.i: subj.i + 12] if t.sentence_id == subj.sentence_id}
+    actors, changed = list(event.actors), []
+    for name, kind in event.actors:
+        if kind != "country" or not set(name.split()) <= named:
+            continue
+        people = [p for p, (country, _) in affiliations.items() if country == name]
+        if len(people) == 1:
+            actors[actors.index((name, kind))] = (people[0], "person")
+            changed.append(f"{name}: {people[0]}")
+    if not changed:
+        return event
+    return replace(event, actors=list(dict.fromkeys(actors)), actors_reason=(
+        f"'{_phrase(tokens, subj)} of' a country: " + "; ".join(changed)))
 
 
 def _plural_subject(tokens: list[Token], subj: Token) -> bool:

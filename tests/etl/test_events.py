@@ -317,3 +317,11 @@ def test_days_of_talks_that_ended_span_the_days(resolver: PlaceResolver) -> None
     talks = only(ex.events, event_type="talks")
     assert talks.status == "held" and talks.date is not None
     assert (talks.date.start, talks.date.end) == (date(2021, 3, 1), date(2021, 3, 3))
+
+
+@pytest.mark.parametrize("text", [
+    "The old town was visited by tragedy on Tuesday.",
+    "Minister Ilir Dervishi said he would meet Ana Kovac only if the talks were held in Oslo.",
+])
+def test_no_one_came_and_a_condition_is_no_event(resolver: PlaceResolver, text: str) -> None:
+    assert not [e for e in run(text, resolver).events if e.status == "held"]

@@ -179,3 +179,12 @@ def test_the_occasion_a_report_names(resolver: PlaceResolver) -> None:
                  "Monday. Marchand hosted Rui Valente and Marta Pires for the talks.", resolver)
     [one] = held(hosted)
     assert {("Rui Valente", "person"), ("Marta Pires", "person")} <= set(one.actors)
+
+
+def test_the_ministers_of_two_countries_are_the_ministers(resolver: PlaceResolver) -> None:
+    ex = run("The trade ministers of Norway and Iceland met in Oslo on Monday. Norway's Trade "
+             "Minister Eirik Dahl said the talks were useful, and Iceland's Trade Minister "
+             "Sigrun Olafs agreed.", resolver, published=date(2022, 11, 15))
+    met = next(e for e in held(ex) if e.event_type == "meeting")
+    assert set(met.actors) == {("Eirik Dahl", "person"), ("Sigrun Olafs", "person")}
+    assert "Norway: Eirik Dahl" in met.actors_reason
