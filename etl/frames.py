@@ -140,11 +140,12 @@ def _retold(event: Event, done: list[Event], tokens: list[Token], sentence: list
 
 def _represent(event: Event, told: Event, affiliations: Mapping[str, tuple[str, str]]) -> bool:
     """'Talks between Egypt and Ethiopia ... The Ethiopian and Egyptian ministers met': the
-    people of the report each speak for a country of the event told before."""
+    people of the report who speak for a country speak for one of the event told before
+    (a host or a chair may speak for none)."""
     countries = {name for name, kind in told.actors if kind == "country"}
-    people = [name for name, kind in event.actors if kind == "person"]
-    return bool(countries) and len(people) >= 1 and all(
-        name in affiliations and affiliations[name][0] in countries for name in people)
+    sides = [affiliations[name][0] for name, kind in event.actors
+             if kind == "person" and name in affiliations]
+    return bool(countries) and bool(sides) and set(sides) <= countries
 
 
 def _definite(tokens: list[Token], event: Event) -> bool:

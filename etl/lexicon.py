@@ -107,6 +107,9 @@ NAME_PARTICLES = frozenset({
     "do", "dos", "du", "el", "la", "le", "ter", "ten", "van", "von", "y", "zu"})
 TITLE_CONNECTORS = frozenset({"for", "of", "on", "and", "to", "the", "-", "general"})
 
+# Nationality adjectives → country code: whom a title speaks for ("Ethiopian Water Minister").
+DEMONYMS: dict[str, str] = load_rules("demonyms")["demonyms"]
+
 # Event rules (triggers, light verbs, modality) are data: etl/rules/events.toml.
 _EVENTS = load_rules("events")
 VERB_TRIGGERS: dict[str, str] = _EVENTS["verb_triggers"]

@@ -15,7 +15,7 @@ from etl.dates import MONTHS, UNRESOLVED, normalize_date, normalize_range, weekd
 from etl.events import find_events
 from etl.frames import fill_frames
 from etl.gazetteer import normalize_name
-from etl.lexicon import GROUP_WORDS, NEWS_AGENCIES, RESCHEDULING, SITE_WORDS
+from etl.lexicon import DEMONYMS, GROUP_WORDS, NEWS_AGENCIES, RESCHEDULING, SITE_WORDS
 from etl.metadata import parse_dateline
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
@@ -116,8 +116,9 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
         mentions.append(mention)
 
     # Title references: "the prime minister" is the person introduced with that title.
-    country_at = {i: m.place.country_code for m in mentions if m.kind == "country" and m.place
-                  for i in range(m.tok_start, m.tok_end)}
+    country_at = {**_demonyms(tokens),
+                  **{i: m.place.country_code for m in mentions
+                     if m.kind == "country" and m.place for i in range(m.tok_start, m.tok_end)}}
     intros = actor_rules.title_intros(parsed, person_spans, country_at)
     person_tokens = {i for s, e, _ in person_spans for i in range(s, e)}
     for ref in actor_rules.title_references(parsed, country_at, person_tokens):
@@ -139,6 +140,20 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     events = fill_frames(parsed, mentions, find_events(parsed, mentions, dateline, affiliations),
                          dateline, affiliations)
     return Extraction(article, len(parsed.sentences), mentions, events)
+
+
+def _demonyms(tokens: list[Token]) -> dict[int, str]:
+    """Tokens of nationality adjectives and the country they name ("Ethiopian", "South
+    Sudanese"): they say whom a title speaks for, never make a country an actor."""
+    found: dict[int, str] = {}
+    for t in tokens:
+        if not t.text[:1].isupper():
+            continue
+        pair = f"{tokens[t.i - 1].lower} {t.lower}" if t.i else ""
+        code = DEMONYMS.get(pair) or DEMONYMS.get(t.lower)
+        if code:
+            found[t.i] = code
+    return found
 
 
 def _relabel(e: Entity, tokens: list[Token], places: PlaceResolver) -> Entity:
