@@ -136,10 +136,55 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
         if known is not None and intro.person not in affiliations:
             affiliations[intro.person] = (known.name, known.code)
 
+    mentions.extend(_capitals(parsed, mentions, places, dateline))
     mentions.sort(key=lambda m: (m.start, m.end))
     events = fill_frames(parsed, mentions, find_events(parsed, mentions, dateline, affiliations),
                          dateline, affiliations)
     return Extraction(article, len(parsed.sentences), mentions, events)
+
+
+def _capitals(parsed: ParsedArticle, mentions: list[Mention], places: PlaceResolver,
+              dateline: Place | None) -> list[Mention]:
+    """'in the Kazakh capital', 'in the capital': a place where no name is written. A
+    nationality names the country whose capital it is; a bare 'the capital' is the dateline
+    city's own country's capital, when the dateline is one. A name in apposition ('the Kazakh
+    capital, Astana') is a mention of its own and wins."""
+    tokens = parsed.tokens
+    taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+    nationality = _demonyms(tokens)
+    found = []
+    for t in tokens:
+        if t.lower != "capital" or t.pos != "NOUN" or t.i in taken or t.dep != "pobj" or any(
+                c.dep == "appos" for c in children(tokens, t.i)):
+            continue
+        start = t.i
+        while start > 0 and (start - 1) in nationality:
+            start -= 1
+        code = nationality.get(start, "")
+        if code:
+            country = places.gazetteer.countries.get(code)
+            place = places.country(country.name) if country else None
+            if place is None:
+                continue
+            place = Place(place.name, code, place.lat, place.lon, "city",
+                          f"the capital of {country.name if country else code}")
+        elif dateline is not None and _is_capital(dateline, places):
+            place = Place(dateline.name, dateline.country_code, dateline.lat, dateline.lon,
+                          "city", "'the capital': the dateline city")
+        else:
+            continue
+        first = tokens[start]
+        found.append(Mention(parsed.article.article_id, t.sentence_id, first.idx,
+                             t.idx + len(t.text), parsed.article.text[first.idx: t.idx
+                                                                      + len(t.text)],
+                             "place", place.name, place=place, reason=place.reason,
+                             tok_start=start, tok_end=t.i + 1))
+    return found
+
+
+def _is_capital(place: Place, places: PlaceResolver) -> bool:
+    country = places.gazetteer.countries.get(place.country_code)
+    return country is not None and normalize_name(country.capital) == normalize_name(place.name)
 
 
 def _demonyms(tokens: list[Token]) -> dict[int, str]:

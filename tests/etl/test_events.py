@@ -325,3 +325,15 @@ def test_days_of_talks_that_ended_span_the_days(resolver: PlaceResolver) -> None
 ])
 def test_no_one_came_and_a_condition_is_no_event(resolver: PlaceResolver, text: str) -> None:
     assert not [e for e in run(text, resolver).events if e.status == "held"]
+
+
+def test_a_capital_named_by_its_nationality_or_the_dateline(resolver: PlaceResolver) -> None:
+    ex = run("In the Kenyan capital on Tuesday, Trade Minister Lena Holm held talks with Mayor "
+             "Jan Berg.", resolver)
+    talks = only(ex.events, event_type="talks")
+    assert talks.place is not None and talks.place.name == "Nairobi"
+    assert "capital of Kenya" in talks.place.reason
+    bare = run("Trade Minister Lena Holm held talks in the capital on Tuesday with Mayor Jan "
+               "Berg.", resolver, dateline="Oslo")
+    talks = only(bare.events, event_type="talks")
+    assert talks.place is not None and talks.place.name == "Oslo"
