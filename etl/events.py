@@ -366,7 +366,7 @@ def find_events(parsed: ParsedArticle, mentions: list[Mention], dateline: Place 
             if when is not None:
                 when = _over_days(tokens, tr, when)
             events.append(Event(
-                event_id=_event_id(parsed.article.article_id, tr.token),
+                report_id=_report_id(parsed.article.article_id, tr.token),
                 article_id=parsed.article.article_id,
                 sentence_id=sentence.sentence_id,
                 event_type=tr.event_type,
@@ -434,7 +434,7 @@ def _outer_scope(tokens: list[Token], anchor: int, anchors: set[int]) -> set[int
     return subtree(tokens, head, detach=True, stop={anchor} | (anchors - {head}))
 
 
-def _event_id(article_id: str, token: int) -> str:
+def _report_id(article_id: str, token: int) -> str:
     return hashlib.sha1(f"{article_id}:{token}".encode()).hexdigest()[:12]
 
 

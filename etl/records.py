@@ -107,7 +107,7 @@ class Mention:
 class Event:
     """A meeting-like event described by one sentence, with its participants."""
 
-    event_id: str
+    report_id: str  # this article's account; the corpus pass gives reports their event_id
     article_id: str
     sentence_id: int
     event_type: str

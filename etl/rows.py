@@ -45,7 +45,7 @@ def event_rows(ex: Extraction) -> Iterator[dict[str, Any]]:
                f"venue: {p.reason}" if p and p.reason else "",
                f"date: {e.date_reason}" if e.date_reason else "",
                f"participants: {e.actors_reason}" if e.actors_reason else ""]
-        base = {"event_id": e.event_id, "report_id": e.event_id, "article_id": e.article_id,
+        base = {"event_id": e.report_id, "report_id": e.report_id, "article_id": e.article_id,
                 "sentence_id": e.sentence_id, "event_type": e.event_type, "status": e.status,
                 "date_start": d.start.isoformat() if d else "",
                 "date_end": d.end.isoformat() if d else "",
