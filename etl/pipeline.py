@@ -27,23 +27,55 @@ NOT_NAMES = frozenset({"TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERC
 
 
 def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
-    """Everything Parley extracts from one article: a pure function of the article."""
-    article = parsed.article
-    publisher = normalize_name(article.publisher) if article.publisher else ""
-    tokens = parsed.tokens
-    gazetteer = places.gazetteer
+    """Everything Parley extracts from one article, a pure function of it, stage by stage:
+    entity spans corrected; dates, countries and organisations; people with one canonical
+    name each; places in the context of the article's countries and dateline; title and role
+    references; then events from their clauses, filled from the discourse."""
+    entities = corrected_entities(parsed, places)
+    full_names = _full_names(entities, places)
+    mentions, people, place_entities = _sorted_mentions(parsed, entities, full_names, places)
+    people.extend(_bare_surnames(parsed, entities, full_names))
+    person_mentions = _person_mentions(parsed, people)
+    mentions += person_mentions
+    dateline = _resolve_dateline(parsed.article, places, _country_shares(mentions))
+    mentions += _place_mentions(parsed, place_entities, entities, mentions, places, dateline)
+    references, affiliations = _title_references(parsed, mentions, person_mentions, places)
+    mentions += references
+    mentions += _capitals(parsed, mentions, places, dateline)
+    mentions.sort(key=lambda m: (m.start, m.end))
+    events = fill_frames(parsed, mentions, find_events(parsed, mentions, dateline, affiliations),
+                         dateline, affiliations)
+    return Extraction(parsed.article, len(parsed.sentences), mentions, events)
 
+
+def corrected_entities(parsed: ParsedArticle, places: PlaceResolver) -> list[Entity]:
+    """The one place where entity spans and labels are corrected: the source is no actor, a
+    place glued to a name goes, labels the text contradicts change, cities the model missed
+    are added, an office is no person."""
+    publisher = normalize_name(parsed.article.publisher) if parsed.article.publisher else ""
+    tokens = parsed.tokens
     entities = [e for e in parsed.entities if not _is_source(e.text, publisher)]
-    # Names the article gives in full decide what a bare surname or a mislabelled span is.
     entities = [_drop_place_prefix(e, tokens, places) if e.label == "PERSON" else e
                 for e in entities]
     entities = [_relabel(e, tokens, places) for e in entities]
     entities = sorted([*entities, *_bare_places(parsed, entities, places)], key=lambda e: e.start)
-    entities = [e for e in entities if e.label != "PERSON" or not _names_office(e, tokens)]
-    full_names = {n for n in (actor_rules.strip_titles(e.text) for e in entities
-                              if e.label == "PERSON")
-                  if len(n.split()) > 1 and gazetteer.country(n) is None}
+    return [e for e in entities if e.label != "PERSON" or not _names_office(e, tokens)]
 
+
+def _full_names(entities: list[Entity], places: PlaceResolver) -> set[str]:
+    """Names the article gives in full: they decide what a bare surname or a mislabelled
+    span is."""
+    return {n for n in (actor_rules.strip_titles(e.text) for e in entities
+                        if e.label == "PERSON")
+            if len(n.split()) > 1 and places.gazetteer.country(n) is None}
+
+
+def _sorted_mentions(parsed: ParsedArticle, entities: list[Entity], full_names: set[str],
+                     places: PlaceResolver
+                     ) -> tuple[list[Mention], list[tuple[Entity, str]], list[Entity]]:
+    """Date, country and organisation mentions, and the entities that are people or places
+    (resolved later, in the context of the whole article)."""
+    gazetteer = places.gazetteer
     mentions: list[Mention] = []
     people: list[tuple[Entity, str]] = []
     place_entities: list[Entity] = []
@@ -73,26 +105,36 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
                                      actor_rules.canonical_organization(e.text)))
         elif e.label in PLACE_LABELS:
             place_entities.append(e)
-    people.extend(_bare_surnames(parsed, entities, full_names))
+    return mentions, people, place_entities
 
-    # People: one canonical name each within the article.
+
+def _person_mentions(parsed: ParsedArticle, people: list[tuple[Entity, str]]) -> list[Mention]:
+    """People, one canonical name each within the article."""
     canonical = actor_rules.canonical_people([name for _, name in people])
-    person_spans = []
+    out = []
     for e, name in people:
         full, why = canonical[name]
-        mentions.append(_mention(parsed, e, "person", full, reason=why))
-        person_spans.append((e.start, e.end, full))
+        out.append(_mention(parsed, e, "person", full, reason=why))
+    return out
 
-    # Places, in the context of the article's countries and dateline.
+
+def _country_shares(mentions: list[Mention]) -> dict[str, float]:
+    """Each country's share of the article's country mentions: context for its places."""
     codes = Counter(m.place.country_code for m in mentions if m.kind == "country" and m.place)
     total = sum(codes.values()) or 1
-    shares = {code: n / total for code, n in codes.items()}
-    dateline = _resolve_dateline(article, places, shares)
-    context = PlaceContext(
-        dateline_country=dateline.country_code if dateline else "",
-        country_shares=shares,
-    )
+    return {code: n / total for code, n in codes.items()}
+
+
+def _place_mentions(parsed: ParsedArticle, place_entities: list[Entity], entities: list[Entity],
+                    mentions: list[Mention], places: PlaceResolver,
+                    dateline: Place | None) -> list[Mention]:
+    """Places, in the context of the article's countries and dateline; a site is put in the
+    city named just before it."""
+    tokens = parsed.tokens
+    context = PlaceContext(dateline_country=dateline.country_code if dateline else "",
+                           country_shares=_country_shares(mentions))
     qualifiers = {q.start for e in place_entities if (q := _qualifier_entity(e, entities, tokens))}
+    found: list[Mention] = []
     for e in place_entities:
         if e.start in qualifiers:
             continue  # "Texas" in "Paris, Texas" is part of the place's name
@@ -103,44 +145,50 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
             continue  # a continent, a sea, a river: no place of a meeting
         ctx = PlaceContext(context.dateline_country, context.dateline_admin1,
                            context.country_shares, places.qualifier_codes(qualifier))
-        if dateline is not None and normalize_name(name) == normalize_name(article.dateline):
+        if dateline is not None and normalize_name(name) == normalize_name(
+                parsed.article.dateline):
             place: Place | None = dateline  # "in Paris" in a "PARIS, Texas" story
         else:
             place = places.resolve(name, ctx)
         if place is None and _is_site(name):
-            place = _site_place(name, _host_city(mentions, e.sentence_id), dateline)
+            place = _site_place(name, _host_city([*mentions, *found], e.sentence_id), dateline)
         display = place.name if place else name
         mention = _mention(parsed, e, "place", display, place=place,
                            reason=place.reason if place else "not in the gazetteer")
         mention.dateline = e.start == 0 and place is dateline and dateline is not None
-        mentions.append(mention)
+        found.append(mention)
+    return found
 
-    # Title references: "the prime minister" is the person introduced with that title.
+
+def _title_references(parsed: ParsedArticle, mentions: list[Mention],
+                      person_mentions: list[Mention], places: PlaceResolver
+                      ) -> tuple[list[Mention], dict[str, tuple[str, str]]]:
+    """'The prime minister' is the person introduced with that title; and whom each person
+    speaks for, (country name, code), as their titles say."""
+    tokens = parsed.tokens
+    article = parsed.article
+    person_spans = [(m.tok_start, m.tok_end, m.name) for m in person_mentions]
     country_at = {**_demonyms(tokens),
                   **{i: m.place.country_code for m in mentions
                      if m.kind == "country" and m.place for i in range(m.tok_start, m.tok_end)}}
     intros = actor_rules.title_intros(parsed, person_spans, country_at)
     person_tokens = {i for s, e, _ in person_spans for i in range(s, e)}
+    found = []
     for ref in actor_rules.title_references(parsed, country_at, person_tokens):
         resolved = actor_rules.resolve_reference(ref, intros)
         if resolved is None:
             continue
         start, end = tokens[ref.start], tokens[ref.end - 1]
-        mentions.append(Mention(
+        found.append(Mention(
             article.article_id, start.sentence_id, start.idx, end.idx + len(end.text),
             article.text[start.idx: end.idx + len(end.text)], "person", resolved[0],
             reason=resolved[1], tok_start=ref.start, tok_end=ref.end))
     affiliations: dict[str, tuple[str, str]] = {}
     for intro in intros:
-        known = gazetteer.countries.get(intro.country_code)
+        known = places.gazetteer.countries.get(intro.country_code)
         if known is not None and intro.person not in affiliations:
             affiliations[intro.person] = (known.name, known.code)
-
-    mentions.extend(_capitals(parsed, mentions, places, dateline))
-    mentions.sort(key=lambda m: (m.start, m.end))
-    events = fill_frames(parsed, mentions, find_events(parsed, mentions, dateline, affiliations),
-                         dateline, affiliations)
-    return Extraction(article, len(parsed.sentences), mentions, events)
+    return found, affiliations
 
 
 def _capitals(parsed: ParsedArticle, mentions: list[Mention], places: PlaceResolver,
