@@ -214,6 +214,11 @@ class PlaceResolver:
         if not self.is_place_name(name):
             return None
         candidates = self.source.candidates(name)
+        region = self.gazetteer.region(name)
+        if region is not None and (region[0] == context.dateline_country or region[0] in
+                                   context.country_shares) and not any(
+                loc.raw.get("country_code") == region[0] for loc in candidates):
+            return self._region(name)  # "Virginia" in a US story: the state, not a town abroad
         if not candidates:
             return self._region(name)
         scored = sorted(((score(loc.raw, context), i, loc) for i, loc in enumerate(candidates)),

@@ -44,6 +44,11 @@ def test_continents_regions_and_waters_are_no_places(resolver: PlaceResolver,
     assert resolver.resolve(name, PlaceContext()) is None
 
 
+def test_a_region_of_the_story_s_country_beats_a_town_abroad(resolver: PlaceResolver) -> None:
+    place = resolver.resolve("Virginia", PlaceContext(dateline_country="US"))
+    assert place is not None and place.country_code == "US" and place.precision == "region"
+
+
 def test_dateline_country_beats_population(resolver: PlaceResolver) -> None:
     place = resolver.resolve("Hyderabad", PlaceContext(dateline_country="PK"))
     assert place is not None and place.country_code == "PK"
