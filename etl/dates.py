@@ -12,27 +12,22 @@ from __future__ import annotations
 
 import calendar
 import re
-import tomllib
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
-from importlib import resources
-from typing import Any, Final
+from typing import Final
 
 from dateutil import parser as dateutil_parser
 
+from etl.lexicon import load_rules
 from etl.records import DateValue
 
 UNRESOLVED: Final = "unresolved"
 
 
-def _load_rules() -> dict[str, Any]:
-    """The word lists of `etl/rules/dates.toml`, read once at import."""
-    with resources.files("etl").joinpath("rules/dates.toml").open("rb") as f:
-        return tomllib.load(f)
 
 
-_RULES: Final = _load_rules()
+_RULES: Final = load_rules("dates")  # the word lists of etl/rules/dates.toml
 
 
 def _words_re(words: object) -> str:
@@ -416,3 +411,80 @@ def _named_month(anchor: date, month: int, rel: str | None, tense: str) -> DateV
             months_ahead = (ahead - anchor.year) * 12 + month - anchor.month
             year = back if months_back <= months_ahead else ahead
     return _month(year, month)
+
+
+# ---------------------------------------------------------------------------------------------
+# Full dates as publication lines and records write them ("29 Oct 2019", "2019-10-29",
+# "Thu, 28 Nov 2024 11:40:00 GMT", 12/03/2021). The metadata reader uses these; a day is never
+# invented from a partial date here.
+
+MONTH_NUMBERS = {name[:3]: number for name, number in MONTHS.items()}  # "sep" for "Sept."
+MONTH_NAME_RE = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_LINE_MONTH = rf"(?P<mon>{MONTH_NAME_RE})\.?"
+ORDINAL_RE = r"(?:st|nd|rd|th)?"
+_FULL_DATE_RES = (
+    # 2019-10-29, 2019/10/29 (also the date part of an ISO timestamp)
+    re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+    # 29 October 2019, 29th of Oct. 2019
+    re.compile(rf"(?<!\w)(?P<d>\d{{1,2}}){ORDINAL_RE}\s+(?:of\s+)?{_LINE_MONTH},?\s+"
+               r"(?P<y>\d{4})(?!\d)", re.I),
+    # October 29th, 2019
+    re.compile(rf"(?<!\w){_LINE_MONTH}\s+(?P<d>\d{{1,2}}){ORDINAL_RE},?\s+"
+               r"(?P<y>\d{4})(?!\d)", re.I),
+    # 12/03/2021, 12.03.2021, 12-03-2021, 18.1.2021: day-first unless impossible
+    re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})([/.-])(?P<b>\d{1,2})\2(?P<y>\d{4})(?!\d)"),
+)
+# A year, or a month and year: enough to recognise a publication line, not to date it.
+PARTIAL_DATE_RE = re.compile(rf"(?<!\w)(?:{_LINE_MONTH},?\s+)?(?P<y>(?:1[89]|20)\d\d)(?!\d)", re.I)
+
+def valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date_from_match(m: re.Match[str]) -> date | None:
+    groups = m.groupdict()
+    year = int(groups["y"])
+    if groups.get("a") is not None:
+        first, second = int(groups["a"]), int(groups["b"])
+        return valid_date(year, second, first) or valid_date(year, first, second)
+    month = MONTH_NUMBERS[groups["mon"][:3].lower()] if groups.get("mon") else int(groups["m"])
+    return valid_date(year, month, int(groups["d"]))
+
+
+def find_date(text: str) -> tuple[date, tuple[int, int]] | None:
+    """The first full day-month-year date in ``text`` and its span, or None.
+
+    A partial date ("March 2021") is not a date here: a day is never invented.
+    """
+    best: tuple[date, tuple[int, int]] | None = None
+    for pattern in _FULL_DATE_RES:
+        for m in pattern.finditer(text):
+            if best is not None and m.start() >= best[1][0]:
+                break
+            value = _date_from_match(m)
+            if value is not None:
+                best = (value, m.span())
+                break
+    return best
+
+
+def parse_date(text: str) -> date | None:
+    """A full date anywhere in ``text`` (ISO, "29 Oct 2019", "October 29th, 2019", 12/03/2021,
+    "Thu, 28 Nov 2024 11:40:00 GMT", "2024-05-16T09:30:00-04:00")."""
+    found = find_date(text)
+    return found[0] if found else None
+
+
+def date_span(text: str) -> tuple[date | None, tuple[int, int]] | None:
+    """A full date, else a year or month-and-year, with its span: what marks a dated line."""
+    found = find_date(text)
+    if found:
+        return found
+    m = PARTIAL_DATE_RE.search(text)
+    return (None, m.span()) if m else None

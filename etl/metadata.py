@@ -37,18 +37,27 @@ The word lists (prefixes, letterhead words, end markers, agencies …) live in
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+
+from etl.dates import (
+    MONTH_NAME_RE,
+    MONTH_NUMBERS,
+    ORDINAL_RE,
+    PARTIAL_DATE_RE,
+    date_span,
+    find_date,
+    parse_date,
+    valid_date,
+)
+from etl.lexicon import load_rules
 
 __all__ = [
     "RULES",
     "Dateline",
     "Metadata",
     "find_date",
-    "load_rules",
     "parse_date",
     "parse_dateline",
     "parse_metadata",
@@ -63,30 +72,12 @@ MAX_HEADER_CHARS = 4000  # the header block starts within the text's first chara
 MAX_FOOTER_LINES = 6
 MAX_FOOTER_BLOCK = 6  # lines from an end marker ("-ENDS-", "___") to the end
 
-RULES_FILE = Path(__file__).with_name("rules") / "metadata.toml"
-
-
-def load_rules(path: Path = RULES_FILE) -> dict[str, dict[str, tuple[str, ...]]]:
-    """The word lists of ``metadata.toml`` by section and key: data, so that a newsroom's new
-    prefix or agency is a one-line change. A missing or broken file gives empty lists."""
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
-    return {
-        section: {key: tuple(str(w) for w in words) for key, words in values.items()
-                  if isinstance(words, list)}
-        for section, values in data.items() if isinstance(values, dict)
-    }
-
-
-RULES = load_rules()
+RULES = load_rules("metadata")  # etl/rules/metadata.toml: a new prefix is a one-line change
 
 
 def rule(section: str, key: str) -> tuple[str, ...]:
     """One word list of the rules file (empty when absent)."""
-    return RULES.get(section, {}).get(key, ())
+    return tuple(str(w) for w in RULES.get(section, {}).get(key, ()))
 
 
 def _phrases(words: tuple[str, ...]) -> str:
@@ -100,30 +91,6 @@ def _folded(section: str, key: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in rule(section, key))
 
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_MONTH_NAME = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_MONTH = rf"(?P<mon>{_MONTH_NAME})\.?"
-_ORD = r"(?:st|nd|rd|th)?"
-_FULL_DATE_RES = (
-    # 2019-10-29, 2019/10/29 (also the date part of an ISO timestamp)
-    re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
-    # 29 October 2019, 29th of Oct. 2019
-    re.compile(
-        rf"(?<!\w)(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(?P<y>\d{{4}})(?!\d)", re.I
-    ),
-    # October 29th, 2019
-    re.compile(rf"(?<!\w){_MONTH}\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})(?!\d)", re.I),
-    # 12/03/2021, 12.03.2021, 12-03-2021, 18.1.2021: day-first unless impossible
-    re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})([/.-])(?P<b>\d{1,2})\2(?P<y>\d{4})(?!\d)"),
-)
-# A year, or a month and year: enough to recognise a publication line, not to date it.
-_PARTIAL_DATE_RE = re.compile(rf"(?<!\w)(?:{_MONTH},?\s+)?(?P<y>(?:1[89]|20)\d\d)(?!\d)", re.I)
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 
 
@@ -151,60 +118,6 @@ class Metadata:
     dateline: str = ""
     dateline_span: tuple[int, int] | None = None  # None also for a removed "Place, date" line
     dateline_region: str = ""
-
-
-# ---------------------------------------------------------------------------------------------
-# dates
-
-
-def _valid(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _date_from_match(m: re.Match[str]) -> date | None:
-    groups = m.groupdict()
-    year = int(groups["y"])
-    if groups.get("a") is not None:
-        first, second = int(groups["a"]), int(groups["b"])
-        return _valid(year, second, first) or _valid(year, first, second)
-    month = _MONTHS[groups["mon"][:3].lower()] if groups.get("mon") else int(groups["m"])
-    return _valid(year, month, int(groups["d"]))
-
-
-def find_date(text: str) -> tuple[date, tuple[int, int]] | None:
-    """The first full day-month-year date in ``text`` and its span, or None.
-
-    A partial date ("March 2021") is not a date here: a day is never invented.
-    """
-    best: tuple[date, tuple[int, int]] | None = None
-    for pattern in _FULL_DATE_RES:
-        for m in pattern.finditer(text):
-            if best is not None and m.start() >= best[1][0]:
-                break
-            value = _date_from_match(m)
-            if value is not None:
-                best = (value, m.span())
-                break
-    return best
-
-
-def parse_date(text: str) -> date | None:
-    """A full date anywhere in ``text`` (ISO, "29 Oct 2019", "October 29th, 2019", 12/03/2021,
-    "Thu, 28 Nov 2024 11:40:00 GMT", "2024-05-16T09:30:00-04:00")."""
-    found = find_date(text)
-    return found[0] if found else None
-
-
-def _date_span(text: str) -> tuple[date | None, tuple[int, int]] | None:
-    """A full date, else a year or month-and-year, with its span: what marks a dated line."""
-    found = find_date(text)
-    if found:
-        return found
-    m = _PARTIAL_DATE_RE.search(text)
-    return (None, m.span()) if m else None
 
 
 # Times, time zones, weekdays and separators around a date: "Mon", "06.00 BST", "- 01:14 GMT",
@@ -348,7 +261,7 @@ def _publication_fields(line: str) -> _LineFields | None:
 
 def _prefixed_fields(prefix: re.Match[str], rest: str) -> _LineFields | None:
     """ "Published in Dawn, October 29th, 2019", "Posted Apr 8, 2021 6:47 PM CDT by Jane Doe"."""
-    found = _date_span(rest)
+    found = date_span(rest)
     if found is None:
         return None
     value, (start, end) = found
@@ -367,7 +280,7 @@ def _prefixed_fields(prefix: re.Match[str], rest: str) -> _LineFields | None:
     publisher = before.split(",")[0].strip() if by_before or not author else ""
     if by_before and kind == "posted":
         publisher, author = "", author or before
-    partial = _PARTIAL_DATE_RE.search(rest) if value is None else None
+    partial = PARTIAL_DATE_RE.search(rest) if value is None else None
     year = int(partial["y"]) if partial else None
     if kind in _UPDATED_KINDS:
         return _LineFields(publisher=publisher, updated=value, author=author, year=year)
@@ -500,7 +413,7 @@ def _place_date_fields(line: str) -> _LineFields | None:
     place = m["place"]
     words = place.casefold().split()
     if value is None or not place[0].isupper() or any(w in _OUTLET_WORDS for w in words) or (
-            re.fullmatch(_WEEKDAY, words[0]) or re.fullmatch(_MONTH_NAME, words[0])
+            re.fullmatch(_WEEKDAY, words[0]) or re.fullmatch(MONTH_NAME_RE, words[0])
             or _LETTERHEAD_RE.match(place)):
         return None
     if place.isupper():
@@ -559,7 +472,7 @@ def _footer_fields(line: str) -> _LineFields | None:
         return _LineFields(published=_date_only(line))
     m = _COPYRIGHT_RE.match(line)
     if m and _looks_like_name(m["who"].strip()):
-        year = _PARTIAL_DATE_RE.search(line)
+        year = PARTIAL_DATE_RE.search(line)
         return _LineFields(publisher=m["who"].strip(), year=int(year["y"]) if year else None)
     return None
 
@@ -624,8 +537,8 @@ _DATELINE_RE = re.compile(
     rf"(?P<sep>{_SEPARATOR}|(?<=\))[ ]+(?=[A-Z]))"  # "(RNS) Pope …": known agencies only
 )
 _DATELINE_DATE_RE = re.compile(
-    rf"^(?:(?P<mon>{_MONTH_NAME})\.?\s+(?P<d>\d{{1,2}}){_ORD}"
-    rf"|(?P<d2>\d{{1,2}}){_ORD}\s+(?P<mon2>{_MONTH_NAME})\.?)(?:,?\s+(?P<y>\d{{4}}))?$",
+    rf"^(?:(?P<mon>{MONTH_NAME_RE})\.?\s+(?P<d>\d{{1,2}}){ORDINAL_RE}"
+    rf"|(?P<d2>\d{{1,2}}){ORDINAL_RE}\s+(?P<mon2>{MONTH_NAME_RE})\.?)(?:,?\s+(?P<y>\d{{4}}))?$",
     re.I,
 )
 # All-caps openings that are kickers, organisations or speaker labels, not places.
@@ -658,7 +571,7 @@ def _is_title_place(place: str) -> bool:
         place.upper() not in _NOT_PLACES) and not _CALENDAR_WORD_RE.fullmatch(words[0])
 
 
-_CALENDAR_WORD_RE = re.compile(rf"{_WEEKDAY}|{_MONTH_NAME}\.?|today|yesterday", re.I)
+_CALENDAR_WORD_RE = re.compile(rf"{_WEEKDAY}|{MONTH_NAME_RE}\.?|today|yesterday", re.I)
 
 
 def _match_dateline(body: str, *, title_case: bool) -> Dateline | None:
@@ -675,9 +588,9 @@ def _match_dateline(body: str, *, title_case: bool) -> Dateline | None:
     for part in (p.strip() for p in m["parts"].split(",") if p.strip()):
         when = _DATELINE_DATE_RE.match(part)
         if when:
-            month = _MONTHS[(when["mon"] or when["mon2"])[:3].lower()]
+            month = MONTH_NUMBERS[(when["mon"] or when["mon2"])[:3].lower()]
             day = int(when["d"] or when["d2"])
-            month_day = (month, day) if _valid(2000, month, day) else None
+            month_day = (month, day) if valid_date(2000, month, day) else None
             year = int(when["y"]) if when["y"] else year
             continue
         if region or len(part.split()) > 3 or not part[0].isalpha():
@@ -857,13 +770,13 @@ def _dateline_date(dateline: Dateline | None, fields: _LineFields) -> date | Non
         return None
     month, day = dateline.month_day
     if dateline.year is not None:
-        return _valid(dateline.year, month, day)
+        return valid_date(dateline.year, month, day)
     if fields.updated is not None:
         year = fields.updated.year
         if (month, day) > (fields.updated.month, fields.updated.day):
             year -= 1
-        return _valid(year, month, day)
-    return _valid(fields.year, month, day) if fields.year else None
+        return valid_date(year, month, day)
+    return valid_date(fields.year, month, day) if fields.year else None
 
 
 def parse_metadata(text: str, *, markdown: bool = False) -> Metadata:

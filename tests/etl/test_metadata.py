@@ -10,9 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.metadata import (
-    RULES_FILE,
     find_date,
-    load_rules,
     parse_date,
     parse_dateline,
     parse_metadata,
@@ -544,13 +542,4 @@ def test_rules_file_lists_are_loaded() -> None:
                          ("columns", "text")]:
         assert rule(section, key), (section, key)
     assert "aired" in rule("publication", "dated_prefixes")
-    assert RULES_FILE.name == "metadata.toml"
-
-
-def test_load_rules_reads_any_file_and_survives_a_missing_one(tmp_path: Path) -> None:
-    path = tmp_path / "rules.toml"
-    path.write_text('[publication]\ndated_prefixes = ["dispatched"]\nnote = "x"\n')
-    assert load_rules(path) == {"publication": {"dated_prefixes": ("dispatched",)}}
-    assert load_rules(tmp_path / "missing.toml") == {}
-    path.write_text("not = [toml")
-    assert load_rules(path) == {}
+    assert rule("publication", "no such key") == ()
