@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from etl import run as etl_run
+from etl.places import PlaceResolver
 from etl.records import Article
+
+
+@pytest.fixture(scope="session")
+def resolver() -> PlaceResolver:
+    """The offline gazetteer, loaded once for all tests that resolve places."""
+    return PlaceResolver()
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from etl.dates import UNRESOLVED, normalize_date, normalize_range, weekday_range
-from etl.nlp import parse
-from etl.pipeline import extract
 from etl.places import PlaceResolver
-from etl.records import Article, DateValue
+from etl.records import DateValue
+from tests.extraction_support import extract_text
 
 TUESDAY = date(2019, 10, 29)
 
@@ -218,15 +217,9 @@ def test_weekday_ranges_are_two_days() -> None:
 SATURDAY = date(2022, 6, 18)  # a Saturday in June
 
 
-@pytest.fixture(scope="module")
-def resolver() -> PlaceResolver:
-    return PlaceResolver()
-
-
 def dates_of(text: str, resolver: PlaceResolver,
              published: date | None = SATURDAY) -> list[tuple[str, str]]:
-    article = Article("d1", "test.txt", text, "", "The Daily", published)
-    extraction = extract(next(parse([article])), resolver)
+    extraction = extract_text(text, resolver, published=published)
     return [(m.text, m.name) for m in extraction.mentions if m.kind == "date"]
 
 

@@ -6,23 +6,16 @@ from datetime import date
 
 import pytest
 
-from etl.nlp import parse
-from etl.pipeline import extract
 from etl.places import PlaceResolver
-from etl.records import Article, Event, Extraction
+from etl.records import Event, Extraction
+from tests.extraction_support import extract_text
 
 FRIDAY = date(2021, 3, 5)
 
 
-@pytest.fixture(scope="module")
-def resolver() -> PlaceResolver:
-    return PlaceResolver()
-
-
 def run(text: str, resolver: PlaceResolver, *, dateline: str = "",
         published: date | None = FRIDAY) -> Extraction:
-    article = Article("a1", "test.txt", text, "", "The Daily", published, dateline)
-    return extract(next(parse([article])), resolver)
+    return extract_text(text, resolver, dateline=dateline, published=published)
 
 
 def only(events: list[Event], **conditions: object) -> Event:

@@ -7,23 +7,16 @@ from datetime import date
 
 import pytest
 
-from etl.nlp import parse
-from etl.pipeline import extract
 from etl.places import PlaceResolver
-from etl.records import Article, Event, Extraction
+from etl.records import Event, Extraction
+from tests.extraction_support import extract_text
 
 THURSDAY = date(2022, 11, 17)
 
 
-@pytest.fixture(scope="module")
-def resolver() -> PlaceResolver:
-    return PlaceResolver()
-
-
 def run(text: str, resolver: PlaceResolver, *, dateline: str = "",
         published: date | None = THURSDAY) -> Extraction:
-    article = Article("f1", "frames.txt", text, "", "The Courier", published, dateline)
-    return extract(next(parse([article])), resolver)
+    return extract_text(text, resolver, dateline=dateline, published=published)
 
 
 def held(ex: Extraction) -> list[Event]:

@@ -8,11 +8,6 @@ from geopy.distance import geodesic
 from etl.places import GazetteerGeocoder, PlaceContext, PlaceResolver
 
 
-@pytest.fixture(scope="module")
-def resolver() -> PlaceResolver:
-    return PlaceResolver()
-
-
 def test_largest_by_default(resolver: PlaceResolver) -> None:
     place = resolver.resolve("Moscow", PlaceContext())
     assert place is not None and place.country_code == "RU" and place.precision == "city"
