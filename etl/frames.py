@@ -193,9 +193,11 @@ def _paragraphs(parsed: ParsedArticle) -> dict[int, int]:
 
 def _past_clause(tokens: list[Token], i: int) -> bool:
     """A date that tells when the story happened: not when it will ('will meet on Friday'),
-    nor the background before it ('had arrived on Monday evening')."""
+    nor the background before it ('had arrived on Monday evening', 'Girón, who flew in on
+    Wednesday, said')."""
     verb = clause_verb(tokens, i)
-    return verb is None or not _pluperfect(tokens, i) and tense(tokens, verb) != "future"
+    return verb is None or not _pluperfect(tokens, i) and tokens[verb].dep != "relcl" \
+        and tense(tokens, verb) != "future"
 
 
 def _pluperfect(tokens: list[Token], i: int) -> bool:

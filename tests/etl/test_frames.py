@@ -181,3 +181,11 @@ def test_the_ministers_of_two_countries_are_the_ministers(resolver: PlaceResolve
     met = next(e for e in held(ex) if e.event_type == "meeting")
     assert set(met.actors) == {("Eirik Dahl", "person"), ("Sigrun Olafs", "person")}
     assert "Norway: Eirik Dahl" in met.actors_reason
+
+
+def test_a_day_named_in_a_relative_clause_is_background(resolver: PlaceResolver) -> None:
+    ex = run("Finance Minister Odile Marchand met Prime Minister Rui Valente in Lisbon on "
+             "Wednesday. Marchand, who flew in on Tuesday, praised the talks. Earlier in the day "
+             "Marchand met Mayor Ana Sousa.", resolver)
+    later = next(e for e in held(ex) if ("Ana Sousa", "person") in e.actors)
+    assert later.date is not None and later.date.start == date(2022, 11, 16)
