@@ -63,7 +63,7 @@ class _Dated:
     sentence_id: int
     token: int
     value: DateValue
-    text: str
+    text: str  # as a reason quotes it: "'on Sunday'", "the date of 'talks'"
 
 
 def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Event],
@@ -74,7 +74,7 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
     sentences = {s.sentence_id: tokens[s.start: s.end] for s in parsed.sentences}
     paragraph = _paragraphs(parsed)
     published = parsed.article.published
-    dated = [_Dated(m.sentence_id, m.tok_start, m.date, m.text) for m in mentions
+    dated = [_Dated(m.sentence_id, m.tok_start, m.date, f"'{m.text}'") for m in mentions
              if m.kind == "date" and m.date is not None and m.tok_start >= 0
              and _past_clause(tokens, m.tok_start)
              and (published is None or m.date.start <= published)]  # not 'joining next year'
@@ -98,7 +98,7 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
         if event.date is not None and event.status == "held" and not event.date_reason.startswith(
                 UNDATED):
             dated.append(_Dated(event.sentence_id, event.trigger, event.date,
-                                f"the event of sentence {event.sentence_id}"))
+                                f"the date of '{tokens[event.trigger].text}'"))
             dated.sort(key=lambda d: d.token)
         retold = _retold(event, done, tokens, sentences[event.sentence_id], affiliations or {})
         if retold is not None:
@@ -222,7 +222,7 @@ def _fill_date(event: Event, tokens: list[Token], sentences: dict[int, list[Toke
         offset = RELATIVE_DAYS[relative.group(1).lower()]
         day = anchor.value.start + timedelta(days=offset)
         return replace(event, date=DateValue(day, day, "day"), date_reason=(
-            f"{COUNTED} '{anchor.text}' (sentence {anchor.sentence_id}): "
+            f"{COUNTED} {anchor.text} (sentence {anchor.sentence_id}): "
             f"'{relative.group(1)}'"))
     found = _event_named(tokens, sentences[event.sentence_id], event, before)
     if found is not None and found[0].date is not None:  # "on the sidelines of the summit"
@@ -239,7 +239,7 @@ def _fill_date(event: Event, tokens: list[Token], sentences: dict[int, list[Toke
         if not told or TYPE_FAMILY.get(told[-1].event_type) == TYPE_FAMILY.get(
                 event.event_type):  # else the date is another kind's (a call before a visit)
             return replace(event, date=last.value,
-                           date_reason=f"{CONTINUED} {last.sentence_id}: '{last.text}'")
+                           date_reason=f"{CONTINUED} {last.sentence_id}: {last.text}")
     if published is not None:  # news tells what just happened
         return replace(event, date=DateValue(published - timedelta(days=UNDATED_DAYS),
                                              published, "week"),
