@@ -109,6 +109,7 @@ TITLE_CONNECTORS = frozenset({"for", "of", "on", "and", "to", "the", "-", "gener
 
 # Nationality adjectives → country code: whom a title speaks for ("Ethiopian Water Minister").
 DEMONYMS: dict[str, str] = load_rules("demonyms")["demonyms"]
+NATIONALITIES = frozenset(DEMONYMS) | frozenset(load_rules("demonyms")["collective"]["words"])
 
 # Event rules (triggers, light verbs, modality) are data: etl/rules/events.toml.
 _EVENTS = load_rules("events")

@@ -15,7 +15,14 @@ from etl.dates import MONTHS, UNRESOLVED, normalize_date, normalize_range, weekd
 from etl.events import find_events
 from etl.frames import fill_frames
 from etl.gazetteer import normalize_name
-from etl.lexicon import DEMONYMS, GROUP_WORDS, NEWS_AGENCIES, RESCHEDULING, SITE_WORDS
+from etl.lexicon import (
+    DEMONYMS,
+    GROUP_WORDS,
+    NATIONALITIES,
+    NEWS_AGENCIES,
+    RESCHEDULING,
+    SITE_WORDS,
+)
 from etl.metadata import parse_dateline
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
@@ -89,6 +96,8 @@ def _sorted_mentions(parsed: ParsedArticle, entities: list[Entity], full_names: 
         if actor_rules.person_for(name, full_names) is not None:
             people.append((e, name))  # "Mbaye" tagged as a place is still the envoy
             continue
+        if normalize_name(name) in NATIONALITIES:
+            continue  # "Guatemalan", "Nordic" tagged as a group: an adjective, no actor
         country = actor_rules.country_name(e.text, gazetteer)
         if country is not None and e.label != "NORP":
             mentions.append(_mention(parsed, e, "country", country[0],
@@ -283,7 +292,10 @@ def _looks_like_person(e: Entity, tokens: list[Token], places: PlaceResolver) ->
         apposed = actor_rules.is_title_word(head.lemma)
     who = e.end + 1 < len(tokens) and tokens[e.end].text == "," and tokens[e.end + 1].lower \
         == "who"
-    return after_title or apposed or who
+    # "Armenia's Tigran Avetisyan": a name a country's possessive introduces
+    of_country = e.start >= 2 and tokens[e.start - 1].text in ("'s", "’s") and \
+        places.gazetteer.country(tokens[e.start - 2].text) is not None
+    return after_title or apposed or who or of_country
 
 
 def _names_office(e: Entity, tokens: list[Token]) -> bool:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from etl.actors import canonical_organization, canonical_people, country_name, strip_titles
 from etl.gazetteer import shared_gazetteer
+from etl.places import PlaceResolver
+from tests.extraction_support import extract_text
 
 
 @pytest.mark.parametrize(("raw", "stripped"), [
@@ -69,3 +73,13 @@ def test_not_a_country() -> None:
 def test_organization_names() -> None:
     assert canonical_organization("the Taliban’s") == "Taliban"
     assert canonical_organization("The United Nations") == "United Nations"
+
+
+def test_possessive_country_names_a_person_and_nationalities_are_no_actors(
+        resolver: PlaceResolver) -> None:
+    ex = extract_text("Chile's Tomas Irarrazaval and the Nordic envoys met Guatemalan officials "
+                      "in Lima on Monday.", resolver, published=date(2024, 3, 8))
+    actors = {(m.name, m.kind) for m in ex.mentions if m.kind in ("person", "organization",
+                                                                    "country")}
+    assert ("Tomas Irarrazaval", "person") in actors
+    assert not {name for name, _ in actors} & {"Nordic", "Guatemalan"}
