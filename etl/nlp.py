@@ -275,6 +275,14 @@ def _whole_names(spans: list[Span]) -> list[Span]:
     taken = {i for s in merged for i in range(s.start, s.end)}
     out = []
     for span in merged:
+        start = span.start
+        if span.label_ in ("PERSON", "ORG") and start > 0:  # "Rubén" Darío Acosta too
+            first = span.doc[start - 1]
+            if (first.i not in taken and first.pos_ == "PROPN" and first.is_title
+                    and first.lower_ not in _TITLE_TOKENS and first.lower_ not in HONORIFICS
+                    and (first.i == 0 or span.doc[first.i - 1].is_punct)):
+                start -= 1
+                span = Span(span.doc, start, span.end, label=span.label_)
         end = span.end
         if span.label_ in ("PERSON", "ORG"):  # "National Liberation" Army too
             doc = span.doc

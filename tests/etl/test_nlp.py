@@ -20,6 +20,7 @@ from etl.nlp import (
     COUNTRY_SHORT_FORMS,
     MODEL_PACKAGES,
     ORG_SHORT_FORMS,
+    _whole_names,
     parse,
     shared_model,
     to_parsed,
@@ -100,6 +101,20 @@ def test_a_name_loses_the_end_of_its_title(text: str, name: str) -> None:
     article = Article("a1", "a.txt", text, published=date(2021, 3, 5))
     people = {e.text for e in next(parse([article])).entities if e.label == "PERSON"}
     assert name in people and not any(p != name and name in p for p in people)
+
+
+@pytest.mark.parametrize(("words", "pos", "whole"), [
+    (["minister", ",", "Rosa", "Elena", "Quiroga", ","],
+     ["NOUN", "PUNCT", "PROPN", "PROPN", "PROPN", "PUNCT"], (2, 5)),  # the given name is kept
+    (["said", "President", "Elena", "Quiroga"],
+     ["VERB", "PROPN", "PROPN", "PROPN"], (2, 4)),  # a title is not a given name
+])
+def test_a_name_keeps_the_given_name_the_model_left_out(
+        words: list[str], pos: list[str], whole: tuple[int, int]) -> None:
+    doc = Doc(shared_model().vocab, words=words, pos=pos)
+    [span] = _whole_names([Span(doc, len(words) - 2 - (words[-1] == ","), len(words)
+                                - (words[-1] == ","), label="PERSON")])
+    assert (span.start, span.end) == whole
 
 
 def test_a_portfolio_without_a_name_is_no_entity() -> None:
