@@ -87,6 +87,9 @@ TITLES: dict[str, str] = {
     "chief negotiator": "negotiator",
 }
 
+# Nouns for a person that go before a name like a title: "his Swedish counterpart Magnus Ek".
+PERSON_NOUNS = frozenset(load_rules("titles")["person_nouns"])
+
 # Words that go before a name but name no office: dropped from names, never resolved.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "madam", "sheikh", "lord"})
 

@@ -20,6 +20,7 @@ from etl.lexicon import (
     GROUP_WORDS,
     NATIONALITIES,
     NEWS_AGENCIES,
+    PERSON_NOUNS,
     RESCHEDULING,
     SITE_WORDS,
 )
@@ -102,7 +103,8 @@ def _sorted_mentions(parsed: ParsedArticle, entities: list[Entity], full_names: 
         if country is not None and e.label != "NORP":
             mentions.append(_mention(parsed, e, "country", country[0],
                                      place=places.country(e.text)))
-        elif e.label in ("PERSON", "ORG") and (_is_city(name, places) or _is_site(name)):
+        elif e.label in ("PERSON", "ORG") and (_is_city(name, places) or _is_site(name) or
+                                               _town_after_locative(e, parsed.tokens, places)):
             place_entities.append(e)  # "Kyiv" tagged as a person, "State House" as a group
         elif e.label == "PERSON" and name:
             people.append((e, name))
@@ -283,7 +285,8 @@ def _looks_like_person(e: Entity, tokens: list[Token], places: PlaceResolver) ->
         return False
     last = tokens[e.end - 1]
     before = tokens[e.start - 1] if e.start > 0 else None
-    after_title = before is not None and actor_rules.is_title_word(before.text)
+    after_title = before is not None and (actor_rules.is_title_word(before.text)
+                                          or before.lower in PERSON_NOUNS)
     apposed = False
     if last.dep == "appos":
         head = tokens[last.head]  # "the chairperson of the AU Commission, Amadou Diallo"
@@ -322,6 +325,13 @@ def _is_city(name: str, places: PlaceResolver) -> bool:
     """A city big enough that a name equal to it is the city, not a person or a group."""
     return any(primary and city.population >= 100_000
                for city, primary in places.gazetteer.cities(name))
+
+
+def _town_after_locative(e: Entity, tokens: list[Token], places: PlaceResolver) -> bool:
+    """'flew on to Majuro', 'in Ohrid': a name after a locative preposition that the
+    gazetteer knows as a town, however small, is the town."""
+    return e.start > 0 and tokens[e.start - 1].lower in BEFORE_A_CITY and bool(
+        places.gazetteer.cities(e.text))
 
 
 def _is_group(name: str) -> bool:

@@ -83,3 +83,11 @@ def test_possessive_country_names_a_person_and_nationalities_are_no_actors(
                                                                     "country")}
     assert ("Tomas Irarrazaval", "person") in actors
     assert not {name for name, _ in actors} & {"Nordic", "Guatemalan"}
+
+
+def test_a_small_town_after_a_locative_and_a_counterpart_s_name(resolver: PlaceResolver) -> None:
+    ex = extract_text("Minister Lena Holm met her Danish counterpart Jens Lauritsen and then "
+                      "flew on to Kiruna.", resolver, published=date(2024, 3, 8))
+    kinds = {m.text: m.kind for m in ex.mentions}
+    assert kinds.get("Kiruna") == "place"
+    assert kinds.get("Jens Lauritsen") == "person"
