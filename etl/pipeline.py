@@ -97,9 +97,11 @@ def _sorted_mentions(parsed: ParsedArticle, entities: list[Entity], full_names: 
         if actor_rules.person_for(name, full_names) is not None:
             people.append((e, name))  # "Mbaye" tagged as a place is still the envoy
             continue
-        if normalize_name(name) in NATIONALITIES:
-            continue  # "Guatemalan", "Nordic" tagged as a group: an adjective, no actor
+        if normalize_name(name) in NATIONALITIES or _speaker_label(e, parsed.article):
+            continue  # "Guatemalan", "Nordic"; "CORRESPONDENT:" in a transcript
         country = actor_rules.country_name(e.text, gazetteer)
+        if country is not None and _dateline_region(e, parsed.article):
+            continue  # "Kenya" in "NAIROBI, Kenya (AP) —" says which Nairobi
         if country is not None and e.label != "NORP":
             mentions.append(_mention(parsed, e, "country", country[0],
                                      place=places.country(e.text)))
@@ -325,6 +327,24 @@ def _is_city(name: str, places: PlaceResolver) -> bool:
     """A city big enough that a name equal to it is the city, not a person or a group."""
     return any(primary and city.population >= 100_000
                for city, primary in places.gazetteer.cities(name))
+
+
+def _speaker_label(e: Entity, article: Article) -> bool:
+    """'ANCHOR:', 'CORRESPONDENT (voice-over):' opening a transcript's line name a role (a
+    dateline, 'CAIRO:', looks the same and is the dateline)."""
+    text = article.text
+    if normalize_name(e.text) == normalize_name(article.dateline):
+        return False
+    line_start = text.rfind("\n", 0, e.start_char) + 1
+    rest = re.sub(r"^\s*\([^)\n]{0,40}\)", "", text[e.end_char: e.end_char + 60])
+    return e.text.isupper() and not text[line_start: e.start_char].strip() and \
+        rest.lstrip().startswith(":")
+
+
+def _dateline_region(e: Entity, article: Article) -> bool:
+    """'Kenya' in 'NAIROBI, Kenya (AP) —' says which Nairobi: the story's source, no actor."""
+    return bool(article.dateline_region) and e.sentence_id == 0 and e.start_char < 80 and \
+        normalize_name(e.text) == normalize_name(article.dateline_region)
 
 
 def _town_after_locative(e: Entity, tokens: list[Token], places: PlaceResolver) -> bool:

@@ -11,8 +11,9 @@ from etl.records import Article, Extraction
 
 
 def extract_text(text: str, resolver: PlaceResolver, *, dateline: str = "",
-                 published: date | None = None) -> Extraction:
+                 dateline_region: str = "", published: date | None = None) -> Extraction:
     """What Parley extracts from `text` as an article of 'The Daily' with this dateline and
     publication date."""
-    article = Article("a1", "test.txt", text, "", "The Daily", published, dateline)
+    article = Article("a1", "test.txt", text, "", "The Daily", published, dateline,
+                      dateline_region=dateline_region)
     return extract(next(parse([article])), resolver)

@@ -91,3 +91,14 @@ def test_a_small_town_after_a_locative_and_a_counterpart_s_name(resolver: PlaceR
     kinds = {m.text: m.kind for m in ex.mentions}
     assert kinds.get("Kiruna") == "place"
     assert kinds.get("Jens Lauritsen") == "person"
+
+
+def test_speaker_labels_and_a_dateline_s_country_are_no_actors(resolver: PlaceResolver) -> None:
+    text = ("LIMA, Peru (AP) — Minister Lena Holm met Mayor Jan Berg on Monday.\n"
+            "CORRESPONDENT (voice-over): The two agreed on a port.\n"
+            "ANCHOR: Thank you.")
+    ex = extract_text(text, resolver, dateline="Lima", dateline_region="Peru",
+                      published=date(2024, 3, 8))
+    names = {m.name for m in ex.mentions if m.kind in ("person", "organization", "country")}
+    assert {"Lena Holm", "Jan Berg"} <= names
+    assert not names & {"CORRESPONDENT", "ANCHOR", "Peru"}
