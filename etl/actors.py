@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from etl.gazetteer import Gazetteer, normalize_name
-from etl.lexicon import GENERIC_REFERENCES, HONORIFICS, TITLE_CONNECTORS, TITLES
+from etl.lexicon import GENERIC_REFERENCES, HONORIFICS, TITLE_CONNECTORS, TITLES, load_rules
 from etl.records import ParsedArticle, Token
 
 _TITLE_PHRASES = sorted((tuple(t.split()) for t in TITLES), key=len, reverse=True)
@@ -280,3 +280,111 @@ def country_name(text: str, gazetteer: Gazetteer) -> tuple[str, str] | None:
     """(canonical name, ISO code) when the text names a country."""
     country = gazetteer.country(text)
     return (country.name, country.code) if country else None
+
+
+# Words that are evidence about what a name is not: etl/rules/actors.toml.
+_RULES = load_rules("actors")
+_NATIONALITY_WORDS = frozenset(_RULES["nationality"]["words"])
+_NATIONALITY_SUFFIXES = frozenset(_RULES["nationality"]["suffixes"])
+_MAX_DROPPED = int(_RULES["nationality"]["max_dropped"])
+_REGIONS = frozenset(_RULES["regions"]["names"])
+_WATER_WORDS = frozenset(_RULES["regions"]["water_words"])
+_SPEAKER_LABELS = frozenset(_RULES["speaker_labels"]["words"])
+_TIME_ZONES = frozenset(_RULES["time_zones"]["words"])
+_GENERIC_BODIES = frozenset(_RULES["generic_bodies"]["names"])
+BODY_PREFIXES = sorted((tuple(p.split()) for p in _RULES["organizations"]["body_prefixes"]),
+                       key=len, reverse=True)
+BODY_SUFFIXES = frozenset(_RULES["organizations"]["body_suffixes"])
+_PERSON_NOUNS = frozenset(_RULES["person_nouns"]["words"])
+
+
+def is_person_noun(word: str) -> bool:
+    """A word for a person's role that is no title of office ("counterpart", "host")."""
+    return _word(word) in _PERSON_NOUNS
+
+
+def _bare(text: str) -> str:
+    """Normalised, without a leading article: 'the Western Balkans' → 'western balkans'."""
+    return re.sub(r"^the ", "", normalize_name(text))
+
+
+def is_nationality(text: str, gazetteer: Gazetteer) -> bool:
+    """'Guatemalan', 'KAZAKH', 'Azerbaijanis': a word made from a country's name (or listed as a
+    nationality) describes, it names no actor. A country's own name is not one."""
+    word = _bare(text)
+    if not word or gazetteer.country(word) is not None:
+        return False
+    if word in _NATIONALITY_WORDS or word.rstrip("s") in _NATIONALITY_WORDS:
+        return True
+    return any(_derived_from(word, country) for country in _country_words(gazetteer))
+
+
+def _derived_from(word: str, country: str) -> bool:
+    n = 0
+    while n < min(len(word), len(country)) and word[n] == country[n]:
+        n += 1
+    return n >= 4 and len(country) - n <= _MAX_DROPPED and word[n:] in _NATIONALITY_SUFFIXES
+
+
+_COUNTRY_WORDS: list[str] = []
+
+
+def _country_words(gazetteer: Gazetteer) -> list[str]:
+    """Country names in lower case, once per process."""
+    if not _COUNTRY_WORDS:
+        _COUNTRY_WORDS.extend(sorted({normalize_name(c.name) for c in
+                                      gazetteer.countries.values()}))
+    return _COUNTRY_WORDS
+
+
+def is_region(text: str) -> bool:
+    """A broad region or a body of water ('the Sahel', 'the Syr Darya'): no actor, no place."""
+    name = _bare(text)
+    words = name.split()
+    return name in _REGIONS or (len(words) > 1 and words[-1] in _WATER_WORDS)
+
+
+def is_speaker_label(text: str) -> bool:
+    """'CORRESPONDENT', 'ANCHOR' in a transcript; 'GMT' after a clock time."""
+    words = _bare(text).split()
+    if not words:
+        return False
+    return all(w in _SPEAKER_LABELS for w in words) or (
+        text.isupper() and len(words) == 1 and words[0] in _TIME_ZONES)
+
+
+def is_generic_body(text: str) -> bool:
+    """'the Government', 'Heads of State': a body named by common nouns, not a named one."""
+    return _bare(text) in _GENERIC_BODIES
+
+
+def is_title_alone(text: str) -> bool:
+    """'King', 'the President': a title with no name is a reference, not a name."""
+    n, _ = match_title([_word(w) for w in _bare(text).split()])
+    return n > 0 and n == len(_bare(text).split())
+
+
+def organization_body(name: str) -> str:
+    """'council of the Zambezi River Authority' → 'Zambezi River Authority'; 'ZRA council' →
+    'ZRA': a body of an organization, written as a common noun (in lower case), is named by
+    the organization; 'Council of Ministers' is a name of its own."""
+    words = name.split()
+    lowered = [_word(w) for w in words]
+    for prefix in BODY_PREFIXES:
+        n = len(prefix)
+        if tuple(lowered[:n]) == prefix and len(words) > n and words[0].islower():
+            rest = words[n:]
+            if rest[0].lower() == "the":
+                rest = rest[1:]
+            if rest and rest[0][:1].isupper():
+                return " ".join(rest)
+    if len(words) == 2 and lowered[1] in BODY_SUFFIXES and words[1].islower() and \
+            words[0].isupper() and \
+            len(words[0]) >= 2:
+        return words[0]
+    return name
+
+
+def acronym_of(name: str) -> str:
+    """'Zambezi River Authority' → 'ZRA': the initials of its capitalised words."""
+    return "".join(w[0] for w in name.split() if w[:1].isupper())

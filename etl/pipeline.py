@@ -14,9 +14,10 @@ from etl import actors as actor_rules
 from etl.dates import MONTHS, UNRESOLVED, normalize_date, normalize_range, weekday_range
 from etl.events import find_events
 from etl.frames import fill_frames
-from etl.gazetteer import normalize_name
+from etl.gazetteer import Gazetteer, normalize_name
 from etl.lexicon import GROUP_WORDS, NEWS_AGENCIES, RESCHEDULING, SITE_WORDS
 from etl.metadata import parse_dateline
+from etl.nlp import DEPARTMENTS
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
 from etl.syntax import children, clause_verb, tense
@@ -38,8 +39,12 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     entities = [_drop_place_prefix(e, tokens, places) if e.label == "PERSON" else e
                 for e in entities]
     entities = [_relabel(e, tokens, places) for e in entities]
+    entities = _relabel_by_surname(entities, places)
+    entities = _places_by_context(entities, tokens, places)
     entities = sorted([*entities, *_bare_places(parsed, entities, places)], key=lambda e: e.start)
-    entities = [e for e in entities if e.label != "PERSON" or not _names_office(e, tokens)]
+    entities = [e for e in entities if e.label not in ("PERSON", "ORG")
+                or not (_names_office(e, tokens) if e.label == "PERSON" else
+                        _names_portfolio(e, tokens)) and not _not_an_actor(e, gazetteer)]
     full_names = {n for n in (actor_rules.strip_titles(e.text) for e in entities
                               if e.label == "PERSON")
                   if len(n.split()) > 1 and gazetteer.country(n) is None}
@@ -58,7 +63,8 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
             people.append((e, name))  # "Mbaye" tagged as a place is still the envoy
             continue
         country = actor_rules.country_name(e.text, gazetteer)
-        if country is not None and e.label != "NORP":
+        if country is not None and (e.label != "NORP" or normalize_name(e.text) ==
+                                    normalize_name(country[0])):  # "Tajikistan" tagged NORP
             mentions.append(_mention(parsed, e, "country", country[0],
                                      place=places.country(e.text)))
         elif e.label in ("PERSON", "ORG") and (_is_city(name, places) or _is_site(name)):
@@ -66,14 +72,17 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
         elif e.label == "PERSON" and name:
             people.append((e, name))
         elif e.label == "ORG":
-            mentions.append(_mention(parsed, e, "organization",
-                                     actor_rules.canonical_organization(e.text)))
+            mentions.append(_mention(parsed, e, "organization", actor_rules.organization_body(
+                actor_rules.canonical_organization(e.text))))
+        elif e.label in _NAMED_THINGS and (acronym := _leading_acronym(e, tokens)):
+            mentions.append(_mention(parsed, e, "organization", acronym))  # "ECOWAS Protocol"
         elif e.label in PLACE_LABELS and _is_group(e.text):
             mentions.append(_mention(parsed, e, "organization",  # "the G7", "APEC Cooperation"
                                      actor_rules.canonical_organization(e.text)))
         elif e.label in PLACE_LABELS:
             place_entities.append(e)
     people.extend(_bare_surnames(parsed, entities, full_names))
+    _one_name_per_organization(mentions)
 
     # People: one canonical name each within the article.
     canonical = actor_rules.canonical_people([name for _, name in people])
@@ -156,24 +165,128 @@ def _relabel(e: Entity, tokens: list[Token], places: PlaceResolver) -> Entity:
 
 
 def _looks_like_person(e: Entity, tokens: list[Token], places: PlaceResolver) -> bool:
+    """A name the text itself calls a person: after a title or a word for a person ("his
+    Swedish counterpart Jon Berg"), in apposition to one (either way round: "the chair of the
+    Commission, Jon Berg", "Jon Berg, the prime minister of ..."), or followed by ", who"."""
     words = e.text.split()
-    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+    if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
         return False
     if {normalize_name(w) for w in words} & GROUP_WORDS or places.gazetteer.country(e.text) \
-            or places.gazetteer.cities(e.text):
+            or places.gazetteer.cities(e.text) or e.text.isupper():
         return False
     last = tokens[e.end - 1]
     before = tokens[e.start - 1] if e.start > 0 else None
-    after_title = before is not None and actor_rules.is_title_word(before.text)
+    after_title = before is not None and _names_a_person(before.text)
+    if len(words) == 1:
+        return after_title  # one word: only a title right before it says it is a name
     apposed = False
     if last.dep == "appos":
         head = tokens[last.head]  # "the chairperson of the AU Commission, Amadou Diallo"
         while head.dep == "pobj" and tokens[head.head].lower in ("of", "for"):
             head = tokens[tokens[head.head].head]
-        apposed = actor_rules.is_title_word(head.lemma)
+        apposed = _names_a_person(head.lemma)
+    described = any(c.dep == "appos" and c.i > last.i and _names_a_person(c.lemma)
+                    for c in children(tokens, last.i))
     who = e.end + 1 < len(tokens) and tokens[e.end].text == "," and tokens[e.end + 1].lower \
         == "who"
-    return after_title or apposed or who
+    return after_title or apposed or described or who
+
+
+def _names_a_person(word: str) -> bool:
+    """A title of office or a word for a person's role ("counterpart")."""
+    return actor_rules.is_title_word(word) or actor_rules.is_person_noun(word)
+
+
+def _relabel_by_surname(entities: list[Entity], places: PlaceResolver) -> list[Entity]:
+    """'Jon Berg' tagged a group where 'Berg' alone is tagged a person in the same article: the
+    model's own person tags are evidence for the other mentions of the name."""
+    surnames = {normalize_name(e.text) for e in entities if e.label == "PERSON"
+                and " " not in e.text.strip() and not _is_city(e.text, places)}
+    out = []
+    for e in entities:
+        words = e.text.split()
+        if e.label in ("ORG", "NORP") and 2 <= len(words) <= 4 and \
+                all(w[:1].isupper() and not w.isupper() for w in words) and \
+                normalize_name(words[-1]) in surnames and \
+                not {normalize_name(w) for w in words} & GROUP_WORDS and \
+                places.gazetteer.country(e.text) is None and not places.gazetteer.cities(e.text):
+            e = Entity(e.start, e.end, e.start_char, e.end_char, "PERSON", e.text, e.sentence_id)
+        out.append(e)
+    return out
+
+
+# Prepositions after which a known town is the town, whoever else bears its name.
+_LOCATIVE = frozenset({"in", "at", "to", "from", "near", "outside", "via", "toward", "towards"})
+
+
+def _places_by_context(entities: list[Entity], tokens: list[Token],
+                       places: PlaceResolver) -> list[Entity]:
+    """A person or a group that is a town the gazetteer knows, written after a locative
+    preposition ("crossed to Tornio", "talks in Ohrid"), is the town; so is every other
+    mention of that name in the article, unless a title or a full name says otherwise."""
+    towns: set[str] = set()
+    for e in entities:
+        if e.label in ("PERSON", "ORG") and e.start > 0 and \
+                tokens[e.start - 1].lower in _LOCATIVE and _town_name(e, tokens, places):
+            towns.add(normalize_name(e.text))
+    if not towns:
+        return entities
+    out = []
+    for e in entities:
+        if e.label in ("PERSON", "ORG") and normalize_name(e.text) in towns and not (
+                e.start > 0 and _names_a_person(tokens[e.start - 1].text)):
+            e = Entity(e.start, e.end, e.start_char, e.end_char, "GPE", e.text, e.sentence_id)
+        out.append(e)
+    return out
+
+
+def _town_name(e: Entity, tokens: list[Token], places: PlaceResolver) -> bool:
+    words = e.text.split()
+    if not 1 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return False
+    if e.end < len(tokens) and tokens[e.end].text in ("'s", "\u2019s"):
+        return False
+    return any(primary for _, primary in places.gazetteer.cities(e.text))
+
+
+def _not_an_actor(e: Entity, gazetteer: Gazetteer) -> bool:
+    """Capitalised words the model tags as a person or a group that name no actor: a
+    nationality, a broad region or a river, a speaker label or a time zone, a body named by
+    common nouns, a bare title, or words with no capital letter at all."""
+    text = actor_rules.canonical_organization(e.text)
+    if not any(c.isalpha() for c in text) or not any(c.isupper() for c in text):
+        return True
+    return actor_rules.is_nationality(text, gazetteer) or actor_rules.is_region(text) or \
+        actor_rules.is_speaker_label(text) or actor_rules.is_generic_body(text) or \
+        (e.label == "PERSON" and actor_rules.is_title_alone(text))
+
+
+# Labels of named things that are not actors themselves but may carry one ("the ECOWAS
+# Protocol", "UN talks"): an attributive organization name counts as a mention of it.
+_NAMED_THINGS = frozenset({"LAW", "EVENT", "PRODUCT", "WORK_OF_ART"})
+
+
+def _leading_acronym(e: Entity, tokens: list[Token]) -> str:
+    first = next((t for t in tokens[e.start:e.end] if t.lower != "the"), None)
+    if first is None or first.i == e.end - 1:
+        return ""
+    text = first.text
+    return text if len(text) >= 2 and text.isupper() and text.isalpha() else ""
+
+
+def _one_name_per_organization(mentions: list[Mention]) -> None:
+    """An acronym and its expansion in one article ("Zambezi River Authority" and "ZRA") are
+    one organization: the expansion's name for both."""
+    names = {m.name for m in mentions if m.kind == "organization"}
+    expansion = {}
+    for name in names:
+        acronym = actor_rules.acronym_of(name)
+        if len(name.split()) > 1 and len(acronym) >= 2 and acronym in names:
+            expansion[acronym] = name
+    for m in mentions:
+        if m.kind == "organization" and m.name in expansion:
+            m.name = expansion[m.name]
+            m.reason = f"acronym of {m.name}, named in the article"
 
 
 def _names_office(e: Entity, tokens: list[Token]) -> bool:
@@ -188,6 +301,24 @@ def _names_office(e: Entity, tokens: list[Token]) -> bool:
     head = tokens[last.head]
     return e.end - e.start == 1 and last.dep in ("compound", "amod") and head.i == e.end \
         and head.pos == "NOUN" and head.text.islower()
+
+
+def _names_portfolio(e: Entity, tokens: list[Token]) -> bool:
+    """'Kazakh Foreign' (Minister), 'Agriculture' in 'Agriculture Commissioner', 'Energy' in
+    'Minister of Energy': a group the model made of the portfolio of a title."""
+    words = [normalize_name(w) for w in e.text.split()]
+    if actor_rules.ends_in_office(e.text) and words[-1] not in GROUP_WORDS | {"state"}:
+        return True
+    if not words or words[-1] not in DEPARTMENTS:
+        return False
+    before = tokens[e.start - 1] if e.start > 0 else None
+    after = tokens[e.end] if e.end < len(tokens) else None
+    if after is not None and after.sentence_id == e.sentence_id and \
+            actor_rules.is_title_word(after.text):
+        return True
+    return before is not None and before.lower in ("of", "for") and e.start > 1 and \
+        actor_rules.is_title_word(tokens[e.start - 2].text) and \
+        all(w in DEPARTMENTS or w in ("and", "&") for w in words)
 
 
 def _is_source(text: str, publisher: str) -> bool:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from etl.actors import canonical_organization, canonical_people, country_name, strip_titles
+from etl.actors import (
+    acronym_of,
+    canonical_organization,
+    canonical_people,
+    country_name,
+    is_generic_body,
+    is_nationality,
+    is_region,
+    is_speaker_label,
+    is_title_alone,
+    organization_body,
+    strip_titles,
+)
 from etl.gazetteer import shared_gazetteer
 
 
@@ -69,3 +81,42 @@ def test_not_a_country() -> None:
 def test_organization_names() -> None:
     assert canonical_organization("the Taliban’s") == "Taliban"
     assert canonical_organization("The United Nations") == "United Nations"
+
+
+# --- words that name no actor (etl/rules/actors.toml) -------------------------------------
+
+@pytest.mark.parametrize("word", ["Guatemalan", "KAZAKH", "Azerbaijanis", "Nordic", "Danes",
+                                  "Chinese", "Uzbek", "Norwegian"])
+def test_nationalities_are_not_actors(word: str) -> None:
+    assert is_nationality(word, shared_gazetteer())
+
+
+@pytest.mark.parametrize("word", ["Guatemala", "Kazakhstan", "Kenyatta", "Acosta",
+                                  "United Nations", "Indiana"])
+def test_countries_and_names_are_not_nationalities(word: str) -> None:
+    assert not is_nationality(word, shared_gazetteer())
+
+
+def test_regions_labels_and_generic_bodies() -> None:
+    assert is_region("the Western Balkans") and is_region("Sahel")
+    assert is_region("the Orinoco River") and not is_region("Zambezi River Authority")
+    assert is_speaker_label("CORRESPONDENT") and is_speaker_label("GMT")
+    assert not is_speaker_label("Gmt Holdings")
+    assert is_generic_body("the Government") and is_generic_body("Heads of State")
+    assert not is_generic_body("High Council of State")
+    assert is_title_alone("King") and not is_title_alone("King Tupou")
+
+
+@pytest.mark.parametrize(("raw", "body"), [
+    ("council of the Lakeland Water Authority", "Lakeland Water Authority"),
+    ("LWA council", "LWA"),
+    ("board of governors of the Coral Bank", "Coral Bank"),
+    ("LWA Council", "LWA Council"),
+    ("Council of Ministers", "Council of Ministers"),  # a named body of its own
+])
+def test_bodies_of_an_organization(raw: str, body: str) -> None:
+    assert organization_body(raw) == body
+
+
+def test_acronyms() -> None:
+    assert acronym_of("Lakeland Water Authority") == "LWA"
