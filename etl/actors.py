@@ -191,6 +191,11 @@ def ends_in_office(name: str) -> bool:
     return len(words) > 1 and _word(words[-1]) in _TITLE_WORDS - {"of", "for", "general"}
 
 
+def is_word_of_title(word: str) -> bool:
+    """Any word of a title of office, "general" of "consul general" included."""
+    return _word(word) in _TITLE_WORDS - {"of", "for", "the"}
+
+
 def is_title_word(word: str) -> bool:
     """A word of a title of office ("Minister", "envoy", "chairperson")."""
     return _word(word) in _TITLE_WORDS - {"of", "for", "state", "foreign", "general"}

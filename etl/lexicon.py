@@ -85,6 +85,14 @@ TITLES: dict[str, str] = {
     "deputy secretary of state": "deputy secretary of state",
     "negotiator": "negotiator",
     "chief negotiator": "negotiator",
+    "state secretary": "state secretary",
+    "admiral": "admiral",
+    "rear admiral": "admiral",
+    "vice admiral": "admiral",
+    "councilor": "councillor",
+    "councillor": "councillor",
+    "councilwoman": "councillor",
+    "councilman": "councillor",
 }
 
 # Words that go before a name but name no office: dropped from names, never resolved.
@@ -138,7 +146,7 @@ NEWS_AGENCIES = frozenset({
 SITE_WORDS = frozenset({
     "house", "hall", "palace", "palais", "tower", "hotel", "centre", "center", "camp",
     "embassy", "consulate", "headquarters", "building", "square", "airport", "stadium",
-    "castle", "residence", "villa", "port", "plant", "base",
+    "castle", "residence", "villa", "port", "plant", "base", "dam", "barrage", "bridge",
 })
 
 # Words that make a capitalised name a group, not a person ("Peace and Security Council").

@@ -15,7 +15,7 @@ from etl.dates import MONTHS, UNRESOLVED, normalize_date, normalize_range, weekd
 from etl.events import find_events
 from etl.frames import fill_frames
 from etl.gazetteer import Gazetteer, normalize_name
-from etl.lexicon import GROUP_WORDS, NEWS_AGENCIES, RESCHEDULING, SITE_WORDS
+from etl.lexicon import GROUP_WORDS, HONORIFICS, NEWS_AGENCIES, RESCHEDULING, SITE_WORDS
 from etl.metadata import parse_dateline
 from etl.nlp import DEPARTMENTS
 from etl.places import PlaceContext, PlaceResolver
@@ -76,7 +76,8 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
                 actor_rules.canonical_organization(e.text))))
         elif e.label in _NAMED_THINGS and (acronym := _leading_acronym(e, tokens)):
             mentions.append(_mention(parsed, e, "organization", acronym))  # "ECOWAS Protocol"
-        elif e.label in PLACE_LABELS and _is_group(e.text):
+        elif e.label in PLACE_LABELS and _is_group(e.text) and not (
+                e.label == "FAC" and _is_site(e.text)):  # "City Hall" is the building
             mentions.append(_mention(parsed, e, "organization",  # "the G7", "APEC Cooperation"
                                      actor_rules.canonical_organization(e.text)))
         elif e.label in PLACE_LABELS:
@@ -115,7 +116,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
         else:
             place = places.resolve(name, ctx)
         if place is None and _is_site(name):
-            place = _site_place(name, _host_city(mentions, e.sentence_id), dateline)
+            place = _site_place(name, _host_city(mentions, e.sentence_id, tokens), dateline)
         display = place.name if place else name
         mention = _mention(parsed, e, "place", display, place=place,
                            reason=place.reason if place else "not in the gazetteer")
@@ -176,9 +177,14 @@ def _looks_like_person(e: Entity, tokens: list[Token], places: PlaceResolver) ->
         return False
     last = tokens[e.end - 1]
     before = tokens[e.start - 1] if e.start > 0 else None
-    after_title = before is not None and _names_a_person(before.text)
+    after_title = before is not None and (_names_a_person(before.text) or
+                                          _word(before.text) in HONORIFICS)
     if len(words) == 1:
         return after_title  # one word: only a title right before it says it is a name
+    if before is not None and before.text in ("'s", "\u2019s") and e.start > 1 and \
+            places.gazetteer.country(tokens[e.start - 2].text) is not None and \
+            not {normalize_name(w) for w in words} & SITE_WORDS:
+        return True  # "Norway's Jon Berg": a country's named person
     apposed = False
     if last.dep == "appos":
         head = tokens[last.head]  # "the chairperson of the AU Commission, Amadou Diallo"
@@ -192,20 +198,26 @@ def _looks_like_person(e: Entity, tokens: list[Token], places: PlaceResolver) ->
     return after_title or apposed or described or who
 
 
+def _word(text: str) -> str:
+    return text.lower().rstrip(".")
+
+
 def _names_a_person(word: str) -> bool:
     """A title of office or a word for a person's role ("counterpart")."""
     return actor_rules.is_title_word(word) or actor_rules.is_person_noun(word)
 
 
 def _relabel_by_surname(entities: list[Entity], places: PlaceResolver) -> list[Entity]:
-    """'Jon Berg' tagged a group where 'Berg' alone is tagged a person in the same article: the
-    model's own person tags are evidence for the other mentions of the name."""
-    surnames = {normalize_name(e.text) for e in entities if e.label == "PERSON"
-                and " " not in e.text.strip() and not _is_city(e.text, places)}
+    """'Jon Berg' or 'Berg' tagged a group or a place where 'Berg' (or 'Jon Berg') is a person
+    elsewhere in the article: a person's name is one in every mention, so the person tags
+    (the model's and those `_relabel` gave) are evidence for the other mentions. Known towns
+    and countries are left alone."""
+    surnames = {normalize_name(e.text.split()[-1]) for e in entities if e.label == "PERSON"
+                and e.text.split() and not _is_city(e.text.split()[-1], places)}
     out = []
     for e in entities:
         words = e.text.split()
-        if e.label in ("ORG", "NORP") and 2 <= len(words) <= 4 and \
+        if e.label in ("ORG", "NORP", "GPE", "FAC") and 1 <= len(words) <= 4 and \
                 all(w[:1].isupper() and not w.isupper() for w in words) and \
                 normalize_name(words[-1]) in surnames and \
                 not {normalize_name(w) for w in words} & GROUP_WORDS and \
@@ -341,7 +353,8 @@ def _is_group(name: str) -> bool:
 
 
 def _is_site(name: str) -> bool:
-    words = normalize_name(name).split()
+    words = [w.removesuffix("s") if w.endswith("gs") else w
+             for w in re.sub(r"^the ", "", normalize_name(name)).split()]
     return bool(words) and (words[-1] in SITE_WORDS or words[0] in SITE_WORDS)
 
 
@@ -403,11 +416,16 @@ def _bare_places(parsed: ParsedArticle, entities: list[Entity],
     return found
 
 
-def _host_city(mentions: list[Mention], sentence_id: int) -> Place | None:
+def _host_city(mentions: list[Mention], sentence_id: int, tokens: list[Token]) -> Place | None:
     """The city named last before a site, in its sentence or the one before: "talks in
-    Entebbe ... hosting them at State House" puts State House in Entebbe, not at the dateline."""
+    Entebbe ... hosting them at State House" puts State House in Entebbe, not at the dateline.
+    The seat of a title ("the consul general in Seattle") is where a person works, not a
+    city the story is in."""
     for m in reversed(mentions):
         if m.kind != "place" or m.sentence_id < sentence_id - 1:
+            continue
+        if m.tok_start >= 2 and tokens[m.tok_start - 1].lower in ("in", "at") and \
+                actor_rules.is_word_of_title(tokens[m.tok_start - 2].text):
             continue
         if m.place is not None and m.place.precision == "city" and not m.dateline:
             return m.place
