@@ -13,9 +13,19 @@ import re
 from dataclasses import dataclass
 
 from etl.gazetteer import Gazetteer, normalize_name
-from etl.lexicon import GENERIC_REFERENCES, HONORIFICS, TITLE_CONNECTORS, TITLES, load_rules
+from etl.lexicon import (
+    GENERIC_REFERENCES,
+    HONORIFICS,
+    NAME_PARTICLES,
+    TITLE_CONNECTORS,
+    TITLES,
+    load_rules,
+)
 from etl.records import ParsedArticle, Token
 
+# Words inside names that are never a surname used alone ("Sheikh" of "Hassan Sheikh Mohamud").
+NAME_WORDS_NOT_SURNAMES = frozenset(HONORIFICS | NAME_PARTICLES | {w for t in TITLES
+                                                                   for w in t.split()})
 _TITLE_PHRASES = sorted((tuple(t.split()) for t in TITLES), key=len, reverse=True)
 _NAME_PREFIXES = {tuple(t.split()) for t in TITLES} | {(h,) for h in HONORIFICS} | {
     ("former",), ("acting",), ("deputy",), ("senior",), ("special",), ("the",)}
@@ -50,13 +60,31 @@ def canonical_people(names: list[str]) -> dict[str, tuple[str, str]]:
         # Keep only the fullest forms: drop a candidate that another candidate contains.
         maximal = [f for f in fuller if not any(
             g != f and _contains(g, [normalize_name(t) for t in f.split()]) for g in fuller)]
+        if not maximal and len(tokens) == 1:
+            maximal = _paternal_surname_of(tokens[0], distinct)
         if len(maximal) == 1:
             result[name] = (maximal[0], f"short form of {maximal[0]}, named in the article")
         elif len(maximal) > 1:
             result[name] = (name, "ambiguous: " + " or ".join(maximal))
         else:
             result[name] = (name, "")
+    # A short form of a short form ("Bastos" of "Bastos Prado" of "Helena Bastos Prado")
+    # takes the fullest name; names are resolved longest first, so one step suffices.
+    for name, (full, _) in list(result.items()):
+        if full != name and result.get(full, (full, ""))[0] != full:
+            result[name] = (result[full][0], f"short form of {result[full][0]}, named in the "
+                                             "article")
     return result
+
+
+def _paternal_surname_of(word: str, names: list[str]) -> list[str]:
+    """'Lorenzo' for 'Tomás Lorenzo Iglesias': in a three-word name the middle word may be
+    the first of two surnames, the one used alone (Spanish and Portuguese usage). Only as a
+    last resort within one article, and never for a particle, an honorific or a title."""
+    if word in NAME_WORDS_NOT_SURNAMES:
+        return []
+    return [n for n in names if len(n.split()) == 3
+            and normalize_name(n.split()[1]) == word]
 
 
 def _contains(full: str, tokens: list[str]) -> bool:
@@ -84,32 +112,33 @@ def link_across(articles_naming: dict[str, int]) -> dict[str, tuple[str, str]]:
     anywhere in the corpus → (that name, reason); an ambiguous one → (itself, reason).
 
     `articles_naming` maps each canonical person name to the number of articles naming it.
-    Names that stay as they are, for want of any fuller form, are left out. The same rule as
-    within an article (`canonical_people`), with an index by word instead of a scan, because
-    a corpus holds hundreds of thousands of names.
+    Names that stay as they are, for want of any fuller form, are left out. The rule of
+    `canonical_people`, stricter because other articles may be about other people: a name
+    of two or more words is a full name and is never relinked ("Abdullah Abdullah" is not
+    "Abdullah Khan"), and a single word links only as the surname (last word) of one
+    fuller name; a word that is also the first word of another name ("Abdullah" of
+    "Abdullah II") is ambiguous. With an index by word instead of a scan, because a corpus
+    holds hundreds of thousands of names.
     """
     words_of = {n: [normalize_name(w) for w in n.split()] for n in articles_naming}
     by_end: dict[str, set[str]] = {}  # first or last word → names of two or more words
-    by_word: dict[str, set[str]] = {}
     for name, words in words_of.items():
         if len(words) > 1:
             by_end.setdefault(words[0], set()).add(name)
             by_end.setdefault(words[-1], set()).add(name)
-            for w in words:
-                by_word.setdefault(w, set()).add(name)
     links: dict[str, tuple[str, str]] = {}
     for name, tokens in words_of.items():
-        if not tokens:
+        if len(tokens) != 1:
             continue
-        if len(tokens) == 1:
-            pool = by_end.get(tokens[0], set())
-        else:
-            pool = set.intersection(*(by_word.get(t, set()) for t in tokens))
+        pool = by_end.get(tokens[0], set())
         fuller = [f for f in pool if len(words_of[f]) > len(tokens) and _contains(f, tokens)]
         maximal = sorted(f for f in fuller if not any(
             g != f and len(words_of[g]) > len(words_of[f]) and _contains(g, words_of[f])
             for g in fuller))
-        if len(maximal) == 1:
+        if len(maximal) == 1 and words_of[maximal[0]][-1] != tokens[0]:
+            links[name] = (name, f"not linked across the corpus: {maximal[0]} has it as a "
+                                 "given name, not a surname")
+        elif len(maximal) == 1:
             full = maximal[0]
             n = articles_naming[full]
             links[name] = (full, f"short form of {full}, named in full in {n} "

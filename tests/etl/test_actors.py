@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from etl.actors import (
@@ -18,6 +20,10 @@ from etl.actors import (
     strip_titles,
 )
 from etl.gazetteer import shared_gazetteer
+from etl.nlp import parse
+from etl.pipeline import extract
+from etl.places import PlaceResolver
+from etl.records import Article
 
 
 @pytest.mark.parametrize(("raw", "stripped"), [
@@ -120,3 +126,70 @@ def test_bodies_of_an_organization(raw: str, body: str) -> None:
 
 def test_acronyms() -> None:
     assert acronym_of("Lakeland Water Authority") == "LWA"
+
+
+def test_short_form_of_a_short_form_takes_the_fullest_name() -> None:
+    resolved = canonical_people(["Marta Ruiz Olmedo", "Ruiz Olmedo", "Ruiz"])
+    assert resolved["Ruiz"][0] == "Marta Ruiz Olmedo"
+    assert resolved["Ruiz Olmedo"][0] == "Marta Ruiz Olmedo"
+
+
+def test_the_first_of_two_surnames_alone() -> None:
+    resolved = canonical_people(["Tomeu Ferrer Vidal", "Ferrer"])
+    assert resolved["Ferrer"][0] == "Tomeu Ferrer Vidal"
+    assert canonical_people(["Hassan Sheikh Mohamud", "Sheikh"])["Sheikh"][0] == "Sheikh"
+
+
+# --- whole articles: the model's spans corrected by the text around them --------------------
+
+@pytest.fixture(scope="module")
+def resolver() -> PlaceResolver:
+    return PlaceResolver()
+
+
+def actors_of(text: str, resolver: PlaceResolver) -> set[tuple[str, str]]:
+    article = Article("a1", "test.txt", text, "", "The Daily", date(2024, 3, 8), "")
+    extraction = extract(next(parse([article])), resolver)
+    return {(m.name, m.kind) for m in extraction.mentions
+            if m.kind in ("person", "organization", "country")}
+
+
+def test_nationalities_and_regions_are_not_actors(resolver: PlaceResolver) -> None:
+    found = actors_of("Peru's trade minister, Ramiro Quilca, met his Guatemalan counterpart, "
+                      "Ximena Batz, on Thursday to discuss shipping through the Pacific and "
+                      "the Sahel.", resolver)
+    names = {n for n, _ in found}
+    assert not names & {"Guatemalan", "Pacific", "Sahel"}
+    assert ("Ximena Batz", "person") in found and ("Ramiro Quilca", "person") in found
+
+
+def test_a_name_in_apposition_to_a_role_is_a_person(resolver: PlaceResolver) -> None:
+    found = actors_of("The talks were held on Monday. Olsen spoke by phone with Torvald "
+                      "Brekke, the prime minister of Norway, who promised funds.", resolver)
+    assert ("Torvald Brekke", "person") in found
+
+
+def test_speaker_labels_and_time_zones_name_no_one(resolver: PlaceResolver) -> None:
+    found = actors_of("ANCHOR: Good evening.\nCORRESPONDENT (voice-over): The ministers met "
+                      "at 09:00 GMT in Astana.", resolver)
+    assert not {n for n, _ in found} & {"ANCHOR", "CORRESPONDENT", "GMT"}
+
+
+def test_a_town_after_a_preposition_is_a_place(resolver: PlaceResolver) -> None:
+    extraction_names = actors_of("After lunch the two ministers crossed the bridge to Tornio, "
+                                 "where they visited a border station.", resolver)
+    assert "Tornio" not in {n for n, _ in extraction_names}
+
+
+def test_the_council_of_an_organization_is_the_organization(resolver: PlaceResolver) -> None:
+    found = actors_of("The Lakeland Water Authority (LWA) said the council of the Lakeland "
+                      "Water Authority would meet in December; the LWA council approved the "
+                      "budget.", resolver)
+    orgs = {n for n, k in found if k == "organization"}
+    assert orgs == {"Lakeland Water Authority"}
+
+
+def test_a_lone_title_is_no_name(resolver: PlaceResolver) -> None:
+    found = actors_of("Councilor Dara Whitby voted against the plan on Tuesday.", resolver)
+    assert ("Dara Whitby", "person") in found
+    assert not any(n.startswith("Councilor") for n, _ in found)

@@ -164,3 +164,13 @@ def test_a_person_ends_at_a_lower_case_word_that_is_no_name_particle(words: str,
     doc = shared_model().make_doc(f"He met {words} in Doha.")
     span = trim_titles(Span(doc, 2, len(doc) - 3, label="PERSON"))
     assert span is not None and span.text == name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Chile's envoy, Inés Marisol Pereda, sat down with the delegation.", "Inés Marisol Pereda"),
+    ("She met Gov. Harlan Mosby at the capitol on Monday.", "Harlan Mosby"),
+])
+def test_given_names_stay_with_the_name_and_titles_stay_out(text: str, name: str) -> None:
+    doc = shared_model()(text)
+    people = [e.text for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+    assert name in people, people
