@@ -13,9 +13,19 @@ import re
 from dataclasses import dataclass
 
 from etl.gazetteer import Gazetteer, normalize_name
-from etl.lexicon import GENERIC_REFERENCES, HONORIFICS, TITLE_CONNECTORS, TITLES
+from etl.lexicon import (
+    GENERIC_REFERENCES,
+    HONORIFICS,
+    NAME_PARTICLES,
+    TITLE_CONNECTORS,
+    TITLES,
+    load_rules,
+)
 from etl.records import ParsedArticle, Token
 
+# Words inside names that are never a surname used alone ("Sheikh" of "Hassan Sheikh Mohamud").
+NAME_WORDS_NOT_SURNAMES = frozenset(HONORIFICS | NAME_PARTICLES | {w for t in TITLES
+                                                                   for w in t.split()})
 _TITLE_PHRASES = sorted((tuple(t.split()) for t in TITLES), key=len, reverse=True)
 _NAME_PREFIXES = {tuple(t.split()) for t in TITLES} | {(h,) for h in HONORIFICS} | {
     ("former",), ("acting",), ("deputy",), ("senior",), ("special",), ("the",)}
@@ -50,13 +60,31 @@ def canonical_people(names: list[str]) -> dict[str, tuple[str, str]]:
         # Keep only the fullest forms: drop a candidate that another candidate contains.
         maximal = [f for f in fuller if not any(
             g != f and _contains(g, [normalize_name(t) for t in f.split()]) for g in fuller)]
+        if not maximal and len(tokens) == 1:
+            maximal = _paternal_surname_of(tokens[0], distinct)
         if len(maximal) == 1:
             result[name] = (maximal[0], f"short form of {maximal[0]}, named in the article")
         elif len(maximal) > 1:
             result[name] = (name, "ambiguous: " + " or ".join(maximal))
         else:
             result[name] = (name, "")
+    # A short form of a short form ("Bastos" of "Bastos Prado" of "Helena Bastos Prado")
+    # takes the fullest name; names are resolved longest first, so one step suffices.
+    for name, (full, _) in list(result.items()):
+        if full != name and result.get(full, (full, ""))[0] != full:
+            result[name] = (result[full][0], f"short form of {result[full][0]}, named in the "
+                                             "article")
     return result
+
+
+def _paternal_surname_of(word: str, names: list[str]) -> list[str]:
+    """'Lorenzo' for 'Tomás Lorenzo Iglesias': in a three-word name the middle word may be
+    the first of two surnames, the one used alone (Spanish and Portuguese usage). Only as a
+    last resort within one article, and never for a particle, an honorific or a title."""
+    if word in NAME_WORDS_NOT_SURNAMES:
+        return []
+    return [n for n in names if len(n.split()) == 3
+            and normalize_name(n.split()[1]) == word]
 
 
 def _contains(full: str, tokens: list[str]) -> bool:
@@ -84,32 +112,33 @@ def link_across(articles_naming: dict[str, int]) -> dict[str, tuple[str, str]]:
     anywhere in the corpus → (that name, reason); an ambiguous one → (itself, reason).
 
     `articles_naming` maps each canonical person name to the number of articles naming it.
-    Names that stay as they are, for want of any fuller form, are left out. The same rule as
-    within an article (`canonical_people`), with an index by word instead of a scan, because
-    a corpus holds hundreds of thousands of names.
+    Names that stay as they are, for want of any fuller form, are left out. The rule of
+    `canonical_people`, stricter because other articles may be about other people: a name
+    of two or more words is a full name and is never relinked ("Abdullah Abdullah" is not
+    "Abdullah Khan"), and a single word links only as the surname (last word) of one
+    fuller name; a word that is also the first word of another name ("Abdullah" of
+    "Abdullah II") is ambiguous. With an index by word instead of a scan, because a corpus
+    holds hundreds of thousands of names.
     """
     words_of = {n: [normalize_name(w) for w in n.split()] for n in articles_naming}
     by_end: dict[str, set[str]] = {}  # first or last word → names of two or more words
-    by_word: dict[str, set[str]] = {}
     for name, words in words_of.items():
         if len(words) > 1:
             by_end.setdefault(words[0], set()).add(name)
             by_end.setdefault(words[-1], set()).add(name)
-            for w in words:
-                by_word.setdefault(w, set()).add(name)
     links: dict[str, tuple[str, str]] = {}
     for name, tokens in words_of.items():
-        if not tokens:
+        if len(tokens) != 1:
             continue
-        if len(tokens) == 1:
-            pool = by_end.get(tokens[0], set())
-        else:
-            pool = set.intersection(*(by_word.get(t, set()) for t in tokens))
+        pool = by_end.get(tokens[0], set())
         fuller = [f for f in pool if len(words_of[f]) > len(tokens) and _contains(f, tokens)]
         maximal = sorted(f for f in fuller if not any(
             g != f and len(words_of[g]) > len(words_of[f]) and _contains(g, words_of[f])
             for g in fuller))
-        if len(maximal) == 1:
+        if len(maximal) == 1 and words_of[maximal[0]][-1] != tokens[0]:
+            links[name] = (name, f"not linked across the corpus: {maximal[0]} has it as a "
+                                 "given name, not a surname")
+        elif len(maximal) == 1:
             full = maximal[0]
             n = articles_naming[full]
             links[name] = (full, f"short form of {full}, named in full in {n} "
@@ -190,6 +219,11 @@ def ends_in_office(name: str) -> bool:
     """'Tajik Foreign' (cut from 'Tajik Foreign Minister ...') names an office, not a person."""
     words = name.split()
     return len(words) > 1 and _word(words[-1]) in _TITLE_WORDS - {"of", "for", "general"}
+
+
+def is_word_of_title(word: str) -> bool:
+    """Any word of a title of office, "general" of "consul general" included."""
+    return _word(word) in _TITLE_WORDS - {"of", "for", "the"}
 
 
 def is_title_word(word: str) -> bool:
@@ -281,3 +315,111 @@ def country_name(text: str, gazetteer: Gazetteer) -> tuple[str, str] | None:
     """(canonical name, ISO code) when the text names a country."""
     country = gazetteer.country(text)
     return (country.name, country.code) if country else None
+
+
+# Words that are evidence about what a name is not: etl/rules/actors.toml.
+_RULES = load_rules("actors")
+_NATIONALITY_WORDS = frozenset(_RULES["nationality"]["words"])
+_NATIONALITY_SUFFIXES = frozenset(_RULES["nationality"]["suffixes"])
+_MAX_DROPPED = int(_RULES["nationality"]["max_dropped"])
+_REGIONS = frozenset(_RULES["regions"]["names"])
+_WATER_WORDS = frozenset(_RULES["regions"]["water_words"])
+_SPEAKER_LABELS = frozenset(_RULES["speaker_labels"]["words"])
+_TIME_ZONES = frozenset(_RULES["time_zones"]["words"])
+_GENERIC_BODIES = frozenset(_RULES["generic_bodies"]["names"])
+BODY_PREFIXES = sorted((tuple(p.split()) for p in _RULES["organizations"]["body_prefixes"]),
+                       key=len, reverse=True)
+BODY_SUFFIXES = frozenset(_RULES["organizations"]["body_suffixes"])
+_PERSON_NOUNS = frozenset(_RULES["person_nouns"]["words"])
+
+
+def is_person_noun(word: str) -> bool:
+    """A word for a person's role that is no title of office ("counterpart", "host")."""
+    return _word(word) in _PERSON_NOUNS
+
+
+def _bare(text: str) -> str:
+    """Normalised, without a leading article: 'the Western Balkans' → 'western balkans'."""
+    return re.sub(r"^the ", "", normalize_name(text))
+
+
+def is_nationality(text: str, gazetteer: Gazetteer) -> bool:
+    """'Guatemalan', 'KAZAKH', 'Azerbaijanis': a word made from a country's name (or listed as a
+    nationality) describes, it names no actor. A country's own name is not one."""
+    word = _bare(text)
+    if not word or gazetteer.country(word) is not None:
+        return False
+    if word in _NATIONALITY_WORDS or word.rstrip("s") in _NATIONALITY_WORDS:
+        return True
+    return any(_derived_from(word, country) for country in _country_words(gazetteer))
+
+
+def _derived_from(word: str, country: str) -> bool:
+    n = 0
+    while n < min(len(word), len(country)) and word[n] == country[n]:
+        n += 1
+    return n >= 4 and len(country) - n <= _MAX_DROPPED and word[n:] in _NATIONALITY_SUFFIXES
+
+
+_COUNTRY_WORDS: list[str] = []
+
+
+def _country_words(gazetteer: Gazetteer) -> list[str]:
+    """Country names in lower case, once per process."""
+    if not _COUNTRY_WORDS:
+        _COUNTRY_WORDS.extend(sorted({normalize_name(c.name) for c in
+                                      gazetteer.countries.values()}))
+    return _COUNTRY_WORDS
+
+
+def is_region(text: str) -> bool:
+    """A broad region or a body of water ('the Sahel', 'the Syr Darya'): no actor, no place."""
+    name = _bare(text)
+    words = name.split()
+    return name in _REGIONS or (len(words) > 1 and words[-1] in _WATER_WORDS)
+
+
+def is_speaker_label(text: str) -> bool:
+    """'CORRESPONDENT', 'ANCHOR' in a transcript; 'GMT' after a clock time."""
+    words = _bare(text).split()
+    if not words:
+        return False
+    return all(w in _SPEAKER_LABELS for w in words) or (
+        text.isupper() and len(words) == 1 and words[0] in _TIME_ZONES)
+
+
+def is_generic_body(text: str) -> bool:
+    """'the Government', 'Heads of State': a body named by common nouns, not a named one."""
+    return _bare(text) in _GENERIC_BODIES
+
+
+def is_title_alone(text: str) -> bool:
+    """'King', 'the President': a title with no name is a reference, not a name."""
+    n, _ = match_title([_word(w) for w in _bare(text).split()])
+    return n > 0 and n == len(_bare(text).split())
+
+
+def organization_body(name: str) -> str:
+    """'council of the Zambezi River Authority' → 'Zambezi River Authority'; 'ZRA council' →
+    'ZRA': a body of an organization, written as a common noun (in lower case), is named by
+    the organization; 'Council of Ministers' is a name of its own."""
+    words = name.split()
+    lowered = [_word(w) for w in words]
+    for prefix in BODY_PREFIXES:
+        n = len(prefix)
+        if tuple(lowered[:n]) == prefix and len(words) > n and words[0].islower():
+            rest = words[n:]
+            if rest[0].lower() == "the":
+                rest = rest[1:]
+            if rest and rest[0][:1].isupper():
+                return " ".join(rest)
+    if len(words) == 2 and lowered[1] in BODY_SUFFIXES and words[1].islower() and \
+            words[0].isupper() and \
+            len(words[0]) >= 2:
+        return words[0]
+    return name
+
+
+def acronym_of(name: str) -> str:
+    """'Zambezi River Authority' → 'ZRA': the initials of its capitalised words."""
+    return "".join(w[0] for w in name.split() if w[:1].isupper())

@@ -55,6 +55,12 @@ TITLES: dict[str, str] = {
     "emir": "emir",
     "crown prince": "crown prince",
     "governor": "governor",
+    "gov": "governor",
+    "sen": "senator",
+    "lt": "lieutenant",
+    "col": "colonel",
+    "colonel": "colonel",
+    "lieutenant": "lieutenant",
     "mayor": "mayor",
     "senator": "senator",
     "general": "general",
@@ -85,10 +91,15 @@ TITLES: dict[str, str] = {
     "deputy secretary of state": "deputy secretary of state",
     "negotiator": "negotiator",
     "chief negotiator": "negotiator",
+    "state secretary": "state secretary",
+    "admiral": "admiral",
+    "rear admiral": "admiral",
+    "vice admiral": "admiral",
+    "councilor": "councillor",
+    "councillor": "councillor",
+    "councilwoman": "councillor",
+    "councilman": "councillor",
 }
-
-# Nouns for a person that go before a name like a title: "his Swedish counterpart Magnus Ek".
-PERSON_NOUNS = frozenset(load_rules("titles")["person_nouns"])
 
 # Words that go before a name but name no office: dropped from names, never resolved.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "madam", "sheikh", "lord"})
@@ -112,7 +123,6 @@ TITLE_CONNECTORS = frozenset({"for", "of", "on", "and", "to", "the", "-", "gener
 
 # Nationality adjectives → country code: whom a title speaks for ("Ethiopian Water Minister").
 DEMONYMS: dict[str, str] = load_rules("demonyms")["demonyms"]
-NATIONALITIES = frozenset(DEMONYMS) | frozenset(load_rules("demonyms")["collective"]["words"])
 
 # Event rules (triggers, light verbs, modality) are data: etl/rules/events.toml.
 _EVENTS = load_rules("events")
@@ -151,7 +161,7 @@ NEWS_AGENCIES = frozenset({
 SITE_WORDS = frozenset({
     "house", "hall", "palace", "palais", "tower", "hotel", "centre", "center", "camp",
     "embassy", "consulate", "headquarters", "building", "square", "airport", "stadium",
-    "castle", "residence", "villa", "port", "plant", "base",
+    "castle", "residence", "villa", "port", "plant", "base", "dam", "barrage", "bridge",
 })
 
 # Words that make a capitalised name a group, not a person ("Peace and Security Council").

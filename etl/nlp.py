@@ -172,7 +172,11 @@ def trim_titles(span: Span) -> Span | None:
     start, end = span.start, span.end
     while start < end:
         n = _title_length(words[start - span.start :])
-        if n == 0 or n == end - start:
+        if n == 0:
+            break
+        if n == end - start:
+            if span.label_ == "PERSON" and start == span.start:
+                return None  # "Councilor" alone: a title, the name is beside it
             break
         start += n
     if span.label_ == "PERSON":
@@ -275,14 +279,7 @@ def _whole_names(spans: list[Span]) -> list[Span]:
     taken = {i for s in merged for i in range(s.start, s.end)}
     out = []
     for span in merged:
-        start = span.start
-        if span.label_ in ("PERSON", "ORG") and start > 0:  # "Rubén" Darío Acosta too
-            first = span.doc[start - 1]
-            if (first.i not in taken and first.pos_ == "PROPN" and first.is_title
-                    and first.lower_ not in _TITLE_TOKENS and first.lower_ not in HONORIFICS
-                    and (first.i == 0 or span.doc[first.i - 1].is_punct)):
-                start -= 1
-                span = Span(span.doc, start, span.end, label=span.label_)
+        span = _given_names(span, taken)
         end = span.end
         if span.label_ in ("PERSON", "ORG"):  # "National Liberation" Army too
             doc = span.doc
@@ -290,9 +287,38 @@ def _whole_names(spans: list[Span]) -> list[Span]:
                    and doc[end].pos_ == "PROPN" and doc[end].is_title
                    and doc[end].lower_ not in _TITLE_TOKENS and doc[end - 1].whitespace_):
                 end += 1
+            taken.update(range(span.end, end))
         out.append(span if end == span.end else Span(span.doc, span.start, end,
                                                      label=span.label_))
     return out
+
+
+# Capitalised words before a name that are no part of it: titles, portfolios, roles.
+_NOT_GIVEN_NAMES = _TITLE_TOKENS | DEPARTMENTS | frozenset(
+    load_rules("actors")["person_nouns"]["words"])
+
+
+def _given_names(span: Span, taken: set[int]) -> Span:
+    """'Ana' of 'Ana Lucía Toc' left out of the name (a given name that is also a word or a
+    place): a capitalised proper noun just before a person's or a group's span that the parse
+    makes part of the same name (a compound of a word in the span) joins it."""
+    if span.label_ not in ("PERSON", "ORG"):
+        return span
+    doc = span.doc
+    start = span.start
+    while start > 0 and span.end - start < 5:
+        token = doc[start - 1]
+        word = token.lower_.rstrip(".")
+        if (start - 1 in taken or token.pos_ != "PROPN" or not token.is_title
+                or token.dep_ != "compound" or not start <= token.head.i < span.end
+                or word in _NOT_GIVEN_NAMES or (word,) in _TITLE_WORDS
+                or not token.whitespace_):
+            break
+        start -= 1
+    if start == span.start:
+        return span
+    taken.update(range(start, span.start))
+    return Span(doc, start, span.end, label=span.label_)
 
 
 def _dateline_span(doc: Doc) -> Span | None:

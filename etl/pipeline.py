@@ -14,17 +14,17 @@ from etl import actors as actor_rules
 from etl.dates import MONTHS, UNRESOLVED, normalize_date, normalize_range, weekday_range
 from etl.events import find_events
 from etl.frames import fill_frames
-from etl.gazetteer import normalize_name
+from etl.gazetteer import Gazetteer, normalize_name
 from etl.lexicon import (
     DEMONYMS,
     GROUP_WORDS,
-    NATIONALITIES,
+    HONORIFICS,
     NEWS_AGENCIES,
-    PERSON_NOUNS,
     RESCHEDULING,
     SITE_WORDS,
 )
 from etl.metadata import parse_dateline
+from etl.nlp import DEPARTMENTS
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
 from etl.syntax import children, clause_verb, tense
@@ -66,8 +66,12 @@ def corrected_entities(parsed: ParsedArticle, places: PlaceResolver) -> list[Ent
     entities = [_drop_place_prefix(e, tokens, places) if e.label == "PERSON" else e
                 for e in entities]
     entities = [_relabel(e, tokens, places) for e in entities]
+    entities = _relabel_by_surname(entities, places)
+    entities = _places_by_context(entities, tokens, places)
     entities = sorted([*entities, *_bare_places(parsed, entities, places)], key=lambda e: e.start)
-    return [e for e in entities if e.label != "PERSON" or not _names_office(e, tokens)]
+    return [e for e in entities if e.label not in ("PERSON", "ORG")
+            or not (_names_office(e, tokens) if e.label == "PERSON" else
+                    _names_portfolio(e, tokens)) and not _not_an_actor(e, places.gazetteer)]
 
 
 def _full_names(entities: list[Entity], places: PlaceResolver) -> set[str]:
@@ -84,6 +88,7 @@ def _sorted_mentions(parsed: ParsedArticle, entities: list[Entity], full_names: 
     """Date, country and organisation mentions, and the entities that are people or places
     (resolved later, in the context of the whole article)."""
     gazetteer = places.gazetteer
+    tokens = parsed.tokens
     mentions: list[Mention] = []
     people: list[tuple[Entity, str]] = []
     place_entities: list[Entity] = []
@@ -97,27 +102,29 @@ def _sorted_mentions(parsed: ParsedArticle, entities: list[Entity], full_names: 
         if actor_rules.person_for(name, full_names) is not None:
             people.append((e, name))  # "Mbaye" tagged as a place is still the envoy
             continue
-        if normalize_name(name) in NATIONALITIES or _speaker_label(e, parsed.article):
-            continue  # "Guatemalan", "Nordic"; "CORRESPONDENT:" in a transcript
         country = actor_rules.country_name(e.text, gazetteer)
         if country is not None and _dateline_region(e, parsed.article):
             continue  # "Kenya" in "NAIROBI, Kenya (AP) —" says which Nairobi
-        if country is not None and e.label != "NORP":
+        if country is not None and (e.label != "NORP" or normalize_name(e.text) ==
+                                    normalize_name(country[0])):  # "Tajikistan" tagged NORP
             mentions.append(_mention(parsed, e, "country", country[0],
                                      place=places.country(e.text)))
-        elif e.label in ("PERSON", "ORG") and (_is_city(name, places) or _is_site(name) or
-                                               _town_after_locative(e, parsed.tokens, places)):
+        elif e.label in ("PERSON", "ORG") and (_is_city(name, places) or _is_site(name)):
             place_entities.append(e)  # "Kyiv" tagged as a person, "State House" as a group
         elif e.label == "PERSON" and name:
             people.append((e, name))
         elif e.label == "ORG":
-            mentions.append(_mention(parsed, e, "organization",
-                                     actor_rules.canonical_organization(e.text)))
-        elif e.label in PLACE_LABELS and _is_group(e.text):
+            mentions.append(_mention(parsed, e, "organization", actor_rules.organization_body(
+                actor_rules.canonical_organization(e.text))))
+        elif e.label in _NAMED_THINGS and (acronym := _leading_acronym(e, tokens)):
+            mentions.append(_mention(parsed, e, "organization", acronym))  # "ECOWAS Protocol"
+        elif e.label in PLACE_LABELS and _is_group(e.text) and not (
+                e.label == "FAC" and _is_site(e.text)):  # "City Hall" is the building
             mentions.append(_mention(parsed, e, "organization",  # "the G7", "APEC Cooperation"
                                      actor_rules.canonical_organization(e.text)))
         elif e.label in PLACE_LABELS:
             place_entities.append(e)
+    _one_name_per_organization(mentions)
     return mentions, people, place_entities
 
 
@@ -164,7 +171,8 @@ def _place_mentions(parsed: ParsedArticle, place_entities: list[Entity], entitie
         else:
             place = places.resolve(name, ctx)
         if place is None and _is_site(name):
-            place = _site_place(name, _host_city([*mentions, *found], e.sentence_id), dateline)
+            place = _site_place(name, _host_city([*mentions, *found], e.sentence_id, tokens),
+                                dateline)
         display = place.name if place else name
         mention = _mention(parsed, e, "place", display, place=place,
                            reason=place.reason if place else "not in the gazetteer")
@@ -279,28 +287,139 @@ def _relabel(e: Entity, tokens: list[Token], places: PlaceResolver) -> Entity:
 
 
 def _looks_like_person(e: Entity, tokens: list[Token], places: PlaceResolver) -> bool:
+    """A name the text itself calls a person: after a title or a word for a person ("his
+    Swedish counterpart Jon Berg"), in apposition to one (either way round: "the chair of the
+    Commission, Jon Berg", "Jon Berg, the prime minister of ..."), or followed by ", who"."""
     words = e.text.split()
-    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+    if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
         return False
     if {normalize_name(w) for w in words} & GROUP_WORDS or places.gazetteer.country(e.text) \
-            or places.gazetteer.cities(e.text):
+            or places.gazetteer.cities(e.text) or e.text.isupper():
         return False
     last = tokens[e.end - 1]
     before = tokens[e.start - 1] if e.start > 0 else None
-    after_title = before is not None and (actor_rules.is_title_word(before.text)
-                                          or before.lower in PERSON_NOUNS)
+    after_title = before is not None and (_names_a_person(before.text) or
+                                          _word(before.text) in HONORIFICS)
+    if len(words) == 1:
+        return after_title  # one word: only a title right before it says it is a name
+    if before is not None and before.text in ("'s", "\u2019s") and e.start > 1 and \
+            places.gazetteer.country(tokens[e.start - 2].text) is not None and \
+            not {normalize_name(w) for w in words} & SITE_WORDS:
+        return True  # "Norway's Jon Berg": a country's named person
     apposed = False
     if last.dep == "appos":
         head = tokens[last.head]  # "the chairperson of the AU Commission, Amadou Diallo"
         while head.dep == "pobj" and tokens[head.head].lower in ("of", "for"):
             head = tokens[tokens[head.head].head]
-        apposed = actor_rules.is_title_word(head.lemma)
+        apposed = _names_a_person(head.lemma)
+    described = any(c.dep == "appos" and c.i > last.i and _names_a_person(c.lemma)
+                    for c in children(tokens, last.i))
     who = e.end + 1 < len(tokens) and tokens[e.end].text == "," and tokens[e.end + 1].lower \
         == "who"
-    # "Armenia's Tigran Avetisyan": a name a country's possessive introduces
-    of_country = e.start >= 2 and tokens[e.start - 1].text in ("'s", "’s") and \
-        places.gazetteer.country(tokens[e.start - 2].text) is not None
-    return after_title or apposed or who or of_country
+    return after_title or apposed or described or who
+
+
+def _word(text: str) -> str:
+    return text.lower().rstrip(".")
+
+
+def _names_a_person(word: str) -> bool:
+    """A title of office or a word for a person's role ("counterpart")."""
+    return actor_rules.is_title_word(word) or actor_rules.is_person_noun(word)
+
+
+def _relabel_by_surname(entities: list[Entity], places: PlaceResolver) -> list[Entity]:
+    """'Jon Berg' or 'Berg' tagged a group or a place where 'Berg' (or 'Jon Berg') is a person
+    elsewhere in the article: a person's name is one in every mention, so the person tags
+    (the model's and those `_relabel` gave) are evidence for the other mentions. Known towns
+    and countries are left alone."""
+    surnames = {normalize_name(e.text.split()[-1]) for e in entities if e.label == "PERSON"
+                and e.text.split() and not _is_city(e.text.split()[-1], places)}
+    out = []
+    for e in entities:
+        words = e.text.split()
+        if e.label in ("ORG", "NORP", "GPE", "FAC") and 1 <= len(words) <= 4 and \
+                all(w[:1].isupper() and not w.isupper() for w in words) and \
+                normalize_name(words[-1]) in surnames and \
+                not {normalize_name(w) for w in words} & GROUP_WORDS and \
+                places.gazetteer.country(e.text) is None and not places.gazetteer.cities(e.text):
+            e = Entity(e.start, e.end, e.start_char, e.end_char, "PERSON", e.text, e.sentence_id)
+        out.append(e)
+    return out
+
+
+# Prepositions after which a known town is the town, whoever else bears its name.
+_LOCATIVE = frozenset({"in", "at", "to", "from", "near", "outside", "via", "toward", "towards"})
+
+
+def _places_by_context(entities: list[Entity], tokens: list[Token],
+                       places: PlaceResolver) -> list[Entity]:
+    """A person or a group that is a town the gazetteer knows, written after a locative
+    preposition ("crossed to Tornio", "talks in Ohrid"), is the town; so is every other
+    mention of that name in the article, unless a title or a full name says otherwise."""
+    towns: set[str] = set()
+    for e in entities:
+        if e.label in ("PERSON", "ORG") and e.start > 0 and \
+                tokens[e.start - 1].lower in _LOCATIVE and _town_name(e, tokens, places):
+            towns.add(normalize_name(e.text))
+    if not towns:
+        return entities
+    out = []
+    for e in entities:
+        if e.label in ("PERSON", "ORG") and normalize_name(e.text) in towns and not (
+                e.start > 0 and _names_a_person(tokens[e.start - 1].text)):
+            e = Entity(e.start, e.end, e.start_char, e.end_char, "GPE", e.text, e.sentence_id)
+        out.append(e)
+    return out
+
+
+def _town_name(e: Entity, tokens: list[Token], places: PlaceResolver) -> bool:
+    words = e.text.split()
+    if not 1 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return False
+    if e.end < len(tokens) and tokens[e.end].text in ("'s", "\u2019s"):
+        return False
+    return any(primary for _, primary in places.gazetteer.cities(e.text))
+
+
+def _not_an_actor(e: Entity, gazetteer: Gazetteer) -> bool:
+    """Capitalised words the model tags as a person or a group that name no actor: a
+    nationality, a broad region or a river, a speaker label or a time zone, a body named by
+    common nouns, a bare title, or words with no capital letter at all."""
+    text = actor_rules.canonical_organization(e.text)
+    if not any(c.isalpha() for c in text) or not any(c.isupper() for c in text):
+        return True
+    return actor_rules.is_nationality(text, gazetteer) or actor_rules.is_region(text) or \
+        actor_rules.is_speaker_label(text) or actor_rules.is_generic_body(text) or \
+        (e.label == "PERSON" and actor_rules.is_title_alone(text))
+
+
+# Labels of named things that are not actors themselves but may carry one ("the ECOWAS
+# Protocol", "UN talks"): an attributive organization name counts as a mention of it.
+_NAMED_THINGS = frozenset({"LAW", "EVENT", "PRODUCT", "WORK_OF_ART"})
+
+
+def _leading_acronym(e: Entity, tokens: list[Token]) -> str:
+    first = next((t for t in tokens[e.start:e.end] if t.lower != "the"), None)
+    if first is None or first.i == e.end - 1:
+        return ""
+    text = first.text
+    return text if len(text) >= 2 and text.isupper() and text.isalpha() else ""
+
+
+def _one_name_per_organization(mentions: list[Mention]) -> None:
+    """An acronym and its expansion in one article ("Zambezi River Authority" and "ZRA") are
+    one organization: the expansion's name for both."""
+    names = {m.name for m in mentions if m.kind == "organization"}
+    expansion = {}
+    for name in names:
+        acronym = actor_rules.acronym_of(name)
+        if len(name.split()) > 1 and len(acronym) >= 2 and acronym in names:
+            expansion[acronym] = name
+    for m in mentions:
+        if m.kind == "organization" and m.name in expansion:
+            m.name = expansion[m.name]
+            m.reason = f"acronym of {m.name}, named in the article"
 
 
 def _names_office(e: Entity, tokens: list[Token]) -> bool:
@@ -317,6 +436,24 @@ def _names_office(e: Entity, tokens: list[Token]) -> bool:
         and head.pos == "NOUN" and head.text.islower()
 
 
+def _names_portfolio(e: Entity, tokens: list[Token]) -> bool:
+    """'Kazakh Foreign' (Minister), 'Agriculture' in 'Agriculture Commissioner', 'Energy' in
+    'Minister of Energy': a group the model made of the portfolio of a title."""
+    words = [normalize_name(w) for w in e.text.split()]
+    if actor_rules.ends_in_office(e.text) and words[-1] not in GROUP_WORDS | {"state"}:
+        return True
+    if not words or words[-1] not in DEPARTMENTS:
+        return False
+    before = tokens[e.start - 1] if e.start > 0 else None
+    after = tokens[e.end] if e.end < len(tokens) else None
+    if after is not None and after.sentence_id == e.sentence_id and \
+            actor_rules.is_title_word(after.text):
+        return True
+    return before is not None and before.lower in ("of", "for") and e.start > 1 and \
+        actor_rules.is_title_word(tokens[e.start - 2].text) and \
+        all(w in DEPARTMENTS or w in ("and", "&") for w in words)
+
+
 def _is_source(text: str, publisher: str) -> bool:
     """The publisher or a news agency credited in the dateline: the source, not an actor."""
     name = normalize_name(text)
@@ -329,29 +466,10 @@ def _is_city(name: str, places: PlaceResolver) -> bool:
                for city, primary in places.gazetteer.cities(name))
 
 
-def _speaker_label(e: Entity, article: Article) -> bool:
-    """'ANCHOR:', 'CORRESPONDENT (voice-over):' opening a transcript's line name a role (a
-    dateline, 'CAIRO:', looks the same and is the dateline)."""
-    text = article.text
-    if normalize_name(e.text) == normalize_name(article.dateline):
-        return False
-    line_start = text.rfind("\n", 0, e.start_char) + 1
-    rest = re.sub(r"^\s*\([^)\n]{0,40}\)", "", text[e.end_char: e.end_char + 60])
-    return e.text.isupper() and not text[line_start: e.start_char].strip() and \
-        rest.lstrip().startswith(":")
-
-
 def _dateline_region(e: Entity, article: Article) -> bool:
     """'Kenya' in 'NAIROBI, Kenya (AP) —' says which Nairobi: the story's source, no actor."""
     return bool(article.dateline_region) and e.sentence_id == 0 and e.start_char < 80 and \
         normalize_name(e.text) == normalize_name(article.dateline_region)
-
-
-def _town_after_locative(e: Entity, tokens: list[Token], places: PlaceResolver) -> bool:
-    """'flew on to Majuro', 'in Ohrid': a name after a locative preposition that the
-    gazetteer knows as a town, however small, is the town."""
-    return e.start > 0 and tokens[e.start - 1].lower in BEFORE_A_CITY and bool(
-        places.gazetteer.cities(e.text))
 
 
 def _is_group(name: str) -> bool:
@@ -362,7 +480,8 @@ def _is_group(name: str) -> bool:
 
 
 def _is_site(name: str) -> bool:
-    words = normalize_name(name).split()
+    words = [w.removesuffix("s") if w.endswith("gs") else w
+             for w in re.sub(r"^the ", "", normalize_name(name)).split()]
     return bool(words) and (words[-1] in SITE_WORDS or words[0] in SITE_WORDS)
 
 
@@ -424,11 +543,16 @@ def _bare_places(parsed: ParsedArticle, entities: list[Entity],
     return found
 
 
-def _host_city(mentions: list[Mention], sentence_id: int) -> Place | None:
+def _host_city(mentions: list[Mention], sentence_id: int, tokens: list[Token]) -> Place | None:
     """The city named last before a site, in its sentence or the one before: "talks in
-    Entebbe ... hosting them at State House" puts State House in Entebbe, not at the dateline."""
+    Entebbe ... hosting them at State House" puts State House in Entebbe, not at the dateline.
+    The seat of a title ("the consul general in Seattle") is where a person works, not a
+    city the story is in."""
     for m in reversed(mentions):
         if m.kind != "place" or m.sentence_id < sentence_id - 1:
+            continue
+        if m.tok_start >= 2 and tokens[m.tok_start - 1].lower in ("in", "at") and \
+                actor_rules.is_word_of_title(tokens[m.tok_start - 2].text):
             continue
         if m.place is not None and m.place.precision == "city" and not m.dateline:
             return m.place

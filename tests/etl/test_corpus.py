@@ -203,3 +203,13 @@ def test_the_alias_file_is_applied_on_the_next_run_without_parsing(
     assert renamed["reason"].str.contains("by aliases.csv line 2").all()
     assert main([str(src), "--out", str(out), "--aliases", str(tmp_path / "none.csv")]) == 2
     assert "no such alias file" in capsys.readouterr().err
+
+
+def test_full_names_and_given_names_are_not_relinked_across_the_corpus() -> None:
+    links = link_across({"Omar Omar": 2, "Omar Haddad": 1, "Omar": 1, "Kiri Talos": 1,
+                         "Kiri": 1, "Ravi II": 1, "Ravi": 1, "Talos": 1})
+    assert "Omar Omar" not in links and "Omar Haddad" not in links  # full names stay
+    assert links["Omar"][0] == "Omar"  # ambiguous
+    assert links["Kiri"][0] == "Kiri"  # a given name alone is not the person elsewhere
+    assert links["Ravi"][0] == "Ravi"  # a regnal name is not a surname
+    assert links["Talos"][0] == "Kiri Talos"

@@ -20,7 +20,6 @@ from etl.nlp import (
     COUNTRY_SHORT_FORMS,
     MODEL_PACKAGES,
     ORG_SHORT_FORMS,
-    _whole_names,
     parse,
     shared_model,
     to_parsed,
@@ -103,20 +102,6 @@ def test_a_name_loses_the_end_of_its_title(text: str, name: str) -> None:
     assert name in people and not any(p != name and name in p for p in people)
 
 
-@pytest.mark.parametrize(("words", "pos", "whole"), [
-    (["minister", ",", "Rosa", "Elena", "Quiroga", ","],
-     ["NOUN", "PUNCT", "PROPN", "PROPN", "PROPN", "PUNCT"], (2, 5)),  # the given name is kept
-    (["said", "President", "Elena", "Quiroga"],
-     ["VERB", "PROPN", "PROPN", "PROPN"], (2, 4)),  # a title is not a given name
-])
-def test_a_name_keeps_the_given_name_the_model_left_out(
-        words: list[str], pos: list[str], whole: tuple[int, int]) -> None:
-    doc = Doc(shared_model().vocab, words=words, pos=pos)
-    [span] = _whole_names([Span(doc, len(words) - 2 - (words[-1] == ","), len(words)
-                                - (words[-1] == ","), label="PERSON")])
-    assert (span.start, span.end) == whole
-
-
 def test_a_portfolio_without_a_name_is_no_entity() -> None:
     article = Article("a1", "a.txt", "The Minister of Energy and Mines, Rosa Tal, spoke.",
                       published=date(2021, 3, 5))
@@ -179,3 +164,13 @@ def test_a_person_ends_at_a_lower_case_word_that_is_no_name_particle(words: str,
     doc = shared_model().make_doc(f"He met {words} in Doha.")
     span = trim_titles(Span(doc, 2, len(doc) - 3, label="PERSON"))
     assert span is not None and span.text == name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Chile's envoy, Inés Marisol Pereda, sat down with the delegation.", "Inés Marisol Pereda"),
+    ("She met Gov. Harlan Mosby at the capitol on Monday.", "Harlan Mosby"),
+])
+def test_given_names_stay_with_the_name_and_titles_stay_out(text: str, name: str) -> None:
+    doc = shared_model()(text)
+    people = [e.text for e in doc.ents if e.label_ in ("PERSON", "ORG")]
+    assert name in people, people
