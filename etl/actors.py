@@ -322,8 +322,6 @@ _RULES = load_rules("actors")
 _NATIONALITY_WORDS = frozenset(_RULES["nationality"]["words"])
 _NATIONALITY_SUFFIXES = frozenset(_RULES["nationality"]["suffixes"])
 _MAX_DROPPED = int(_RULES["nationality"]["max_dropped"])
-_REGIONS = frozenset(_RULES["regions"]["names"])
-_WATER_WORDS = frozenset(_RULES["regions"]["water_words"])
 _SPEAKER_LABELS = frozenset(_RULES["speaker_labels"]["words"])
 _TIME_ZONES = frozenset(_RULES["time_zones"]["words"])
 _GENERIC_BODIES = frozenset(_RULES["generic_bodies"]["names"])
@@ -370,13 +368,6 @@ def _country_words(gazetteer: Gazetteer) -> list[str]:
         _COUNTRY_WORDS.extend(sorted({normalize_name(c.name) for c in
                                       gazetteer.countries.values()}))
     return _COUNTRY_WORDS
-
-
-def is_region(text: str) -> bool:
-    """A broad region or a body of water ('the Sahel', 'the Syr Darya'): no actor, no place."""
-    name = _bare(text)
-    words = name.split()
-    return name in _REGIONS or (len(words) > 1 and words[-1] in _WATER_WORDS)
 
 
 def is_speaker_label(text: str) -> bool:

@@ -6,6 +6,7 @@ Kept as data in one place so a rule in `nlp` (trimming titles off entity spans) 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -120,6 +121,19 @@ NAME_PARTICLES = frozenset({
     "al", "abu", "bin", "bint", "ibn", "ben", "da", "das", "de", "del", "della", "der", "di",
     "do", "dos", "du", "el", "la", "le", "ter", "ten", "van", "von", "y", "zu"})
 TITLE_CONNECTORS = frozenset({"for", "of", "on", "and", "to", "the", "-", "general"})
+
+# Continents, broad regions and waters: neither actors nor places (etl/rules/places.toml).
+_REGIONS = load_rules("places")["regions"]
+REGION_NAMES = frozenset(_REGIONS["names"])
+WATER_WORDS = frozenset(_REGIONS["water_words"])
+
+
+def is_region(text: str) -> bool:
+    """'the Sahel', 'Africa', 'the Syr Darya': a broad region or a body of water."""
+    name = re.sub(r"^the ", "", " ".join(text.lower().split()))
+    words = name.split()
+    return name in REGION_NAMES or (len(words) > 1 and words[-1] in WATER_WORDS)
+
 
 # Nationality adjectives → country code: whom a title speaks for ("Ethiopian Water Minister").
 DEMONYMS: dict[str, str] = load_rules("demonyms")["demonyms"]

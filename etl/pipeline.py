@@ -22,6 +22,7 @@ from etl.lexicon import (
     NEWS_AGENCIES,
     RESCHEDULING,
     SITE_WORDS,
+    is_region,
 )
 from etl.metadata import parse_dateline
 from etl.nlp import DEPARTMENTS
@@ -389,7 +390,7 @@ def _not_an_actor(e: Entity, gazetteer: Gazetteer) -> bool:
     text = actor_rules.canonical_organization(e.text)
     if not any(c.isalpha() for c in text) or not any(c.isupper() for c in text):
         return True
-    return actor_rules.is_nationality(text, gazetteer) or actor_rules.is_region(text) or \
+    return actor_rules.is_nationality(text, gazetteer) or is_region(text) or \
         actor_rules.is_speaker_label(text) or actor_rules.is_generic_body(text) or \
         (e.label == "PERSON" and actor_rules.is_title_alone(text))
 

@@ -27,7 +27,7 @@ from geopy.location import Location
 
 from etl.atomic import write_json_atomic
 from etl.gazetteer import Gazetteer, normalize_name, shared_gazetteer
-from etl.lexicon import load_rules
+from etl.lexicon import is_region
 from etl.records import Place
 
 log = logging.getLogger(__name__)
@@ -179,8 +179,6 @@ class CachedOnlineGeocoder:
         self.dirty = False
 
 
-NOT_TOWNS = frozenset(load_rules("places")["not_towns"])
-WATERS = frozenset(load_rules("places")["water_words"])
 # A town smaller than this is only taken when the text points to its country or region.
 MIN_UNSUPPORTED_POPULATION = 50_000
 
@@ -206,8 +204,7 @@ class PlaceResolver:
         """False for continents, world regions, seas and rivers, which are no places of
         Parley's (a meeting is not held in 'the Pacific'), whatever a gazetteer says
         ('Africa' is also an old name of Mahdia, Tunisia)."""
-        words = normalize_name(name).split()
-        return bool(words) and " ".join(words) not in NOT_TOWNS and words[-1] not in WATERS
+        return bool(normalize_name(name)) and not is_region(normalize_name(name))
 
     def resolve(self, name: str, context: PlaceContext) -> Place | None:
         """The most likely place of this name in this article, or None when unknown."""

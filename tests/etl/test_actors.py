@@ -13,13 +13,13 @@ from etl.actors import (
     country_name,
     is_generic_body,
     is_nationality,
-    is_region,
     is_speaker_label,
     is_title_alone,
     organization_body,
     strip_titles,
 )
 from etl.gazetteer import shared_gazetteer
+from etl.lexicon import is_region
 from etl.places import PlaceResolver
 from tests.extraction_support import extract_text
 
