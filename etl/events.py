@@ -32,7 +32,7 @@ from etl.lexicon import (
     SPAN_ENDS,
     SPAN_STARTS,
     SUBJECT_LIGHT_VERBS,
-    TITLES,
+    TITLE_WORDS,
     VERB_TRIGGERS,
 )
 from etl.records import (
@@ -52,7 +52,6 @@ GUEST_VERBS = frozenset({"host", "receive", "welcome"})  # an event only with a 
 TOPIC_PREPOSITIONS = frozenset({"on", "about", "over", "regarding", "concerning"})
 LOCATIVE = frozenset({"in", "at", "to", "inside", "near", "outside", "into"})
 TRAVEL_VERBS = frozenset({"arrive", "travel", "fly", "come", "go", "head", "return", "reach"})
-_TITLE_TOKENS = {w for t in TITLES for w in t.split()} - {"of", "for", "the", "and", "on", "to"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -516,7 +515,7 @@ def _is_dateline(m: Mention) -> bool:
 
 
 def _is_title(t: Token) -> bool:
-    return t.lower.rstrip(".") in _TITLE_TOKENS or t.lemma in _TITLE_TOKENS
+    return t.lower.rstrip(".") in TITLE_WORDS or t.lemma in TITLE_WORDS
 
 
 def _np_head(tokens: list[Token], m: Mention) -> Token:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from etl.lexicon import NOUN_TRIGGERS, TITLES, TYPE_FAMILY, load_rules
+from etl.lexicon import NOUN_TRIGGERS, TITLE_WORDS, TYPE_FAMILY, load_rules
 from etl.records import DateValue, Event, Mention, ParsedArticle, Place, Token
 from etl.syntax import ancestors, children, clause_verb, subject, tense
 
@@ -43,7 +43,7 @@ SAME_ENCOUNTER = {"meeting": "meeting", "talks": "meeting", "visit": "visit", "c
 DEFINITE = frozenset(_RULES["discourse"]["definite"])
 ANOTHER = frozenset(_RULES["discourse"]["another"])
 OCCASION = frozenset(_RULES["discourse"]["occasion"])
-OFFICIALS = frozenset(w for title in TITLES for w in title.split()) | {"leader", "head"}
+OFFICIALS = TITLE_WORDS | {"leader", "head"}
 DATELINE_VENUE = "the article's dateline (no venue in the sentence or the ones before)"
 _RELATIVE_RE = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(RELATIVE_DAYS, key=len, reverse=True))

@@ -102,6 +102,10 @@ TITLES: dict[str, str] = {
     "councilman": "councillor",
 }
 
+# The words of the titles, without the words that only join them ("secretary of state").
+TITLE_WORDS = frozenset(w for t in TITLES for w in t.split()) - {"of", "for", "the", "and", "on",
+                                                                  "to"}
+
 # Words that go before a name but name no office: dropped from names, never resolved.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "madam", "sheikh", "lord"})
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 
 from etl import actors as actor_rules
@@ -48,9 +49,11 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     mentions += person_mentions
     dateline = _resolve_dateline(parsed.article, places, _country_shares(mentions))
     mentions += _place_mentions(parsed, place_entities, entities, mentions, places, dateline)
-    references, affiliations = _title_references(parsed, mentions, person_mentions, places)
+    nationality = _demonyms(parsed.tokens)
+    references, affiliations = _title_references(parsed, mentions, person_mentions, places,
+                                                  nationality)
     mentions += references
-    mentions += _capitals(parsed, mentions, places, dateline)
+    mentions += _capitals(parsed, mentions, places, dateline, nationality)
     mentions.sort(key=lambda m: (m.start, m.end))
     events = fill_frames(parsed, mentions, find_events(parsed, mentions, dateline, affiliations),
                          dateline, affiliations)
@@ -183,14 +186,15 @@ def _place_mentions(parsed: ParsedArticle, place_entities: list[Entity], entitie
 
 
 def _title_references(parsed: ParsedArticle, mentions: list[Mention],
-                      person_mentions: list[Mention], places: PlaceResolver
+                      person_mentions: list[Mention], places: PlaceResolver,
+                      nationality: dict[int, str]
                       ) -> tuple[list[Mention], dict[str, tuple[str, str]]]:
     """'The prime minister' is the person introduced with that title; and whom each person
     speaks for, (country name, code), as their titles say."""
     tokens = parsed.tokens
     article = parsed.article
     person_spans = [(m.tok_start, m.tok_end, m.name) for m in person_mentions]
-    country_at = {**_demonyms(tokens),
+    country_at = {**nationality,
                   **{i: m.place.country_code for m in mentions
                      if m.kind == "country" and m.place for i in range(m.tok_start, m.tok_end)}}
     intros = actor_rules.title_intros(parsed, person_spans, country_at)
@@ -214,14 +218,13 @@ def _title_references(parsed: ParsedArticle, mentions: list[Mention],
 
 
 def _capitals(parsed: ParsedArticle, mentions: list[Mention], places: PlaceResolver,
-              dateline: Place | None) -> list[Mention]:
+              dateline: Place | None, nationality: dict[int, str]) -> list[Mention]:
     """'in the Kazakh capital', 'in the capital': a place where no name is written. A
     nationality names the country whose capital it is; a bare 'the capital' is the dateline
     city's own country's capital, when the dateline is one. A name in apposition ('the Kazakh
     capital, Astana') is a mention of its own and wins."""
     tokens = parsed.tokens
     taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
-    nationality = _demonyms(tokens)
     found = []
     for t in tokens:
         if t.lower != "capital" or t.pos != "NOUN" or t.i in taken or t.dep != "pobj" or any(
@@ -231,16 +234,12 @@ def _capitals(parsed: ParsedArticle, mentions: list[Mention], places: PlaceResol
         while start > 0 and (start - 1) in nationality:
             start -= 1
         code = nationality.get(start, "")
-        if code:
-            country = places.gazetteer.countries.get(code)
-            place = places.country(country.name) if country else None
-            if place is None:
-                continue
-            place = Place(place.name, code, place.lat, place.lon, "city",
-                          f"the capital of {country.name if country else code}")
-        elif dateline is not None and _is_capital(dateline, places):
-            place = Place(dateline.name, dateline.country_code, dateline.lat, dateline.lon,
-                          "city", "'the capital': the dateline city")
+        country = places.gazetteer.countries.get(code) if code else None
+        capital = places.country(country.name) if country else None
+        if country is not None and capital is not None:
+            place = replace(capital, precision="city", reason=f"the capital of {country.name}")
+        elif not code and dateline is not None and _is_capital(dateline, places):
+            place = replace(dateline, precision="city", reason="'the capital': the dateline city")
         else:
             continue
         first = tokens[start]
