@@ -81,18 +81,18 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
     places = [(m, m.place) for m in mentions if m.kind == "place" and m.place is not None
               and not m.dateline and m.tok_start >= 0]
     persons = [m for m in mentions if m.kind == "person" and m.tok_start >= 0]
-    done: list[Event] = []
+    affiliations = affiliations or {}
+    done: list[Event] = []  # the events told before the one at hand, in text order
     for event in sorted(events, key=lambda e: (e.sentence_id, e.trigger)):
-        before = [e for e in done if e.trigger < event.trigger]
         if event.date is None and event.status != "cancelled":
-            event = _fill_date(event, tokens, sentences, paragraph, dated, before, published)
+            event = _fill_date(event, tokens, sentences, paragraph, dated, done, published)
         if event.place is None and event.event_type in IN_PERSON and event.status != "cancelled" \
                 and not event.remote:
-            event = _fill_venue(event, tokens, sentences, paragraph, places, before, dateline,
+            event = _fill_venue(event, tokens, sentences, paragraph, places, done, dateline,
                                 published)
-        event = _officials_for_countries(event, tokens, affiliations or {})
+        event = _officials_for_countries(event, tokens, affiliations)
         if len(event.actors) < 2:
-            event = _fill_participants(event, tokens, persons, before)
+            event = _fill_participants(event, tokens, persons, done)
         if event.status == "held" and event.date and published and event.date.start > published:
             event = replace(event, status="planned")  # "travels to Houston next Monday to meet"
         if event.date is not None and event.status == "held" and not event.date_reason.startswith(
@@ -100,7 +100,7 @@ def fill_frames(parsed: ParsedArticle, mentions: list[Mention], events: list[Eve
             dated.append(_Dated(event.sentence_id, event.trigger, event.date,
                                 f"the date of '{tokens[event.trigger].text}'"))
             dated.sort(key=lambda d: d.token)
-        retold = _retold(event, done, tokens, sentences[event.sentence_id], affiliations or {})
+        retold = _retold(event, done, tokens, sentences[event.sentence_id], affiliations)
         if retold is not None:
             done[done.index(retold)] = _merge(retold, event)
             continue
