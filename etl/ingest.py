@@ -459,10 +459,10 @@ def _file_article(path: Path, kind: str) -> Article | InputError:
     text = clean_text(decode_bytes(data))
     if not text.strip():
         raise _BadInput("empty file")
-    return _make_article(str(path), text, markdown=kind == "markdown")
+    return make_article(str(path), text, markdown=kind == "markdown")
 
 
-def _make_article(
+def make_article(
     where: str,
     text: str,
     *,
@@ -556,7 +556,7 @@ def _html_article(path: Path, data: bytes) -> Article | InputError:
     first, _, rest = text.strip().partition("\n")
     if title and first.strip().casefold() == title.casefold() and rest.strip():
         text = rest  # trafilatura repeats the <h1> headline as the first line
-    return _make_article(
+    return make_article(
         str(path),
         text,
         title=title,
@@ -712,7 +712,7 @@ def _record_article(where: str, record: Mapping[str, Any], keys: _Keys) -> Artic
         value = record.get(key) if key else None
         return value if isinstance(value, str) else ""
 
-    return _make_article(
+    return make_article(
         where,
         text,
         title=field(keys.title),
