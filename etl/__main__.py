@@ -40,6 +40,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--geocoder", default="offline",
                         help="offline (GeoNames, default) or a geopy service name such as "
                              "nominatim: rate-limited, cached, falls back to offline")
+    parser.add_argument("--prefer-country", default="", metavar="CC",
+                        help="ISO country code whose places win ties the text leaves open "
+                             "(e.g. US for American local news); any evidence in the text "
+                             "still decides first")
     parser.add_argument("--workers", type=int, default=1,
                         help="processes (default: 1); with --engine dask and no --scheduler, "
                              "the workers of the local cluster")
@@ -78,6 +82,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.scheduler and args.engine != "dask":
         print("error: --scheduler needs --engine dask", file=sys.stderr)
         return 2
+    if args.prefer_country and not (len(args.prefer_country) == 2 and
+                                    args.prefer_country.isalpha()):
+        print(f"error: --prefer-country {args.prefer_country!r}: give a two-letter ISO code, "
+              "e.g. US", file=sys.stderr)
+        return 2
+    if args.engine == "dask" and args.prefer_country:
+        print("error: --engine dask resolves places without a preference; drop "
+              "--prefer-country", file=sys.stderr)
+        return 2
     if args.engine == "dask" and args.geocoder != "offline":
         print("error: --engine dask geocodes offline; drop --geocoder", file=sys.stderr)
         return 2
@@ -108,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                          **columns)
             return build_tables(
                 args.paths, args.out, geocoder=args.geocoder, workers=max(1, args.workers),
+                prefer_country=args.prefer_country,
                 progress=progress, incremental=args.incremental, aliases=aliases,
                 extractor=extractor, **columns)
 
@@ -139,7 +153,8 @@ def _watch(args: argparse.Namespace, run: Callable[[Extractor | None], RunSummar
     from etl.watch import changes, snapshot
 
     def fresh() -> Extractor:
-        return Extractor.for_output(args.out, args.geocoder, max(1, args.workers))
+        return Extractor.for_output(args.out, args.geocoder, max(1, args.workers),
+                                    args.prefer_country)
 
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop ends it like Ctrl-C
     extractor = fresh()

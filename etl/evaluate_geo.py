@@ -1,7 +1,7 @@
 """Score Parley's places on geoparsing corpora annotated by others (LGL, TR-News, GeoVirus).
 
 End to end, as a user gets it: Parley's own recognition, then its coordinates. A gold
-toponym is *found* when a place or country mention overlaps its characters; it is *right*
+toponym is *found* when a place, country or toponym mention overlaps its characters; it is *right*
 when the mention's point is within 161 km of the gold point. Parsing the XML and scoring are
 pure functions; only `main` runs the ETL and prints.
 
@@ -28,7 +28,7 @@ from etl.records import Article, Extraction, InputError
 # A toponym found but given no point is as wrong as can be: half the Earth's circumference,
 # the convention of geoparsing evaluations (Gritta et al. 2018).
 MAX_ERROR_KM = 20039.0
-PLACE_KINDS = frozenset({"place", "country"})
+PLACE_KINDS = frozenset({"place", "country", "toponym"})
 
 
 class CorpusError(ValueError):

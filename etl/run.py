@@ -41,13 +41,14 @@ def _pipeline_version() -> str:
     digest = hashlib.sha256()
     for name in sorted(EXTRACTION_MODULES):
         digest.update((here / f"{name}.py").read_bytes())
-    for rules in sorted((here / "rules").glob("*.toml")):  # rules are data, but extraction
+    for rules in sorted([*(here / "rules").glob("*.toml"), *(here / "data").glob("*.csv")]):
         digest.update(rules.read_bytes())
     return digest.hexdigest()[:16]
 
 
 EXTRACTION_MODULES = ("actors", "dates", "events", "frames", "gazetteer", "ingest", "lexicon",
-                      "metadata", "nlp", "pipeline", "places", "records", "rows", "syntax")
+                      "metadata", "nlp", "pipeline", "places", "records", "rows", "syntax",
+                      "toponyms")
 PIPELINE_VERSION = _pipeline_version()
 # spaCy's default limit. Ingest cuts longer texts into parts; one that still reaches this is
 # reported, not parsed.
@@ -89,6 +90,7 @@ def build_tables(
     incremental: bool = True,
     aliases: Sequence[Alias] = (),
     extractor: Extractor | None = None,
+    prefer_country: str = "",
 ) -> RunSummary:
     """Run the ETL over `paths` and write articles, mentions, events and errors to `out_dir`.
 
@@ -98,6 +100,8 @@ def build_tables(
     content, pipeline version and geocoder are unchanged is taken from the cache instead of
     being parsed again (etl.cache). The tables are the same either way. The corpus pass
     (etl.corpus) then links actors and merges reports across articles, `aliases` included.
+    `prefer_country` (an ISO code) breaks ties between same-named places that the text leaves
+    open.
 
     An `extractor` made by the caller (Extractor.for_output) outlives the run, so the next run
     finds the model loaded (etl.watch); by default the run makes its own and closes it.
@@ -111,11 +115,12 @@ def build_tables(
                         for f in files) else len(files)
     own = extractor is None
     if extractor is None:
-        extractor = Extractor.for_output(out_dir, geocoder, workers)
-    elif extractor.geocoder != geocoder:
-        raise ValueError(f"the extractor geocodes with {extractor.geocoder}, not {geocoder}")
+        extractor = Extractor.for_output(out_dir, geocoder, workers, prefer_country)
+    elif (extractor.geocoder, extractor.prefer_country) != (geocoder, prefer_country.upper()):
+        raise ValueError(f"the extractor geocodes with {extractor.geocoding}, not {geocoder}")
     # Everything a file's rows depend on besides the file itself.
-    setup = {"pipeline_version": PIPELINE_VERSION, "geocoder": geocoder, "max_chars": MAX_CHARS,
+    setup = {"pipeline_version": PIPELINE_VERSION, "geocoder": extractor.geocoding,
+             "max_chars": MAX_CHARS,
              "columns": [text_column, title_column, published_column, source_column]}
     writer = TableWriter(out_dir)
     cache = ArticleCache.in_folder(out_dir) if incremental else None
@@ -143,7 +148,7 @@ def build_tables(
                 before.close()
             previous.save(out_dir, staged, shares, setup, started_ns)
 
-        writer.commit({"pipeline_version": PIPELINE_VERSION, "geocoder": geocoder},
+        writer.commit({"pipeline_version": PIPELINE_VERSION, "geocoder": extractor.geocoding},
                       transforms={"mentions": decisions.apply_to_mentions,
                                   "events": decisions.apply_to_events},
                       keep=keep if incremental else None)
@@ -289,32 +294,38 @@ class Extractor:
     runs into the same folder, loading them once (etl.watch).
     """
 
-    def __init__(self, workers: int = 1, online: CachedOnlineGeocoder | None = None) -> None:
+    def __init__(self, workers: int = 1, online: CachedOnlineGeocoder | None = None,
+                 prefer_country: str = "") -> None:
         self.workers, self.online = workers, online
         self.geocoder = online.service if online is not None else "offline"
+        self.prefer_country = prefer_country.upper()
+        # What the places depend on: part of every cached article's key.
+        self.geocoding = self.geocoder + (f"; prefer {self.prefer_country}"
+                                          if self.prefer_country else "")
         self.pool: ProcessPoolExecutor | None = None
         self.resolver: PlaceResolver | None = None
         # Chunks in flight: enough to keep every worker busy, few enough for flat memory.
         self.depth = workers * 4 if workers > 1 else 0
 
     @classmethod
-    def for_output(cls, out_dir: str | Path, geocoder: str = "offline", workers: int = 1
-                   ) -> Extractor:
+    def for_output(cls, out_dir: str | Path, geocoder: str = "offline", workers: int = 1,
+                   prefer_country: str = "") -> Extractor:
         """An extractor geocoding with `geocoder` (an online one caches in OUT/.cache)."""
         if geocoder == "offline":
-            return cls(workers)
+            return cls(workers, prefer_country=prefer_country)
         from etl.places import CachedOnlineGeocoder
 
         if workers > 1:
             log.warning("an online geocoder runs in one process; ignoring --workers %d", workers)
         cache_file = Path(out_dir) / ".cache" / f"geocode-{geocoder}.json"
-        return cls(1, CachedOnlineGeocoder(geocoder, cache_file))
+        return cls(1, CachedOnlineGeocoder(geocoder, cache_file), prefer_country)
 
     def start(self) -> None:
         """Start the worker processes, if any: they load the model and the gazetteer while
         the caller goes on."""
         if self.workers > 1 and self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                            initargs=(self.prefer_country,))
             for _ in range(self.workers):
                 self.pool.submit(int)
 
@@ -334,7 +345,7 @@ class Extractor:
         if self.resolver is None:
             from etl.places import PlaceResolver
 
-            self.resolver = PlaceResolver(self.online)
+            self.resolver = PlaceResolver(self.online, prefer_country=self.prefer_country)
         return self.resolver
 
     def submit(self, chunk: list[Article]) -> Future[list[ArticleRows]]:
@@ -376,7 +387,7 @@ def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], extractor:
 
     def send() -> None:
         nonlocal in_flight
-        keys = [content_key(a, PIPELINE_VERSION, extractor.geocoder) for _, a in chunk]
+        keys = [content_key(a, PIPELINE_VERSION, extractor.geocoding) for _, a in chunk]
         hits = cache.get_many(keys) if cache is not None else {}
         misses = [a for (_, a), k in zip(chunk, keys, strict=True) if k not in hits]
         pending.append((chunk, keys, hits, extractor.submit(misses) if misses else None))
@@ -451,16 +462,16 @@ def extract_chunk(chunk: list[Article], resolver: PlaceResolver | None = None) -
 _RESOLVER: PlaceResolver | None = None
 
 
-def _worker_resolver() -> PlaceResolver:
+def _worker_resolver(prefer_country: str = "") -> PlaceResolver:
     global _RESOLVER
     if _RESOLVER is None:
         from etl.places import PlaceResolver
 
-        _RESOLVER = PlaceResolver()
+        _RESOLVER = PlaceResolver(prefer_country=prefer_country)
     return _RESOLVER
 
 
-def _init_worker() -> None:
+def _init_worker(prefer_country: str = "") -> None:
     from etl.nlp import shared_model
 
     # Ctrl-C reaches the whole process group, and a service manager's stop may too: the main
@@ -469,4 +480,4 @@ def _init_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     shared_model()
-    _worker_resolver()
+    _worker_resolver(prefer_country)

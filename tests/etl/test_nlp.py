@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from etl.gazetteer import City, normalize_name, shared_gazetteer
+from etl.gazetteer import normalize_name, shared_gazetteer
 from etl.nlp import (
     COUNTRY_SHORT_FORMS,
     MODEL_PACKAGES,
@@ -144,13 +144,13 @@ def test_cached_names_equal_fresh_ones(name: str) -> None:
     assert normalize_name(name) == normalize_name.__wrapped__(name)
 
 
-def test_cities_survive_pickling_and_region_points_are_kept() -> None:
-    city = City(1, "Moscow", "US", "ID", 46.73, -117.0, 25000)
-    assert pickle.loads(pickle.dumps(city, protocol=pickle.HIGHEST_PROTOCOL)) == city
+def test_the_gazetteer_travels_to_workers_by_its_file() -> None:
     gazetteer = shared_gazetteer()
-    first = gazetteer.region_point("US", "ID")
-    assert first is not None
-    assert gazetteer.region_point("US", "ID") == first == gazetteer._region_point("US", "ID")
+    copy = pickle.loads(pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy.path == gazetteer.path
+    assert copy.region_point("US", "ID") == gazetteer.region_point("US", "ID") is not None
+    assert copy.cities("Moscow") == gazetteer.cities("Moscow")
+    assert len(pickle.dumps(gazetteer)) < 1000  # the path, not the index
 
 
 @pytest.mark.parametrize(("words", "name"), [

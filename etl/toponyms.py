@@ -1,0 +1,130 @@
+"""Place names in other roles: mentions of kind ``toponym``.
+
+A nationality ("Russian officials"), the region that qualifies a town ("Ohio" in "Mansfield,
+Ohio") and a place inside an organisation's name ("Georgia" in "the University of Georgia")
+name no venue, so they are neither places nor actors; but they say where a story is, and the
+geoparsing literature counts them as toponyms. Each gets its place (a country at its own
+point, a region at its point, a town resolved in the article's context), and nothing else in
+the pipeline reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from etl.gazetteer import normalize_name
+from etl.lexicon import DEMONYMS, GROUP_WORDS
+from etl.places import PlaceContext, PlaceResolver
+from etl.records import Entity, Mention, ParsedArticle, Place, Token
+
+TOPONYM = "toponym"
+# The longest place name looked for inside an organisation's name, in words.
+MAX_NAME_WORDS = 3
+
+
+def toponym_mentions(parsed: ParsedArticle, mentions: list[Mention],
+                     qualifiers: Iterable[tuple[Entity, str, int]], places: PlaceResolver,
+                     context: PlaceContext) -> list[Mention]:
+    """Nationalities, qualifiers and places named inside organisations, outside every other
+    place or country mention."""
+    taken = {i for m in mentions if m.kind in ("place", "country")
+             for i in range(m.tok_start, m.tok_end)}
+    found = [m for m in (*_qualifiers(parsed, qualifiers, places),
+                         *_nationalities(parsed, places))
+             if not any(i in taken for i in range(m.tok_start, m.tok_end))]
+    taken.update(i for m in found for i in range(m.tok_start, m.tok_end))
+    for m in mentions:
+        if m.kind == "organization":
+            found.extend(_inside(parsed, m, taken, places, context))
+    return found
+
+
+def _make(parsed: ParsedArticle, start: int, end: int, place: Place, why: str) -> Mention:
+    tokens = parsed.tokens
+    first, last = tokens[start], tokens[end - 1]
+    return Mention(parsed.article.article_id, first.sentence_id, first.idx,
+                   last.idx + len(last.text), parsed.article.text[first.idx:
+                                                                  last.idx + len(last.text)],
+                   TOPONYM, place.name, place=place, reason=f"{why}: {place.reason}",
+                   tok_start=start, tok_end=end)
+
+
+def _qualifiers(parsed: ParsedArticle, qualifiers: Iterable[tuple[Entity, str, int]],
+                places: PlaceResolver) -> list[Mention]:
+    """'Ohio' in 'Mansfield, Ohio': the region or country that says which town is meant."""
+    found = []
+    for e, text, start in qualifiers:
+        place = places.qualifier_place(text)
+        if place is not None:
+            found.append(_make(parsed, start, e.end, place, "qualifies the place before it"))
+    return found
+
+
+def _nationalities(parsed: ParsedArticle, places: PlaceResolver) -> list[Mention]:
+    """'Russian', 'South Sudanese', 'Palestinians': the country a nationality names."""
+    tokens = parsed.tokens
+    found = []
+    i = 0
+    while i < len(tokens):
+        code, end = _demonym_at(tokens, i)
+        country = places.gazetteer.countries.get(code) if code else None
+        place = places.country(country.name) if country else None
+        if place is not None:
+            found.append(_make(parsed, i, end, place, "a nationality"))
+            i = end
+        else:
+            i += 1
+    return found
+
+
+def _demonym_at(tokens: list[Token], i: int) -> tuple[str, int]:
+    """The country code of the nationality starting at token i (one or two words, singular
+    or plural) and where it ends, or ("", i)."""
+    t = tokens[i]
+    if not t.text[:1].isupper():
+        return "", i
+    if i + 1 < len(tokens) and tokens[i + 1].text[:1].isupper():
+        code = _demonym(f"{t.lower} {tokens[i + 1].lower}")
+        if code:
+            return code, i + 2
+    code = _demonym(t.lower)
+    return (code, i + 1) if code else ("", i)
+
+
+def _demonym(word: str) -> str:
+    code = DEMONYMS.get(word)
+    if code is None and word.endswith("s"):
+        code = DEMONYMS.get(word[:-1])  # "Palestinians", "Russians"
+    return code or ""
+
+
+def _inside(parsed: ParsedArticle, org: Mention, taken: set[int], places: PlaceResolver,
+            context: PlaceContext) -> list[Mention]:
+    """Countries, regions and towns named inside an organisation's name ("the Georgia Bureau
+    of Investigation", "Alexandria Police Department"), longest name first."""
+    tokens = parsed.tokens
+    found = []
+    i = org.tok_start
+    while i < org.tok_end:
+        for end in range(min(org.tok_end, i + MAX_NAME_WORDS), i, -1):
+            if end - i == org.tok_end - org.tok_start or any(j in taken for j in range(i, end)):
+                continue  # the whole name is the organisation's, not a place's
+            words = [t.text for t in tokens[i:end]]
+            if not all(w[:1].isupper() for w in words) or \
+                    normalize_name(words[-1]) in GROUP_WORDS:
+                continue
+            place = _named_place(" ".join(words), places, context)
+            if place is not None:
+                found.append(_make(parsed, i, end, place, f"in the name '{org.text}'"))
+                i = end - 1
+                break
+        i += 1
+    return found
+
+
+def _named_place(name: str, places: PlaceResolver, context: PlaceContext) -> Place | None:
+    if places.gazetteer.country(name) is not None:
+        return places.country(name)
+    if not places.gazetteer.cities(name) and not places.gazetteer.regions(name):
+        return None
+    return places.resolve(name, context)
