@@ -186,13 +186,16 @@ def error_classes(misses: Iterable[str]) -> str:
                      for (nf, code), n in counts.most_common())
 
 
-def run(docs: Sequence[GeoDoc], *, verbose: bool = False) -> GeoScores:
+def run(docs: Sequence[GeoDoc], *, verbose: bool = False, prefer_country: str = ""
+        ) -> GeoScores:
     """Run Parley on each article as a user's text would be read, and score it."""
     from tqdm import tqdm
 
     from etl.ingest import make_article
+    from etl.places import PlaceResolver
     from etl.run import extract_chunk
 
+    resolver = PlaceResolver(prefer_country=prefer_country)
     scores = GeoScores()
     batch: list[tuple[GeoDoc, Article]] = []
     with tqdm(total=len(docs), unit="article", desc="geoparse", file=sys.stderr) as bar:
@@ -203,7 +206,8 @@ def run(docs: Sequence[GeoDoc], *, verbose: bool = False) -> GeoScores:
             else:
                 batch.append((doc, article))
             if len(batch) >= 32 or (i == len(docs) - 1 and batch):
-                for (d, _), ex in zip(batch, extract_chunk([a for _, a in batch]), strict=True):
+                for (d, _), ex in zip(batch, extract_chunk([a for _, a in batch], resolver),
+                                             strict=True):
                     score_doc(d, guesses(ex, d.text), scores, verbose=verbose)
                 bar.update(len(batch))
                 batch = []
@@ -220,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path, nargs="+", help="LGL-style XML file(s)")
     parser.add_argument("--limit", type=int, help="score only the first N articles")
+    parser.add_argument("--prefer-country", default="", metavar="CC",
+                        help="as the ETL's option: places of this country win open ties")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every toponym missed or placed more than 161 km off")
     args = parser.parse_args(argv)
@@ -229,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, CorpusError) as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)
             return 2
-        scores = run(docs, verbose=args.verbose)
+        scores = run(docs, verbose=args.verbose, prefer_country=args.prefer_country)
         print(format_scores(path.name, len(docs), scores))
         if args.verbose:
             print("\n".join(scores.misses))

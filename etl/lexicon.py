@@ -139,6 +139,12 @@ def is_region(text: str) -> bool:
     return name in REGION_NAMES or (len(words) > 1 and words[-1] in WATER_WORDS)
 
 
+# Words that make part of a region: "Northeast Georgia", "Kermanshah province".
+_PARTS = load_rules("places")["parts"]
+PART_LEADING = frozenset(_PARTS["leading"])
+PART_TRAILING = frozenset(_PARTS["trailing"])
+
+
 # Nationality adjectives → country code: whom a title speaks for ("Ethiopian Water Minister").
 DEMONYMS: dict[str, str] = load_rules("demonyms")["demonyms"]
 

@@ -40,7 +40,7 @@ from etl.records import (
     Token,
 )
 from etl.syntax import children, clause_verb, tense
-from etl.toponyms import toponym_mentions
+from etl.toponyms import names_in_organizations, toponym_mentions
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels of numbers and amounts: never an actor or a place.
@@ -59,7 +59,8 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     person_mentions = _person_mentions(parsed, people)
     mentions += person_mentions
     named = [_split_qualifier(e, entities, parsed.tokens) for e in place_entities]
-    neighbours = places.neighbours(n for pair in named for n in pair if n)
+    neighbours = places.neighbours([*(n for pair in named for n in pair if n),
+                                    *names_in_organizations(parsed, mentions, places)])
     mentions = [_region_not_country(m, neighbours, places) for m in mentions]
     dateline = _resolve_dateline(parsed.article, places, _country_shares(mentions))
     context = PlaceContext(dateline_country=dateline.country_code if dateline else "",
@@ -82,21 +83,13 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
 
 
 def _region_not_country(m: Mention, neighbours: Neighbours, places: PlaceResolver) -> Mention:
-    """'Georgia' in a story whose other places are American is the state, not the country:
-    a country's name that is also a region elsewhere follows the article's other places."""
+    """'Georgia' in a story whose other places are American is the state, not the country."""
     if m.kind != "country" or m.place is None:
         return m
-    regions = [r for r in places.gazetteer.regions(m.text)
-               if r.level == "admin1" and r.country_code != m.place.country_code]
-    if not regions:
+    place = places.country_or_region(m.text, neighbours)
+    if place is None or place.precision == "country":
         return m
-    region = max(regions, key=lambda r: neighbours.country_share(m.text, r.country_code))
-    there = neighbours.country_share(m.text, region.country_code)
-    if there < 0.5 or neighbours.country_share(m.text, m.place.country_code) >= there / 2:
-        return m
-    why = f"region {region.name} of {region.country_code}: the article's other places are there"
-    return replace(m, kind="place", name=region.name, reason=why, place=Place(
-        region.name, region.country_code, region.lat, region.lon, "region", why))
+    return replace(m, kind="place", name=place.name, reason=place.reason, place=place)
 
 
 def _drawn_at_capital(event: Event, places: PlaceResolver) -> Event:

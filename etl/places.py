@@ -14,7 +14,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,7 +27,7 @@ from geopy.location import Location
 
 from etl.atomic import write_json_atomic
 from etl.gazetteer import Gazetteer, normalize_name, shared_gazetteer
-from etl.lexicon import is_region
+from etl.lexicon import PART_LEADING, PART_TRAILING, is_region
 from etl.records import Place
 
 log = logging.getLogger(__name__)
@@ -35,26 +35,58 @@ log = logging.getLogger(__name__)
 USER_AGENT = "parley-news-map/0.1"
 
 
+# Two places this close support each other: the "100 miles" of geoparsing evaluations.
+NEAR_KM = 161.0
+# A name's candidates looked at for its neighbours: the most likely few.
+MAX_SPOTS = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """One candidate of a name, with its share of that name's vote."""
+
+    lat: float
+    lon: float
+    country: str
+    admin1: str
+    weight: float
+
+
 @dataclass(frozen=True)
 class Neighbours:
-    """Where the article's place names can lie: each name spreads one vote evenly over the
-    first-level regions (and the countries) its candidates lie in, so a name only one place
-    bears ("Rapides Parish") counts fully and "Springfield" hardly at all."""
+    """Where the article's place names can lie. Each name's candidates share one vote in
+    proportion to their population (a region's counted as a tenth), so a name only one place
+    bears ("Rapides Parish") votes fully, "Washington" mostly for the capital, and
+    "Springfield" for no town in particular. A candidate is supported by the votes of the
+    *other* names that fall in its first-level region or within 161 km of it."""
 
-    regions: Mapping[str, Mapping[tuple[str, str], float]] = field(default_factory=dict)
-    countries: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    spots: Mapping[str, tuple[Spot, ...]] = field(default_factory=dict)
 
-    def region_share(self, name: str, country: str, admin1: str) -> float:
-        """The share of the *other* names' votes that fall in this region."""
-        return self._share(self.regions, name, (country, admin1))
+    def near_share(self, name: str, country: str, admin1: str, lat: float,
+                   lon: float) -> float:
+        """The share of the other names' votes in this region or near this point."""
+        def near(s: Spot) -> bool:
+            return (s.country == country and s.admin1 == admin1 and bool(admin1)) or \
+                _km(s.lat, s.lon, lat, lon) <= NEAR_KM
+        return self._share(name, near)
 
     def country_share(self, name: str, country: str) -> float:
-        return self._share(self.countries, name, country)
+        """The share of the other names' votes in this country."""
+        return self._share(name, lambda s: s.country == country)
 
-    @staticmethod
-    def _share(votes: Mapping[str, Mapping[Any, float]], name: str, key: Any) -> float:
-        others = [v for n, v in votes.items() if n != normalize_name(name)]
-        return sum(v.get(key, 0.0) for v in others) / len(others) if others else 0.0
+    def _share(self, name: str, inside: Callable[[Spot], bool]) -> float:
+        key = normalize_name(name)
+        others = [spots for n, spots in self.spots.items() if n != key]
+        if not others:
+            return 0.0
+        return sum(s.weight for spots in others for s in spots if inside(s)) / len(others)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance by the equirectangular approximation: exact enough at 161 km, and this runs
+    for every pair of candidates of an article's places."""
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
 
 
 @dataclass(frozen=True)
@@ -250,18 +282,20 @@ class PlaceResolver:
 
     def neighbours(self, names: Iterable[str]) -> Neighbours:
         """The evidence an article's place names give each other (see `Neighbours`)."""
-        regions: dict[str, dict[tuple[str, str], float]] = {}
-        countries: dict[str, dict[str, float]] = {}
+        spots: dict[str, tuple[Spot, ...]] = {}
         for name in {normalize_name(n) for n in names if self.is_place_name(n)}:
-            found = [(c.country_code, c.admin1) for c, _ in self.gazetteer.cities(name)] + [
-                (r.country_code, r.admin1) for r in self.gazetteer.regions(name)]
-            if not found:
-                continue
-            spread = set(found)
-            regions[name] = {key: 1 / len(spread) for key in spread}
-            in_countries = {code for code, _ in spread}
-            countries[name] = {code: 1 / len(in_countries) for code in in_countries}
-        return Neighbours(regions, countries)
+            found = [(c.lat, c.lon, c.country_code, c.admin1, max(c.population, 1))
+                     for c, _ in self.gazetteer.cities(name)]
+            found += [(r.lat, r.lon, r.country_code, r.admin1, max(r.population // 10, 1))
+                      for r in self.gazetteer.regions(name)]
+            state = self.gazetteer.state_abbreviation(name) if not found else None
+            if state is not None:  # "Ga." in "Athens, Ga."
+                found = [(state.lat, state.lon, state.country_code, state.admin1, 1)]
+            found = sorted(found, key=lambda f: -f[4])[:MAX_SPOTS]
+            total = sum(f[4] for f in found)
+            if found:
+                spots[name] = tuple(Spot(*f[:4], weight=f[4] / total) for f in found)
+        return Neighbours(spots)
 
     def resolve(self, name: str, context: PlaceContext) -> Place | None:
         """The most likely place of this name in this article, or None when unknown."""
@@ -269,10 +303,11 @@ class PlaceResolver:
             return None
         candidates = self.source.candidates(name)
         if not candidates:
-            return self._within(name, context.qualifier)
+            return self._within(name, context.qualifier) or self._abbreviated(name) or \
+                self._part_of(name, context)
         if self.prefer_country and not context.prefer_country:
             context = replace(context, prefer_country=self.prefer_country)
-        scored = sorted(((score(name, loc.raw, context), i, loc)
+        scored = sorted(((score(name, loc, context), i, loc)
                          for i, loc in enumerate(candidates)),
                         key=lambda t: (-t[0][0], t[1]))
         (_, why), _, best = scored[0]
@@ -290,6 +325,48 @@ class PlaceResolver:
             reason += f"; chosen over {others} other place(s) of that name"
         return Place(best.address, str(best.raw.get("country_code", "")), best.latitude,
                      best.longitude, str(best.raw.get("precision", "city")), reason)
+
+    def _abbreviated(self, name: str) -> Place | None:
+        """A US state as newsrooms abbreviate it, written alone: "D.C.", "S.C."."""
+        if "." not in name:
+            return None
+        state = self.gazetteer.state_abbreviation(name)
+        return None if state is None else Place(
+            state.name, state.country_code, state.lat, state.lon, "region",
+            f"{state.name}, {state.country_code}: abbreviated")
+
+    def _part_of(self, name: str, context: PlaceContext) -> Place | None:
+        """'Northeast Georgia', 'Kermanshah province': the region named inside, at its point."""
+        words = name.split()
+        while len(words) > 1 and words[0].lower() in PART_LEADING:
+            words = words[1:]
+        while len(words) > 1 and words[-1].lower() in PART_TRAILING:
+            words = words[:-1]
+        if len(words) == len(name.split()):
+            return None
+        inner = self.resolve(" ".join(words), context)
+        if inner is None or inner.precision == "city":
+            return None  # "North Jackson" is a town of its own, not a part of Jackson
+        return replace(inner, name=name, precision="region",
+                       reason=f"part of {inner.name}: {inner.reason}")
+
+    def country_or_region(self, name: str, neighbours: Neighbours) -> Place | None:
+        """A country's name, unless it is also a first-level region of another country where
+        the article's other places are ("Georgia" among Atlanta and Athens)."""
+        country = self.country(name)
+        if country is None:
+            return None
+        regions = [r for r in self.gazetteer.regions(name)
+                   if r.level == "admin1" and r.country_code != country.country_code]
+        if not regions:
+            return country
+        region = max(regions, key=lambda r: neighbours.country_share(name, r.country_code))
+        there = neighbours.country_share(name, region.country_code)
+        if there < 0.5 or neighbours.country_share(name, country.country_code) >= there / 2:
+            return country
+        return Place(region.name, region.country_code, region.lat, region.lon, "region",
+                     f"region {region.name} of {region.country_code}: the article's other "
+                     "places are there")
 
     def _within(self, name: str, qualifier: tuple[str, str]) -> Place | None:
         """A place the gazetteer lacks in the region the text names, put at that region's
@@ -325,13 +402,18 @@ class PlaceResolver:
         return (country.code, "") if country else ("", "")
 
 
+# What the article's other places weigh, on the scale of log10(population): all of them
+# nearby outweighs a town 10,000 times as big; all in the same country, one 30 times as big.
+NEAR_WEIGHT = 4.0
+COUNTRY_WEIGHT = 1.5
 # Words of a reason that say the text itself pointed to the place.
 EVIDENCE = ("named with", "dateline", "mentioned", "near the article")
 
 
-def score(name: str, raw: Mapping[str, Any], context: PlaceContext) -> tuple[float, str]:
+def score(name: str, candidate: Location, context: PlaceContext) -> tuple[float, str]:
     """Score one candidate: evidence in the text, in the order of its strength (a qualifier,
     the dateline, the article's other places, its countries), then population and kind."""
+    raw = candidate.raw
     code, admin1 = raw.get("country_code", ""), raw.get("admin1", "")
     population = max(int(raw.get("population") or 0), 1)
     value = math.log10(population)
@@ -345,12 +427,13 @@ def score(name: str, raw: Mapping[str, Any], context: PlaceContext) -> tuple[flo
         reasons.append("in the dateline's country")
         if context.dateline_admin1 and context.dateline_admin1 == admin1:
             value += 1.0
-    in_region = context.neighbours.region_share(name, code, admin1)
+    near = context.neighbours.near_share(name, code, admin1, candidate.latitude,
+                                         candidate.longitude)
     in_country = context.neighbours.country_share(name, code)
-    if in_region >= 0.2 or in_country >= 0.5:
-        value += 3.0 * in_region + 1.5 * in_country
-        reasons.append(f"near the article's other places ({in_region:.0%} in its region, "
-                       f"{in_country:.0%} in its country)")
+    if near >= 0.2 or in_country >= 0.5:
+        value += NEAR_WEIGHT * near + COUNTRY_WEIGHT * in_country
+        reasons.append(f"near the article's other places ({near:.0%} nearby or in its "
+                       f"region, {in_country:.0%} in its country)")
     share = context.country_shares.get(code, 0.0)
     if share:
         value += 0.6 + 0.6 * share

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from etl.gazetteer import normalize_name
-from etl.lexicon import DEMONYMS, GROUP_WORDS
+from etl.lexicon import DEMONYMS, GROUP_WORDS, PART_LEADING
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Entity, Mention, ParsedArticle, Place, Token
 
@@ -110,7 +110,7 @@ def _inside(parsed: ParsedArticle, org: Mention, taken: set[int], places: PlaceR
             if end - i == org.tok_end - org.tok_start or any(j in taken for j in range(i, end)):
                 continue  # the whole name is the organisation's, not a place's
             words = [t.text for t in tokens[i:end]]
-            if not all(w[:1].isupper() for w in words) or \
+            if not all(w[:1].isupper() for w in words) or tokens[i].pos == "DET" or \
                     normalize_name(words[-1]) in GROUP_WORDS:
                 continue
             place = _named_place(" ".join(words), places, context)
@@ -122,9 +122,34 @@ def _inside(parsed: ParsedArticle, org: Mention, taken: set[int], places: PlaceR
     return found
 
 
+def names_in_organizations(parsed: ParsedArticle, mentions: list[Mention],
+                           places: PlaceResolver) -> list[str]:
+    """The regions organisations are named after ("Clarke County School District", "Georgia
+    Bureau of Investigation"): evidence of where the article is, before its places are
+    resolved. Towns are left out: their own names are as ambiguous as the place sought."""
+    tokens = parsed.tokens
+    found = []
+    for m in mentions:
+        if m.kind != "organization":
+            continue
+        for i in range(m.tok_start, m.tok_end):
+            for end in range(min(m.tok_end, i + MAX_NAME_WORDS), i, -1):
+                name = " ".join(t.text for t in tokens[i:end])
+                if end - i < m.tok_end - m.tok_start and name[:1].isupper() and \
+                        normalize_name(name) not in PART_LEADING and \
+                        places.gazetteer.regions(name):
+                    found.append(name)
+    return found
+
+
 def _named_place(name: str, places: PlaceResolver, context: PlaceContext) -> Place | None:
+    """A country, a region, or a town by its main name: inside an organisation's name an
+    alternate name is more often a person's ("Nadia")."""
+    if normalize_name(name) in PART_LEADING:
+        return None  # "East" in "East Bank"
     if places.gazetteer.country(name) is not None:
-        return places.country(name)
-    if not places.gazetteer.cities(name) and not places.gazetteer.regions(name):
+        return places.country_or_region(name, context.neighbours)
+    if not places.gazetteer.regions(name) and not any(
+            primary for _, primary in places.gazetteer.cities(name)):
         return None
     return places.resolve(name, context)

@@ -1,0 +1,66 @@
+"""Place names in other roles, and places chosen by the article's other places."""
+
+from __future__ import annotations
+
+from geopy.distance import geodesic
+
+from etl.places import PlaceResolver
+from etl.records import Extraction, Mention
+from tests.extraction_support import extract_text
+
+
+def kinds(ex: Extraction, text: str) -> list[Mention]:
+    return [m for m in ex.mentions if m.text == text]
+
+
+def test_nationalities_qualifiers_and_organisations_are_toponyms(
+        resolver: PlaceResolver) -> None:
+    ex = extract_text("The Clarke County School District welcomed two Russian students in "
+                      "Athens, Ga., on Monday. Teachers from Winder and Watkinsville joined "
+                      "them.", resolver)
+    russian = kinds(ex, "Russian")
+    assert [m.kind for m in russian] == ["toponym"]
+    assert russian[0].place is not None and russian[0].place.country_code == "RU"
+    assert russian[0].place.precision == "country"
+    ga = kinds(ex, "Ga.")
+    assert [m.kind for m in ga] == ["toponym"] and ga[0].place is not None
+    assert ga[0].place.name == "Georgia" and ga[0].place.precision == "region"
+    county = kinds(ex, "Clarke County")
+    assert [m.kind for m in county] == ["toponym"] and county[0].place is not None
+    assert county[0].place.country_code == "US"
+    athens = [m for m in ex.mentions if m.kind == "place" and m.text.startswith("Athens")]
+    assert athens and athens[0].place is not None and athens[0].place.country_code == "US"
+    # Toponyms name no venue: no event and no actor comes of them.
+    assert all(name != "Russia" for e in ex.events for name, _ in e.actors)
+
+
+def test_a_country_name_follows_the_article_s_other_places(resolver: PlaceResolver) -> None:
+    state = extract_text("Flooding closed roads in Georgia on Monday. Schools in Macon, Athens "
+                         "and Savannah stayed shut.", resolver)
+    georgia = kinds(state, "Georgia")
+    assert georgia and georgia[0].kind == "place" and georgia[0].place is not None
+    assert georgia[0].place.country_code == "US"
+    country = extract_text("Georgia accused Moscow of shelling villages near Tbilisi and "
+                           "Gori on Monday.", resolver)
+    assert [m.kind for m in kinds(country, "Georgia")] == ["country"]
+
+
+def test_a_part_of_a_region_stands_at_the_region(resolver: PlaceResolver) -> None:
+    ex = extract_text("Storms hit Northeast Georgia and North Texas overnight, officials in "
+                      "Atlanta said.", resolver)
+    for text, point in (("Northeast Georgia", (32.65, -83.45)), ("North Texas", (31.46, -99.33))):
+        found = [m for m in ex.mentions if m.text == text and m.place is not None]
+        assert found, [(m.text, m.kind, m.place) for m in ex.mentions]
+        place = found[0].place
+        assert place is not None and place.precision == "region"
+        assert geodesic((place.lat, place.lon), point).km < 50
+
+
+def test_a_country_named_as_a_venue_is_drawn_at_its_capital(resolver: PlaceResolver) -> None:
+    ex = extract_text("Foreign Minister Ali Khan met his counterpart Jon Berg in Qatar on "
+                      "Monday.", resolver)
+    venue = ex.events[0].place
+    assert venue is not None and venue.name == "Doha" and venue.precision == "country"
+    qatar = kinds(ex, "Qatar")[0].place
+    assert qatar is not None and qatar.name == "Qatar"
+    assert geodesic((qatar.lat, qatar.lon), (25.29, 51.53)).km > 10  # its own point
