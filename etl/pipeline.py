@@ -782,7 +782,9 @@ def _qualifier_entity(e: Entity, entities: list[Entity], tokens: list[Token]) ->
     if e.end + 1 < len(tokens) and tokens[e.end].text == ",":
         following = next((x for x in entities if x.start == e.end + 1), None)
         if following is not None and following.label in PLACE_LABELS and (
-                following.end >= len(tokens) or not tokens[following.end].text[:1].isalpha()):
+                following.end >= len(tokens) or not tokens[following.end].text[:1].isalpha()
+                or tokens[following.end].sentence_id != following.sentence_id
+                or following.text.endswith(".")):  # "Columbia, S.C. and ..."
             return following
     return None
 

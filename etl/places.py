@@ -288,7 +288,7 @@ class PlaceResolver:
                      for c, _ in self.gazetteer.cities(name)]
             found += [(r.lat, r.lon, r.country_code, r.admin1, max(r.population // 10, 1))
                       for r in self.gazetteer.regions(name)]
-            state = self.gazetteer.state_abbreviation(name) if not found else None
+            state = self.gazetteer.abbreviation(name) if not found else None
             if state is not None:  # "Ga." in "Athens, Ga."
                 found = [(state.lat, state.lon, state.country_code, state.admin1, 1)]
             found = sorted(found, key=lambda f: -f[4])[:MAX_SPOTS]
@@ -330,7 +330,7 @@ class PlaceResolver:
         """A US state as newsrooms abbreviate it, written alone: "D.C.", "S.C."."""
         if "." not in name:
             return None
-        state = self.gazetteer.state_abbreviation(name)
+        state = self.gazetteer.abbreviation(name)
         return None if state is None else Place(
             state.name, state.country_code, state.lat, state.lon, "region",
             f"{state.name}, {state.country_code}: abbreviated")
@@ -351,22 +351,32 @@ class PlaceResolver:
                        reason=f"part of {inner.name}: {inner.reason}")
 
     def country_or_region(self, name: str, neighbours: Neighbours) -> Place | None:
-        """A country's name, unless it is also a first-level region of another country where
-        the article's other places are ("Georgia" among Atlanta and Athens)."""
+        """A country's name, unless the article's other places say it is a region or a town
+        of that name elsewhere: "Georgia" among Atlanta and Athens, "Lebanon" among the towns
+        of Tennessee."""
         country = self.country(name)
         if country is None:
             return None
-        regions = [r for r in self.gazetteer.regions(name)
-                   if r.level == "admin1" and r.country_code != country.country_code]
-        if not regions:
+        elsewhere = [loc for loc in self.source.candidates(name)
+                     if loc.raw.get("country_code") != country.country_code]
+        if not elsewhere or neighbours.country_share(name, country.country_code) >= 0.25:
             return country
-        region = max(regions, key=lambda r: neighbours.country_share(name, r.country_code))
-        there = neighbours.country_share(name, region.country_code)
-        if there < 0.5 or neighbours.country_share(name, country.country_code) >= there / 2:
+
+        def support(loc: Location) -> float:  # a state: its country; a town: nearby
+            if loc.raw.get("level") == "admin1":
+                return neighbours.country_share(name, loc.raw.get("country_code", ""))
+            return neighbours.near_share(name, loc.raw.get("country_code", ""),
+                                         loc.raw.get("admin1", ""), loc.latitude,
+                                         loc.longitude)
+        best = max(elsewhere, key=support)
+        there = support(best)
+        if there < 0.5:
             return country
-        return Place(region.name, region.country_code, region.lat, region.lon, "region",
-                     f"region {region.name} of {region.country_code}: the article's other "
-                     "places are there")
+        code = str(best.raw.get("country_code", ""))
+        return Place(best.address, code, best.latitude, best.longitude,
+                     str(best.raw.get("precision", "city")),
+                     f"{best.address} ({code}), not the country: {there:.0%} of the article's "
+                     "other places are in its country or near it")
 
     def _within(self, name: str, qualifier: tuple[str, str]) -> Place | None:
         """A place the gazetteer lacks in the region the text names, put at that region's
@@ -392,7 +402,7 @@ class PlaceResolver:
         "Lebanon"."""
         if not qualifier:
             return "", ""
-        state = self.gazetteer.state_abbreviation(qualifier)
+        state = self.gazetteer.abbreviation(qualifier)
         if state is not None:
             return state.country_code, state.admin1
         regions = [r for r in self.gazetteer.regions(qualifier) if r.level == "admin1"]

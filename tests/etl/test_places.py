@@ -126,3 +126,11 @@ def test_offline_geocoder_speaks_geopy() -> None:
     location = GazetteerGeocoder().geocode("Kabul")
     assert location is not None and location.raw["country_code"] == "AF"
     assert geodesic(location.point, (34.5553, 69.2075)).km < 25
+
+
+@pytest.mark.parametrize(("written", "codes"), [
+    ("Ga.", ("US", "GA")), ("W.Va.", ("US", "WV")), ("S.C.", ("US", "SC")), ("NY", ("US", "NY")),
+    ("D.C.", ("US", "DC")), ("B.C.", ("CA", "02")), ("Ont.", ("CA", "08")), ("NSW", ("AU", "02"))])
+def test_newsroom_abbreviations_name_their_region(resolver: PlaceResolver, written: str,
+                                                  codes: tuple[str, str]) -> None:
+    assert resolver.qualifier_codes(written) == codes
