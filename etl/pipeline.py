@@ -40,7 +40,7 @@ from etl.records import (
     Token,
 )
 from etl.syntax import children, clause_verb, tense
-from etl.toponyms import names_in_organizations, toponym_mentions
+from etl.toponyms import names_in_organizations, places_inside, toponym_mentions
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels of numbers and amounts: never an actor or a place.
@@ -219,6 +219,8 @@ def _place_mentions(parsed: ParsedArticle, place_entities: list[Entity],
         if place is None and _is_site(name):
             place = _site_place(name, _host_city([*mentions, *found], e.sentence_id, tokens),
                                 dateline)
+        if place is None:
+            place = _named_inside(parsed, e, name, places, ctx)
         display = place.name if place else name
         mention = _mention(parsed, e, "place", display, place=place,
                            reason=place.reason if place else "not in the gazetteer")
@@ -598,6 +600,30 @@ def _host_city(mentions: list[Mention], sentence_id: int, tokens: list[Token]) -
         if m.place is not None and m.place.precision == "city" and not m.dateline:
             return m.place
     return None
+
+
+# The share of an article's other places near a town named inside a longer name that makes
+# the name the town's (as in `etl.places.score`).
+NEAR_ENOUGH = 0.2
+
+
+def _named_inside(parsed: ParsedArticle, e: Entity, name: str, places: PlaceResolver,
+                  context: PlaceContext) -> Place | None:
+    """A name the gazetteer lacks that holds a region or a country it knows, or a town near
+    the article's other places ("Lamar County Commissioners", "the Dublin Community Center"
+    among Ohio towns): put at the place inside, as precisely as that place is known. A town
+    known only by its size or its country is not enough: sites are named after people
+    ("Churchill Downs")."""
+    inner = next(places_inside(parsed, e.start, e.end, places, context), None)
+    if inner is None:
+        return None
+    start, end, place = inner
+    written = parsed.article.text[parsed.tokens[start].idx:parsed.tokens[end - 1].idx +
+                                  len(parsed.tokens[end - 1].text)]
+    if place.precision == "city" and context.neighbours.near_share(
+            written, place.country_code, "", place.lat, place.lon) < NEAR_ENOUGH:
+        return None
+    return replace(place, name=name, reason=f"named after {place.name}: {place.reason}")
 
 
 def _site_place(name: str, host: Place | None, dateline: Place | None) -> Place | None:

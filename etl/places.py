@@ -125,7 +125,8 @@ class GazetteerGeocoder(Geocoder):
         regions = [
             Location(region.name, (region.lat, region.lon), {
                 "country_code": region.country_code, "admin1": region.admin1,
-                "population": region.population, "primary": True, "precision": "region",
+                "population": region.population, "primary": region.main,
+                "precision": "region",
                 "level": region.level,
             })
             for region in self.gazetteer.regions(name)

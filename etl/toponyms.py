@@ -10,7 +10,7 @@ resolved in the article's context), and nothing else in the pipeline reads them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from etl.gazetteer import normalize_name
 from etl.lexicon import CONTINENTS, DEMONYMS, GROUP_WORDS, PART_LEADING
@@ -30,7 +30,8 @@ def toponym_mentions(parsed: ParsedArticle, mentions: list[Mention],
     taken = {i for m in mentions if m.kind in ("place", "country")
              for i in range(m.tok_start, m.tok_end)}
     found = [m for m in (*_qualifiers(parsed, qualifiers, places),
-                         *_nationalities(parsed, places), *_continents(parsed, places))
+                         *_nationalities(parsed, places),
+                         *_continents(parsed, mentions, places))
              if not any(i in taken for i in range(m.tok_start, m.tok_end))]
     taken.update(i for m in found for i in range(m.tok_start, m.tok_end))
     for m in mentions:
@@ -77,12 +78,16 @@ def _nationalities(parsed: ParsedArticle, places: PlaceResolver) -> list[Mention
     return found
 
 
-def _continents(parsed: ParsedArticle, places: PlaceResolver) -> list[Mention]:
-    """'Europe', 'Asian', 'North America': a continent, at its point."""
+def _continents(parsed: ParsedArticle, mentions: list[Mention],
+                places: PlaceResolver) -> list[Mention]:
+    """'Europe', 'Asian', 'North America': a continent, at its point; not in an
+    organisation's name ("the European Union" is no continent)."""
     tokens = parsed.tokens
+    in_names = {i for m in mentions if m.kind == "organization"
+                for i in range(m.tok_start, m.tok_end)}
     found = []
     for t in tokens:
-        if not t.text[:1].isupper():
+        if not t.text[:1].isupper() or t.i in in_names:
             continue
         for end in (t.i + 2, t.i + 1):
             words = " ".join(x.lower for x in tokens[t.i:end])
@@ -120,25 +125,34 @@ def _demonym(word: str) -> str:
 def _inside(parsed: ParsedArticle, org: Mention, taken: set[int], places: PlaceResolver,
             context: PlaceContext) -> list[Mention]:
     """Countries, regions and towns named inside an organisation's name ("the Georgia Bureau
-    of Investigation", "Alexandria Police Department"), longest name first."""
+    of Investigation", "Alexandria Police Department")."""
+    return [_make(parsed, i, end, place, f"in the name '{org.text}'")
+            for i, end, place in places_inside(parsed, org.tok_start, org.tok_end, places,
+                                               context, taken)]
+
+
+def places_inside(parsed: ParsedArticle, start: int, end: int, places: PlaceResolver,
+                  context: PlaceContext, taken: set[int] | None = None
+                  ) -> Iterator[tuple[int, int, Place]]:
+    """The places named inside a longer name, left to right, longest name first, each with
+    its tokens: "Lamar County" in "Lamar County Commissioners"."""
     tokens = parsed.tokens
-    found = []
-    i = org.tok_start
-    while i < org.tok_end:
-        for end in range(min(org.tok_end, i + MAX_NAME_WORDS), i, -1):
-            if end - i == org.tok_end - org.tok_start or any(j in taken for j in range(i, end)):
-                continue  # the whole name is the organisation's, not a place's
-            words = [t.text for t in tokens[i:end]]
+    taken = taken or set()
+    i = start
+    while i < end:
+        for stop in range(min(end, i + MAX_NAME_WORDS), i, -1):
+            if stop - i == end - start or any(j in taken for j in range(i, stop)):
+                continue  # the whole name is the longer one's, not a place's
+            words = [t.text for t in tokens[i:stop]]
             if not all(w[:1].isupper() for w in words) or tokens[i].pos == "DET" or \
                     normalize_name(words[-1]) in GROUP_WORDS:
                 continue
             place = _named_place(" ".join(words), places, context)
             if place is not None:
-                found.append(_make(parsed, i, end, place, f"in the name '{org.text}'"))
-                i = end - 1
+                yield i, stop, place
+                i = stop - 1
                 break
         i += 1
-    return found
 
 
 def names_in_organizations(parsed: ParsedArticle, mentions: list[Mention],

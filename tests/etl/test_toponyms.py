@@ -74,3 +74,23 @@ def test_continents_are_toponyms_at_their_point(resolver: PlaceResolver) -> None
     assert europe is not None and europe.precision == "continent" and europe.name == "Europe"
     assert geodesic((europe.lat, europe.lon), (48.69, 9.14)).km < 50
     assert all(m.kind != "place" for m in ex.mentions if m.text in found)
+
+
+def test_a_name_the_gazetteer_lacks_stands_at_the_place_it_holds(
+        resolver: PlaceResolver) -> None:
+    ex = extract_text("Lamar County Commissioners met in Paris, Texas, on Monday.", resolver)
+    (board,) = [m for m in ex.mentions if m.text == "Lamar County Commissioners"]
+    assert board.place is not None and "named after Lamar County" in board.place.reason
+    assert geodesic((board.place.lat, board.place.lon), (33.67, -95.57)).km < 60  # Texas's
+    center = extract_text("Teachers gathered at the Dublin Community Recreation Center on "
+                          "Monday, officials in Columbus and Hilliard said.", resolver)
+    (site,) = [m for m in center.mentions if "Recreation Center" in m.text]
+    assert site.place is not None and site.place.country_code == "US"  # Dublin, Ohio
+    assert geodesic((site.place.lat, site.place.lon), (40.10, -83.11)).km < 20
+
+
+def test_a_site_named_after_a_person_is_not_put_at_a_town_of_that_name(
+        resolver: PlaceResolver) -> None:
+    ex = extract_text("The talks were held at Churchill Downs on Monday.", resolver)
+    assert all(m.place is None or m.place.name != "Churchill" for m in ex.mentions)
+    assert all("named after" not in m.reason for m in ex.mentions)
