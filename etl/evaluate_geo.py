@@ -176,8 +176,9 @@ def _overlap(guess: Guess, toponym: Toponym) -> float:
 def format_scores(name: str, docs: int, scores: GeoScores) -> str:
     errors = scores.errors_km or [0.0]
     lines = [
-        f"{name}: {docs} articles, {scores.gold} gold toponyms, {scores.guesses} system "
-        "place and country mentions",
+        f"{name}: {docs} articles, {scores.gold} gold toponyms ({scores.found} found, "
+        f"{scores.within} of them within 161 km), {scores.guesses} system place, country and "
+        "toponym mentions",
         "| recall | accuracy@161 km (of found) | found and within 161 km | mean error km "
         "| median error km |",
         "| --- | --- | --- | --- | --- |",

@@ -62,7 +62,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     neighbours = places.neighbours([*(n for pair in named for n in pair if n),
                                     *names_in_organizations(parsed, mentions, places)])
     mentions = [_region_not_country(m, neighbours, places) for m in mentions]
-    dateline = _resolve_dateline(parsed.article, places, _country_shares(mentions))
+    dateline = _resolve_dateline(parsed.article, places, _country_shares(mentions), neighbours)
     context = PlaceContext(dateline_country=dateline.country_code if dateline else "",
                            country_shares=_country_shares(mentions), neighbours=neighbours)
     mentions += _place_mentions(parsed, place_entities, named, entities, mentions, places,
@@ -503,9 +503,13 @@ def _is_source(text: str, publisher: str) -> bool:
     return bool(publisher and name == publisher) or name in NEWS_AGENCIES
 
 
+# A city this big is what its name means, whoever else bears it.
+BIG_CITY = 100_000
+
+
 def _is_city(name: str, places: PlaceResolver) -> bool:
     """A city big enough that a name equal to it is the city, not a person or a group."""
-    return any(primary and city.population >= 100_000
+    return any(primary and city.population >= BIG_CITY
                for city, primary in places.gazetteer.cities(name))
 
 
@@ -609,19 +613,23 @@ NEAR_ENOUGH = 0.2
 
 def _named_inside(parsed: ParsedArticle, e: Entity, name: str, places: PlaceResolver,
                   context: PlaceContext) -> Place | None:
-    """A name the gazetteer lacks that holds a region or a country it knows, or a town near
-    the article's other places ("Lamar County Commissioners", "the Dublin Community Center"
-    among Ohio towns): put at the place inside, as precisely as that place is known. A town
-    known only by its size or its country is not enough: sites are named after people
-    ("Churchill Downs")."""
+    """A name the gazetteer lacks that holds a region or a country it knows, a town near the
+    article's other places, or a big city ("Lamar County Commissioners", "the Dublin
+    Community Center" among Ohio towns, "the City of Montreal"): put at the place inside, as
+    precisely as that place is known. A site takes a town only near the article's other
+    places: sites are named after people and ideas ("Churchill Downs", "the Palace of
+    Independence")."""
     inner = next(places_inside(parsed, e.start, e.end, places, context), None)
     if inner is None:
         return None
     start, end, place = inner
     written = parsed.article.text[parsed.tokens[start].idx:parsed.tokens[end - 1].idx +
                                   len(parsed.tokens[end - 1].text)]
-    if place.precision == "city" and context.neighbours.near_share(
-            written, place.country_code, "", place.lat, place.lon) < NEAR_ENOUGH:
+    big = any(primary and c.population >= BIG_CITY and (c.lat, c.lon) == (place.lat, place.lon)
+              for c, primary in places.gazetteer.cities(written))
+    if place.precision == "city" and (_is_site(name) or not big) and \
+            context.neighbours.near_share(written, place.country_code, "", place.lat,
+                                          place.lon) < NEAR_ENOUGH:
         return None
     return replace(place, name=name, reason=f"named after {place.name}: {place.reason}")
 
@@ -778,13 +786,13 @@ def _in_dateline(text: str, start: int) -> bool:
     return end >= 0 and start < end and text.rfind("\n", 0, end) < start
 
 
-def _resolve_dateline(article: Article, places: PlaceResolver,
-                      shares: dict[str, float]) -> Place | None:
+def _resolve_dateline(article: Article, places: PlaceResolver, shares: dict[str, float],
+                      neighbours: Neighbours) -> Place | None:
     if not article.dateline:
         return None
     qualifier = places.qualifier_codes(article.dateline_region)
-    place = places.resolve(article.dateline, PlaceContext(country_shares=shares,
-                                                          qualifier=qualifier))
+    place = places.resolve(article.dateline, PlaceContext(
+        country_shares=shares, qualifier=qualifier, neighbours=neighbours))
     return place or places.country(article.dateline)
 
 

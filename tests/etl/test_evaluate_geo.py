@@ -73,6 +73,6 @@ def test_the_command_runs_parley_on_the_corpus(tmp_path: Path,
     path.write_bytes(CORPUS)
     assert main([str(path), "-v"]) == 0
     out = capsys.readouterr().out
-    assert "mine.xml: 1 articles, 3 gold toponyms" in out
+    assert "mine.xml: 1 articles, 3 gold toponyms (3 found, 3 of them within 161 km)" in out
     assert "| 1.000 | 1.000 | 1.000 |" in out, out
     assert main([str(tmp_path / "missing.xml")]) == 2
