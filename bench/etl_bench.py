@@ -73,9 +73,16 @@ def run(work: Path, n: int, seed: int = 0) -> list[tuple[str, str, str]]:
     articles = pd.read_parquet(work / "out" / "inc" / "articles.parquet")
     dropped = gone_id not in set(articles["article_id"]) | set(events["article_id"])
 
+    step("startup", str(corpus))  # builds the gazetteer's index if this machine lacks it
+    boot = step("startup", str(corpus))
+
     words = floor_a["words"]
     t1, t2 = first["seconds"], two["seconds"]
     return [
+        ("start-up: imports, model, gazetteer, first article",
+         f"{boot['seconds']:.2f} s (gazetteer {boot['gazetteer_seconds']:.2f} s, model "
+         f"{boot['model_seconds']:.2f} s); peak RSS {boot['rss_mib']:.0f} MiB, of it "
+         f"{boot['gazetteer_rss_mib']:.0f} MiB after the model", ""),
         (f"corpus ({n} articles)", f"{words:,} words, {first['events']:,} event rows", ""),
         ("bare spaCy nlp.pipe, same model (load + pipe)",
          f"{floor:.1f} s (runs: {floor_a['seconds']:.1f}, {floor_b['seconds']:.1f})", ""),

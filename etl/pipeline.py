@@ -337,7 +337,7 @@ def _looks_like_person(e: Entity, tokens: list[Token], places: PlaceResolver) ->
     if not 1 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
         return False
     if {normalize_name(w) for w in words} & GROUP_WORDS or places.gazetteer.country(e.text) \
-            or places.gazetteer.cities(e.text) or e.text.isupper():
+            or _is_town(e.text, places) or e.text.isupper():
         return False
     last = tokens[e.end - 1]
     before = tokens[e.start - 1] if e.start > 0 else None
@@ -385,7 +385,7 @@ def _relabel_by_surname(entities: list[Entity], places: PlaceResolver) -> list[E
                 all(w[:1].isupper() and not w.isupper() for w in words) and \
                 normalize_name(words[-1]) in surnames and \
                 not {normalize_name(w) for w in words} & GROUP_WORDS and \
-                places.gazetteer.country(e.text) is None and not places.gazetteer.cities(e.text):
+                places.gazetteer.country(e.text) is None and not _is_town(e.text, places):
             e = Entity(e.start, e.end, e.start_char, e.end_char, "PERSON", e.text, e.sentence_id)
         out.append(e)
     return out
@@ -422,7 +422,7 @@ def _town_name(e: Entity, tokens: list[Token], places: PlaceResolver) -> bool:
         return False
     if e.end < len(tokens) and tokens[e.end].text in ("'s", "\u2019s"):
         return False
-    return any(primary for _, primary in places.gazetteer.cities(e.text))
+    return _is_town(e.text, places, main_name=True)
 
 
 def _not_an_actor(e: Entity, gazetteer: Gazetteer) -> bool:
@@ -507,6 +507,17 @@ def _is_source(text: str, publisher: str) -> bool:
 BIG_CITY = 100_000
 
 
+# A town this big has a name a reader knows as a town's; smaller ones bear the names of
+# people and things ("Trump", "Reading").
+KNOWN_TOWN = 15_000
+
+
+def _is_town(name: str, places: PlaceResolver, *, main_name: bool = False) -> bool:
+    """A town big enough that a name equal to it may well be the town."""
+    return any(city.population >= KNOWN_TOWN and (primary or not main_name)
+               for city, primary in places.gazetteer.cities(name))
+
+
 def _is_city(name: str, places: PlaceResolver) -> bool:
     """A city big enough that a name equal to it is the city, not a person or a group."""
     return any(primary and city.population >= BIG_CITY
@@ -527,9 +538,11 @@ def _is_group(name: str) -> bool:
 
 
 def _is_site(name: str) -> bool:
+    """'State House', 'the Palais des Nations': a named building or ground. A word for one
+    alone names no site: 'the House' is the chamber, 'the Palace' the people in it."""
     words = [w.removesuffix("s") if w.endswith("gs") else w
              for w in re.sub(r"^the ", "", normalize_name(name)).split()]
-    return bool(words) and (words[-1] in SITE_WORDS or words[0] in SITE_WORDS)
+    return len(words) > 1 and (words[-1] in SITE_WORDS or words[0] in SITE_WORDS)
 
 
 def _drop_place_prefix(e: Entity, tokens: list[Token], places: PlaceResolver) -> Entity:

@@ -94,3 +94,12 @@ def test_a_site_named_after_a_person_is_not_put_at_a_town_of_that_name(
     ex = extract_text("The talks were held at Churchill Downs on Monday.", resolver)
     assert all(m.place is None or m.place.name != "Churchill" for m in ex.mentions)
     assert all("named after" not in m.reason for m in ex.mentions)
+
+
+def test_people_chambers_and_small_namesakes_are_no_places(resolver: PlaceResolver) -> None:
+    ex = extract_text("President Trump met Xi Jinping in Beijing on Monday. Trump said the "
+                      "House would vote on Friday.", resolver)
+    places = {m.text for m in ex.mentions if m.kind in ("place", "toponym")}
+    assert places == {"Beijing"}
+    assert [m.kind for m in ex.mentions if m.text == "House"] == ["organization"]
+    assert {m.kind for m in ex.mentions if m.text == "Trump"} == {"person"}
