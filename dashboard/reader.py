@@ -19,6 +19,7 @@ KIND_STYLE = {
     "organization": "#FBE3B3",
     "country": "#CDEBDF",
     "place": "#F6D3C2",
+    "toponym": "#FBEBE3",  # a place name in another role: a paler place
     "date": "#E4DDF0",
 }
 
@@ -39,12 +40,14 @@ def highlight(text: str, mentions: pd.DataFrame, *, focus: tuple[int, int] | Non
     Overlapping or out-of-range spans are skipped rather than breaking the markup. ``focus``
     (a character range, e.g. the event's sentence) is underlined so the reader finds it.
     """
+    # At one offset the mention itself before a toponym inside it: "the Georgia Bureau of
+    # Investigation" is marked as the organisation it is.
     spans = sorted(
-        (int(s), int(e), str(k), str(n))
-        for s, e, k, n in zip(mentions["start"], mentions["end"], mentions["kind"],
-                              mentions["name"], strict=True)
-        if 0 <= int(s) < int(e) <= len(text)
-    )
+        ((int(s), int(e), str(k), str(n))
+         for s, e, k, n in zip(mentions["start"], mentions["end"], mentions["kind"],
+                               mentions["name"], strict=True)
+         if 0 <= int(s) < int(e) <= len(text)),
+        key=lambda span: (span[0], span[2] == "toponym", span[1]))
     # (offset, rank, tag); rank orders tags at one offset so they nest: close marks, close the
     # focus, open the focus, open marks.
     cuts: list[tuple[int, int, str]] = []

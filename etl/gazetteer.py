@@ -438,3 +438,7 @@ def load_gazetteer() -> Gazetteer:
 def shared_gazetteer() -> Gazetteer:
     """One gazetteer per process."""
     return load_gazetteer()
+
+
+if __name__ == "__main__":  # `make setup` builds the index once, at install
+    print(f"gazetteer index: {load_gazetteer().path}")

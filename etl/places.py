@@ -304,7 +304,7 @@ class PlaceResolver:
             return None
         candidates = self.source.candidates(name)
         if not candidates:
-            return self._within(name, context.qualifier) or self._abbreviated(name) or \
+            return self._within(name, context.qualifier) or self.abbreviated(name) or \
                 self._part_of(name, context)
         if self.prefer_country and not context.prefer_country:
             context = replace(context, prefer_country=self.prefer_country)
@@ -327,14 +327,10 @@ class PlaceResolver:
         return Place(best.address, str(best.raw.get("country_code", "")), best.latitude,
                      best.longitude, str(best.raw.get("precision", "city")), reason)
 
-    def _abbreviated(self, name: str) -> Place | None:
-        """A US state as newsrooms abbreviate it, written alone: "D.C.", "S.C."."""
-        if "." not in name:
-            return None
-        state = self.gazetteer.abbreviation(name)
-        return None if state is None else Place(
-            state.name, state.country_code, state.lat, state.lon, "region",
-            f"{state.name}, {state.country_code}: abbreviated")
+    def abbreviated(self, name: str) -> Place | None:
+        """A region as newsrooms abbreviate it, written alone: "D.C.", "B.C."."""
+        return self.qualifier_place(name) if "." in name and self.gazetteer.abbreviation(
+            name) else None
 
     def _part_of(self, name: str, context: PlaceContext) -> Place | None:
         """'Northeast Georgia', 'Kermanshah province': the region named inside, at its point."""

@@ -181,7 +181,7 @@ def _named_place(name: str, places: PlaceResolver, context: PlaceContext) -> Pla
     if normalize_name(name) in PART_LEADING:
         return None  # "East" in "East Bank"
     if "." in name:
-        return places.qualifier_place(name) if places.gazetteer.abbreviation(name) else None
+        return places.abbreviated(name)
     if places.gazetteer.country(name) is not None:
         return places.country_or_region(name, context.neighbours)
     if not places.gazetteer.regions(name) and not any(

@@ -33,6 +33,15 @@ def test_overlapping_and_out_of_range_spans_are_skipped():
     assert out.count("<mark") == 1 and out.count("</mark>") == 1
 
 
+def test_an_organisation_is_marked_rather_than_the_toponym_inside_it():
+    text = "The Georgia Bureau of Investigation said."
+    out = highlight(text, spans([(4, 11, "toponym", "Georgia"),
+                                 (4, 35, "organization", "Georgia Bureau of Investigation")]))
+    assert out.count("<mark") == 1 and 'title="organization: Georgia Bureau' in out
+    alone = highlight("Russian envoys", spans([(0, 7, "toponym", "Russia")]))
+    assert 'title="toponym: Russia"' in alone and "#FBEBE3" in alone
+
+
 def test_focus_nests_with_marks():
     text = "First one. Kabul talks were held."
     out = highlight(text, spans([(11, 16, "place", "Kabul")]), focus=sentence_span(
