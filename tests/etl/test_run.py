@@ -109,3 +109,22 @@ def test_tables_inside_the_inputs_are_not_read_as_articles(tmp_path: Path) -> No
     build_tables([tmp_path], tmp_path / "out")
     again = build_tables([tmp_path], tmp_path / "out")
     assert again.n_articles == 1 and not again.errors
+
+
+def test_a_preferred_country_decides_what_the_text_leaves_open(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(
+        "The mayor met school board members in Athens on Monday.\n", encoding="utf-8")
+
+    def athens(*options: str) -> str:
+        out = tmp_path / ("out" + "".join(options))
+        assert main([str(tmp_path / "in"), "--out", str(out), "-q", *options]) == 0
+        mentions = pd.read_csv(out / "mentions.csv", keep_default_na=False)
+        return str(mentions.loc[mentions["text"] == "Athens", "country_code"].iloc[0])
+
+    assert athens() == "GR"
+    assert athens("--prefer-country", "us") == "US"
+    assert main([str(tmp_path / "in"), "--out", str(tmp_path / "x"), "--prefer-country",
+                 "USA"]) == 2
+    assert "two-letter ISO code" in capsys.readouterr().err
