@@ -81,8 +81,8 @@ def run(work: Path, n: int, seed: int = 0) -> list[tuple[str, str, str]]:
     return [
         ("start-up: imports, model, gazetteer, first article",
          f"{boot['seconds']:.2f} s (gazetteer {boot['gazetteer_seconds']:.2f} s, model "
-         f"{boot['model_seconds']:.2f} s); peak RSS {boot['rss_mib']:.0f} MiB, of it "
-         f"{boot['gazetteer_rss_mib']:.0f} MiB after the model", ""),
+         f"{boot['model_seconds']:.2f} s); peak RSS {boot['rss_mib']:.0f} MiB, the "
+         f"gazetteer and first article adding {boot['gazetteer_rss_mib']:.0f} MiB", ""),
         (f"corpus ({n} articles)", f"{words:,} words, {first['events']:,} event rows", ""),
         ("bare spaCy nlp.pipe, same model (load + pipe)",
          f"{floor:.1f} s (runs: {floor_a['seconds']:.1f}, {floor_b['seconds']:.1f})", ""),
