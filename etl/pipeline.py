@@ -67,6 +67,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
                            country_shares=_country_shares(mentions), neighbours=neighbours)
     mentions += _place_mentions(parsed, place_entities, named, entities, mentions, places,
                                 dateline, context)
+    mentions += _towns_among_places(parsed, entities, mentions, places, context)
     nationality = _demonyms(parsed.tokens)
     references, affiliations = _title_references(parsed, mentions, person_mentions, places,
                                                   nationality)
@@ -600,6 +601,44 @@ def _bare_places(parsed: ParsedArticle, entities: list[Entity],
                                     t.sentence_id))
                 covered.update(range(t.i, stop))
                 break
+    return found
+
+
+# The share of the article's other places near a town the model did not see that makes the
+# name the town's: most of them.
+AMONG_PLACES = 0.5
+
+
+def _towns_among_places(parsed: ParsedArticle, entities: list[Entity], mentions: list[Mention],
+                        places: PlaceResolver, context: PlaceContext) -> list[Mention]:
+    """Capitalised names the model saw no entity in that are towns near most of the article's
+    other places ("Fargo" and "Moorhead" in a story from Minnesota): the evidence that
+    `_bare_places` takes from a preposition, taken from the neighbourhood."""
+    tokens = parsed.tokens
+    covered = {i for e in entities for i in range(e.start, e.end)} | {
+        i for m in mentions for i in range(m.tok_start, m.tok_end)}
+    found = []
+    i = 0
+    while i < len(tokens):
+        end = i
+        while end < len(tokens) and end - i < 3 and end not in covered and \
+                tokens[end].pos == "PROPN" and tokens[end].text[:1].isupper():
+            end += 1
+        for stop in range(end, i, -1):
+            first, last = tokens[i], tokens[stop - 1]
+            name = parsed.article.text[first.idx:last.idx + len(last.text)]
+            if not any(primary for _, primary in places.gazetteer.cities(name)):
+                continue
+            place = places.resolve(name, context)
+            if place is not None and place.precision == "city" and \
+                    context.neighbours.near_share(name, place.country_code, "", place.lat,
+                                                  place.lon) >= AMONG_PLACES:
+                found.append(Mention(parsed.article.article_id, first.sentence_id, first.idx,
+                                     last.idx + len(last.text), name, "place", place.name,
+                                     place=place, reason=place.reason, tok_start=i,
+                                     tok_end=stop))
+                break
+        i = max(end, i + 1)
     return found
 
 

@@ -103,3 +103,14 @@ def test_people_chambers_and_small_namesakes_are_no_places(resolver: PlaceResolv
     assert places == {"Beijing"}
     assert [m.kind for m in ex.mentions if m.text == "House"] == ["organization"]
     assert {m.kind for m in ex.mentions if m.text == "Trump"} == {"person"}
+
+
+def test_a_town_the_model_missed_is_found_among_the_article_s_places(
+        resolver: PlaceResolver) -> None:
+    ex = extract_text("Flooding closed roads in Fargo, Grand Forks and Bismarck on Monday. "
+                      "Moorhead residents filled sandbags.", resolver)
+    (moorhead,) = [m for m in ex.mentions if m.text == "Moorhead"]
+    assert moorhead.kind == "place" and moorhead.place is not None
+    assert geodesic((moorhead.place.lat, moorhead.place.lon), (46.87, -96.77)).km < 20
+    alone = extract_text("Moorhead residents filled sandbags on Monday.", resolver)
+    assert all(m.text != "Moorhead" or m.kind != "place" for m in alone.mentions)
