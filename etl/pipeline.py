@@ -67,6 +67,7 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
                            country_shares=_country_shares(mentions), neighbours=neighbours)
     mentions += _place_mentions(parsed, place_entities, named, entities, mentions, places,
                                 dateline, context)
+    mentions = [_town_not_group(m, places, context) for m in mentions]
     mentions += _towns_among_places(parsed, entities, mentions, places, context)
     nationality = _demonyms(parsed.tokens)
     references, affiliations = _title_references(parsed, mentions, person_mentions, places,
@@ -609,6 +610,27 @@ def _bare_places(parsed: ParsedArticle, entities: list[Entity],
 AMONG_PLACES = 0.5
 
 
+def _town_not_group(m: Mention, places: PlaceResolver, context: PlaceContext) -> Mention:
+    """A group named exactly like a town near most of the article's other places is the town
+    ("Moorhead closed two bridges" after Fargo and Grand Forks), as a capital named for its
+    government is ("Beijing would announce")."""
+    if m.kind != "organization" or not any(
+            primary for _, primary in places.gazetteer.cities(m.text)):
+        return m
+    place = _town_among_places(m.text, places, context)
+    if place is None:
+        return m
+    return replace(m, kind="place", name=place.name, place=place, reason=place.reason)
+
+
+def _town_among_places(name: str, places: PlaceResolver, context: PlaceContext) -> Place | None:
+    place = places.resolve(name, context)
+    if place is None or place.precision != "city" or context.neighbours.near_share(
+            name, place.country_code, "", place.lat, place.lon) < AMONG_PLACES:
+        return None
+    return place
+
+
 def _towns_among_places(parsed: ParsedArticle, entities: list[Entity], mentions: list[Mention],
                         places: PlaceResolver, context: PlaceContext) -> list[Mention]:
     """Capitalised names the model saw no entity in that are towns near most of the article's
@@ -629,10 +651,8 @@ def _towns_among_places(parsed: ParsedArticle, entities: list[Entity], mentions:
             name = parsed.article.text[first.idx:last.idx + len(last.text)]
             if not any(primary for _, primary in places.gazetteer.cities(name)):
                 continue
-            place = places.resolve(name, context)
-            if place is not None and place.precision == "city" and \
-                    context.neighbours.near_share(name, place.country_code, "", place.lat,
-                                                  place.lon) >= AMONG_PLACES:
+            place = _town_among_places(name, places, context)
+            if place is not None:
                 found.append(Mention(parsed.article.article_id, first.sentence_id, first.idx,
                                      last.idx + len(last.text), name, "place", place.name,
                                      place=place, reason=place.reason, tok_start=i,

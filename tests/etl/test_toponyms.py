@@ -107,10 +107,15 @@ def test_people_chambers_and_small_namesakes_are_no_places(resolver: PlaceResolv
 
 def test_a_town_the_model_missed_is_found_among_the_article_s_places(
         resolver: PlaceResolver) -> None:
-    ex = extract_text("Flooding closed roads in Fargo, Grand Forks and Bismarck on Monday. "
-                      "Moorhead residents filled sandbags.", resolver)
-    (moorhead,) = [m for m in ex.mentions if m.text == "Moorhead"]
-    assert moorhead.kind == "place" and moorhead.place is not None
-    assert geodesic((moorhead.place.lat, moorhead.place.lon), (46.87, -96.77)).km < 20
-    alone = extract_text("Moorhead residents filled sandbags on Monday.", resolver)
-    assert all(m.text != "Moorhead" or m.kind != "place" for m in alone.mentions)
+    # The model sees no entity in "Dilworth" and a group in "Moorhead".
+    for text, town, point in (
+            ("Flooding closed roads in Fargo and Grand Forks on Monday. Dilworth stayed dry.",
+             "Dilworth", (46.88, -96.70)),
+            ("Flooding closed roads in Fargo and Grand Forks on Monday, and Moorhead closed "
+             "two bridges.", "Moorhead", (46.87, -96.77))):
+        ex = extract_text(text, resolver)
+        (found,) = [m for m in ex.mentions if m.text == town]
+        assert found.kind == "place" and found.place is not None, found
+        assert geodesic((found.place.lat, found.place.lon), point).km < 20
+    alone = extract_text("Moorhead closed two bridges on Monday. Dilworth stayed dry.", resolver)
+    assert all(m.kind != "place" for m in alone.mentions)
