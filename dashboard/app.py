@@ -431,6 +431,7 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
     picked = st.dataframe(
         shown, key=f"events_table_{digest}", on_select="rerun", selection_mode="single-row",
         hide_index=True, width="stretch", row_height=ROW_HEIGHT,
+        height=38 + ROW_HEIGHT * max(1, min(len(shown), 10)),  # ten rows, as with short rows
         column_config={**text_columns(shown.columns.drop("n_sources")),
                        "sentence": st.column_config.TextColumn(
                            "Sentence", width=SENTENCE_WIDTH,
