@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard.filters import mention_rows
 from dashboard.index import (
     ACTOR_KINDS,
+    NO_PUBLISHER,
     PRECISION_RANK,
     EventIndex,
     build_index,
@@ -27,8 +28,8 @@ from dashboard.index import (
 
 __all__ = ["ACTOR_KINDS", "PAGE_ROWS", "PRECISION_RANK", "Granularity", "actor_counts",
            "actor_counts_of", "choose_granularity", "date_label", "event_summary",
-           "granularity_of", "summary_of", "timeline", "timeline_of", "undated_of", "venues",
-           "venues_of"]
+           "granularity_of", "summary_of", "timeline", "timeline_of", "undated_by_status_of",
+           "undated_of", "venues", "venues_of"]
 
 Granularity = Literal["day", "week", "month"]
 SUMMARY_COLUMNS = ["event_id", "date", "place", "participants", "event_type", "status",
@@ -72,8 +73,8 @@ def summary_of(events: pd.DataFrame, ix: EventIndex, mask: np.ndarray, start: in
     for e in page:
         participants.append(", ".join(dict.fromkeys(
             a for a in ix.v_actor[ix.row_actor[ix.event_rows(e)]] if a)))
-        reported_by.append(", ".join(dict.fromkeys(
-            ix.v_publisher[ix.publisher[ix.event_reports(e)]])))
+        reported_by.append(", ".join(dict.fromkeys(  # only publishers that are known
+            p for p in ix.v_publisher[ix.publisher[ix.event_reports(e)]] if p != NO_PUBLISHER)))
     labels = ix.v_label[ix.label[page]]
     articles = column("article_id")
     out = pd.DataFrame({
@@ -292,3 +293,12 @@ def timeline(events: pd.DataFrame, granularity: Granularity) -> pd.DataFrame:
 def undated_of(ix: EventIndex, mask: np.ndarray) -> int:
     """How many selected events have no date (the timeline cannot draw them)."""
     return int((mask & ~ix.dated).sum())
+
+
+def undated_by_status_of(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
+    """The selected undated events per status: the timeline's "undated" bar, so more than half
+    of a real corpus does not vanish from it."""
+    codes = ix.status[mask & ~ix.dated]
+    counts = np.bincount(codes, minlength=len(ix.v_status))
+    present = np.flatnonzero(counts)
+    return pd.DataFrame({"status": ix.v_status[present], "n_events": counts[present]})

@@ -37,7 +37,7 @@ from dashboard import (  # noqa: E402
     uploads,
 )
 from dashboard.build import EtlUnavailableError, ensure_tables, run_etl  # noqa: E402
-from dashboard.filters import Filters, mention_rows, select  # noqa: E402
+from dashboard.filters import Filters, hidden_undated, mention_rows, select  # noqa: E402
 from dashboard.index import EventIndex  # noqa: E402
 
 # Plotly fetches its world outline from a CDN by default; serve ours from dashboard/static.
@@ -46,6 +46,10 @@ MAP_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False,
 BAR_CONFIG = {"displaylogo": False, "displayModeBar": False}
 CORPORA = ("Seed corpus", "My uploads", "Both")
 EAGER_CSV_ROWS = 20_000
+# Streamlit wraps cell text only in rows taller than 4rem: three lines, so the sentence is
+# read in the table instead of being cut after forty characters.
+ROW_HEIGHT = 68
+SENTENCE_WIDTH = 380
 PAGE_ROWS = aggregate.PAGE_ROWS
 ACTOR_ROWS = 500  # actors listed with their surface forms
 CHECK_SECONDS = 5  # how often an open page looks for newer tables on disk
@@ -180,9 +184,12 @@ def date_bounds(ix: EventIndex) -> tuple[date, date] | None:
     return date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1])
 
 
-def sidebar_filters(tables: data.Tables) -> Filters:
-    """The filter widgets; every one is bound to the URL so a view can be bookmarked.
+def sidebar_filters(tables: data.Tables) -> tuple[Filters, Any]:
+    """The filter widgets, and a slot under the date range for what it hides; every widget is
+    bound to the URL so a view can be bookmarked.
 
+    A date range keeps the events whose dates overlap it; undated events cannot be placed in
+    it, so it hides them unless *Include undated events* is ticked (one click).
     Their options come from the index, computed once per corpus, not from a million rows.
     """
     ix = tables.index
@@ -196,7 +203,12 @@ def sidebar_filters(tables: data.Tables) -> Filters:
                                help="Keeps events whose dates overlap the range.")
         if isinstance(picked, tuple | list) and len(picked) == 2 and tuple(picked) != bounds:
             date_from, date_to = picked
-    hide_undated = sb.checkbox("Hide undated events", key="dated", bind="query-params")
+    hidden_slot = sb.empty()
+    hide_undated = False
+    if date_from is not None:
+        hide_undated = not sb.checkbox(
+            "Include undated events", key="undated", bind="query-params",
+            help="Events the articles give no date for: a date range cannot place them.")
     actors = sb.multiselect("Actors", ix.options(ix.v_actor), key="actor",
                             bind="query-params", help="Events with any of these participants.")
     places = sb.multiselect("Places", ix.options(ix.v_venue), key="place",
@@ -210,9 +222,10 @@ def sidebar_filters(tables: data.Tables) -> Filters:
                                 help="The publisher of the article.")
     text = sb.text_input("Search sentences", key="q", bind="query-params",
                          placeholder="e.g. Taliban")
-    return Filters(date_from=date_from, date_to=date_to, hide_undated=bool(hide_undated),
+    return Filters(date_from=date_from, date_to=date_to, hide_undated=hide_undated,
                    actors=tuple(actors), places=tuple(places), event_types=tuple(types or ()),
-                   statuses=tuple(statuses or ()), publishers=tuple(publishers), text=text or "")
+                   statuses=tuple(statuses or ()), publishers=tuple(publishers),
+                   text=text or ""), hidden_slot
 
 
 # Which charts' clicks set each focus: the actor bars and the network both pick actors.
@@ -282,13 +295,17 @@ def clear_focus(*names: str) -> None:
 def focus_bar(f: Filters) -> None:
     """What the clicks selected, with a button to reset it."""
     if not (f.venues or f.focus_actors):
-        st.caption("Click a venue on the map, or an actor's bar or node, to filter every view.")
+        st.caption("Click a venue on the map, an actor's bar or node, or a line between two "
+                   "actors, to filter every view.")
         return
     parts = []
     if f.venues:
         parts.append("venue **" + reader.escape_markdown(", ".join(f.venues)) + "**")
     if f.focus_actors:
-        parts.append("actor **" + reader.escape_markdown(", ".join(f.focus_actors)) + "**")
+        parts.append("actor **" + reader.escape_markdown(", ".join(
+            a.replace(selection.PAIR_SEP, " with ") for a in f.focus_actors)) + "**"
+            + (" (their shared events)" if any(selection.PAIR_SEP in a
+                                                for a in f.focus_actors) else ""))
     left, right = st.columns([5, 1])
     left.markdown("Showing " + " and ".join(parts) + ". Double-click the chart or press "
                   "*Clear selection* to see everything again.")
@@ -296,16 +313,17 @@ def focus_bar(f: Filters) -> None:
                  args=("venue", "actor"), width="stretch")
 
 
-def map_view(ix: EventIndex, mask: np.ndarray) -> None:
+def map_view(tables: data.Tables, mask: np.ndarray) -> None:
     """Venues of held events, computed without the map's own click so others stay clickable
     (and the figure, hence plotly's own highlight of the clicked marker, stays put)."""
     st.subheader("Meeting venues")
-    places = aggregate.venues_of(ix, mask)
+    places = aggregate.venues_of(tables.index, mask)
     if places.empty:
         st.info("No held event with a known venue matches these filters.")
         return
-    clickable_chart("venue", charts.venue_map(places), MAP_CONFIG)
-    st.caption("Marker size: number of held events at the venue. Hover for details.")
+    clickable_chart("venue", charts.venue_map(places, cities=tables.city_names), MAP_CONFIG)
+    st.caption(f"{len(places)} venues of held events. Marker area: number of events; sites "
+               "are drawn at their city. Only the biggest are labelled: hover for the others.")
 
 
 def actor_view(ix: EventIndex, mask: np.ndarray) -> None:
@@ -320,7 +338,9 @@ def actor_view(ix: EventIndex, mask: np.ndarray) -> None:
     clickable_chart("actor", charts.actor_bars(counts, unit=unit), BAR_CONFIG)
 
 
-def timeline_view(ix: EventIndex, mask: np.ndarray) -> None:
+def timeline_view(ix: EventIndex, mask: np.ndarray, hidden: int = 0) -> None:
+    """Events per period, and the undated ones in a bar of their own; ``hidden`` undated
+    events left out by the date range are counted under it."""
     st.subheader("Timeline")
     auto = aggregate.granularity_of(ix, mask)
     granularity = st.segmented_control(
@@ -329,14 +349,18 @@ def timeline_view(ix: EventIndex, mask: np.ndarray) -> None:
         help="Preset to the coarsest date precision in the selection, so an event dated "
              "'in October' is not drawn on 1 October.") or auto
     periods = aggregate.timeline_of(ix, mask, cast(aggregate.Granularity, granularity))
-    if periods.empty:
-        st.info("None of the selected events has a date.")
+    undated = aggregate.undated_by_status_of(ix, mask)
+    if periods.empty and undated.empty:
+        st.info("No events in the selection.")
         return
-    st.plotly_chart(charts.timeline_chart(periods, granularity), key="timeline",
+    st.plotly_chart(charts.timeline_chart(periods, granularity, undated), key="timeline",
                     config=BAR_CONFIG)
-    undated = aggregate.undated_of(ix, mask)
-    if undated:
-        st.caption(f"{undated} undated event(s) not drawn.")
+    if hidden:
+        st.caption(f"{hidden} undated event(s) hidden by the date range: tick *Include undated "
+                   "events* in the sidebar to add them.")
+    elif not undated.empty:
+        st.caption(f"{int(undated['n_events'].sum())} event(s) have no date in the articles: "
+                   "the *undated* bar.")
 
 
 def network_view(ix: EventIndex, mask: np.ndarray) -> None:
@@ -345,12 +369,17 @@ def network_view(ix: EventIndex, mask: np.ndarray) -> None:
     st.subheader("Who met whom")
     net = network.network_of(ix, mask)
     if len(net.nodes) < 2:
-        st.info("Fewer than two actors of held events in the selection.")
+        st.info("No two actors shared a held event in the selection.")
         return
     clickable_chart("network", charts.network_chart(net), BAR_CONFIG)
-    st.caption(f"The {len(net.nodes)} actors with most held events. A line joins two actors "
-               "who took part in the same event; thicker lines, more shared events. Click an "
-               "actor to filter the page.")
+    left_out = net.n_linked - len(net.nodes)
+    st.caption(
+        f"The {len(net.nodes)} actors with most shared held events"
+        + (f" ({left_out} more who met someone are left out)" if left_out else "")
+        + (f"; {net.n_alone} actor(s) who met no one in the selection are not drawn"
+           if net.n_alone else "")
+        + ". A line joins two actors who took part in the same event, thicker for more; hover "
+        "it for the events. Click an actor, or a line's middle, to filter the page.")
 
 
 def csv_payload(table: pd.DataFrame, rows: np.ndarray):
@@ -392,14 +421,22 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
     page = page_number(n_events, digest)
     summary = aggregate.summary_of(tables.events, ix, mask, (page - 1) * PAGE_ROWS,
                                    page * PAGE_ROWS)
-    shown = summary[["date", "place", "participants", "event_type", "status", "n_sources",
-                     "reported_by", "sentence", "title"]]
+    columns = ["date", "place", "participants", "event_type", "status", "n_sources",
+               "reported_by", "sentence", "title"]
+    if not (summary["reported_by"] != "").any():  # no article of the page names its publisher
+        columns.remove("reported_by")
+    shown = summary[columns]
     if page > 1:
         digest += f"_{page}"
     picked = st.dataframe(
         shown, key=f"events_table_{digest}", on_select="rerun", selection_mode="single-row",
-        hide_index=True, width="stretch",
+        hide_index=True, width="stretch", row_height=ROW_HEIGHT,
+        height=38 + ROW_HEIGHT * max(1, min(len(shown), 10)),  # ten rows, as with short rows
         column_config={**text_columns(shown.columns.drop("n_sources")),
+                       "sentence": st.column_config.TextColumn(
+                           "Sentence", width=SENTENCE_WIDTH,
+                           help="The sentence the event was read from; select the row to "
+                                "read it whole in its article"),
                        "n_sources": st.column_config.NumberColumn(
                            "Sources", width="small", help="Articles that reported the event")})
     picked_rows = picked.selection.rows if picked is not None else []
@@ -411,8 +448,8 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
 
 
 # Headings and widths of the text columns of the events and reports tables.
-TEXT_COLUMNS: dict[str, tuple[str, Literal["small", "medium", "large"]]] = {
-    "date": ("Date", "small"), "place": ("Place", "small"), "status": ("Status", "small"),
+TEXT_COLUMNS: dict[str, tuple[str, Literal["small", "medium", "large"] | int]] = {
+    "date": ("Date", 96), "place": ("Place", 120), "status": ("Status", "small"),
     "event_type": ("Type", "small"), "participants": ("Participants", "medium"),
     "reported_by": ("Reported by", "small"), "published": ("Published", "small"),
     "publisher": ("Publisher", "medium"), "title": ("Article", "medium"),
@@ -519,26 +556,28 @@ def main() -> None:
                 "`python -m etl seeds --out data`.")
         st.stop()
     venue, actor = focus("venue", "venue"), focus("actor", "focus")
-    f = Filters(**{**sidebar_filters(tables).__dict__, "venues": venue, "focus_actors": actor})
+    picked, hidden_slot = sidebar_filters(tables)
+    f = Filters(**{**picked.__dict__, "venues": venue, "focus_actors": actor})
     ix = tables.index
     chosen = select(ix, f)
+    hidden = hidden_undated(ix, f)
+    if hidden:
+        hidden_slot.caption(f"The date range hides **{hidden}** undated event(s).")
     st.caption(f"{tables.articles.shape[0]} articles · {int(chosen.events.sum())} of "
-               f"{ix.n_events} events shown")
+               f"{ix.n_events} events shown"
+               + (f" · {hidden} undated hidden by the date range" if hidden else ""))
     focus_bar(f)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        map_view(ix, chosen.map)
+        map_view(tables, chosen.map)
     with right:
         actor_view(ix, chosen.actors)
     if not chosen.events.any():
         st.info("No events match these filters. Widen the date range, clear some filters "
                 "or press 'Clear selection'.")
         return
-    left, right = st.columns(2, gap="medium")
-    with left:
-        timeline_view(ix, chosen.events)
-    with right:
-        network_view(ix, chosen.actors)
+    timeline_view(ix, chosen.events, hidden)
+    network_view(ix, chosen.actors)
     events_view(tables, chosen.events, f)
     actors_view(tables, chosen.events)
     if not tables.errors.empty:

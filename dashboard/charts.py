@@ -13,8 +13,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pycountry
+from plotly.subplots import make_subplots
 
+from dashboard import geomap, labels
 from dashboard.network import Network
+from dashboard.selection import PAIR_SEP
 
 KIND_COLOURS = {"person": "#0072B2", "organization": "#E69F00", "country": "#009E73"}
 STATUS_COLOURS = {"held": "#0072B2", "planned": "#E69F00", "cancelled": "#999999"}
@@ -28,85 +31,102 @@ def country_name(code: str) -> str:
     return str(getattr(country, "common_name", None) or getattr(country, "name", code or ""))
 
 
-def _view(lats: list[float], lons: list[float], *, pad: float = 8.0, min_span: float = 25.0,
-          aspect: float = 1.7) -> tuple[list[float], list[float]]:
-    """Longitude and latitude ranges framing the points with a margin, never a tight zoom,
-    and about ``aspect`` times wider than tall so the map fills a wide column."""
-    if not lats:
-        return [-180.0, 180.0], [-60.0, 80.0]
-
-    def span(values: list[float], lo: float, hi: float, least: float) -> list[float]:
-        a, b = min(values) - pad, max(values) + pad
-        if b - a < least:
-            mid = (a + b) / 2
-            a, b = mid - least / 2, mid + least / 2
-        return [max(a, lo), min(b, hi)]
-
-    lat_range = span(lats, -85.0, 85.0, min_span)
-    lon_range = span(lons, -180.0, 180.0, max(min_span, aspect * (lat_range[1] - lat_range[0])))
-    return lon_range, lat_range
+MAP_HEIGHT = 440
+MIN_MAP_HEIGHT = 260
 
 
-def label_positions(lats: list[float], lons: list[float], *, near: float = 6.0,
-                    block: int = 512) -> list[str]:
-    """Where each marker's label goes: beside it, away from its first close neighbour, else
-    above. Compared in blocks of markers with numpy: a loop over all pairs took most of a
-    rerun with thousands of venues."""
-    lat, lon = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
-    out: list[str] = []
-    for lo in range(0, len(lat), block):
-        rows = np.arange(lo, min(lo + block, len(lat)))
-        close = ((np.abs(lat[rows, None] - lat[None, :]) < near)
-                 & (np.abs(lon[rows, None] - lon[None, :]) < near))
-        close[np.arange(len(rows)), rows] = False
-        j = close.argmax(axis=1)
-        left = (lon[rows] < lon[j]) | ((lon[rows] == lon[j]) & (rows < j))
-        side = np.where(left, "middle left", "middle right")
-        out += np.where(close.any(axis=1), side, "top center").tolist()
-    return out
+def _size_legend(most: int) -> tuple[list[dict], list[dict]]:
+    """Shapes and annotations of a legend of two or three reference marker sizes, bottom left
+    in pixels (a scattergeo legend would draw every symbol the same size)."""
+    steps = geomap.nice_steps(most)
+    sizes = geomap.diameters(np.array(steps), most)
+    height = float(sizes.max()) + 10
+    shapes: list[dict] = []
+    notes: list[dict] = []
+    x = 10.0
+    corner = {"xref": "paper", "yref": "paper", "xanchor": 0, "yanchor": 0,
+              "xsizemode": "pixel", "ysizemode": "pixel"}
+    for step, d in zip(steps, sizes, strict=True):
+        mid = 4 + height / 2
+        shapes.append({**corner, "type": "circle", "x0": x, "x1": x + d, "y0": mid - d / 2,
+                       "y1": mid + d / 2, "fillcolor": MARKER, "opacity": 0.85,
+                       "line": {"color": "white", "width": 1}})
+        notes.append({"xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
+                      "yanchor": "middle", "xshift": x + d + 3, "yshift": mid,
+                      "text": str(step), "showarrow": False, "font": {"size": 11}})
+        x += d + 3 + labels.text_width(str(step), 11) + 8
+    notes.append({"xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left",
+                  "yanchor": "middle", "xshift": x, "yshift": 4 + height / 2,
+                  "text": "events", "showarrow": False, "font": {"size": 11, "color": "#555"}})
+    x += labels.text_width("events", 11) + 8
+    backing = {**corner, "type": "rect", "x0": 4, "x1": x, "y0": 4, "y1": 4 + height,
+               "fillcolor": "rgba(255,255,255,0.85)", "line": {"width": 0}, "layer": "above"}
+    return [backing, *[{**s, "layer": "above"} for s in shapes]], notes
 
 
-def venue_map(venues: pd.DataFrame, *, height: int = 400) -> go.Figure:
-    """Meeting venues as markers sized by their number of events, labelled with the place.
+def venue_map(venues: pd.DataFrame, *, cities: dict[tuple[float, float], str] | None = None,
+              height: int = MAP_HEIGHT) -> go.Figure:
+    """Meeting venues as markers whose area is proportional to their events; the biggest
+    labelled where the labels collide with nothing; the view fitted to the venues.
 
-    The figure does not depend on which venue is clicked: plotly dims the others itself, and
-    an unchanged figure keeps Streamlit from dropping the selection.
+    A marker is one spot (a city and the sites in it) or, beyond ``geomap.MAX_MARKERS`` spots,
+    a cell of nearby spots; ``customdata[0]`` holds its venue keys. The figure does not depend
+    on which venue is clicked: plotly dims the others itself, and an unchanged figure keeps
+    Streamlit from dropping the selection.
     """
-    counts = venues["n_events"].astype(float)
-    biggest = float(counts.max()) if len(counts) else 1.0
-    sizes = [14 + 26 * (n / biggest) ** 0.5 for n in counts]
+    spots = geomap.spots(venues, cities)
+    view = geomap.view_of(list(spots["lat"]), list(spots["lon"]), height=height)
+    # A view as wide as the world cannot be as tall as the panel: shorten the panel instead
+    # of leaving it empty above and below.
+    dx, dy = view.size()
+    fitted = int(min(height, max(MIN_MAP_HEIGHT, geomap.TYPICAL_WIDTH * dy / dx)))
+    if fitted < height:
+        height = fitted
+        view = geomap.view_of(list(spots["lat"]), list(spots["lon"]), height=height)
+    markers = geomap.cells(spots, view)
+    most = int(markers["n_events"].max()) if len(markers) else 1
+    sizes = geomap.diameters(markers["n_events"], most)
+    chosen = geomap.map_labels(markers, view, sizes)
+    text = np.array([geomap.plain(chosen[i][0]) if i in chosen else ""
+                     for i in range(len(markers))], dtype=object)
+    where = np.array([chosen[i][1] if i in chosen else "top center"
+                      for i in range(len(markers))], dtype=object)
     # A numpy array, not nested lists: plotly validates lists item by item, which took most
     # of a rerun with thousands of venues.
-    customdata = np.array([[v, p, country_name(c), n, d, t or "none recorded"]
-                           for v, p, c, n, d, t in zip(
-        venues["venue"], venues["place"], venues["country_code"], venues["n_events"],
-        venues["dates"], venues["participants"], strict=True)], dtype=object).reshape(-1, 6)
-    fig = go.Figure(go.Scattergeo(
-        lat=venues["lat"], lon=venues["lon"], mode="markers+text",
-        text=np.array([f" {p} ({n}) " for p, n in zip(venues["place"], venues["n_events"],
-                                                       strict=True)], dtype=object),
-        textposition=np.array(label_positions(list(venues["lat"]), list(venues["lon"]))),
-        textfont={"size": 13, "color": "#222"},
-        customdata=customdata,
-        marker={"size": sizes, "color": MARKER, "opacity": 0.9,
-                "line": {"width": 1.5, "color": "white"}},
-        unselected={"marker": {"opacity": 0.3}, "textfont": {"color": "#999"}},
-        hovertemplate=("<b>%{customdata[1]}</b>, %{customdata[2]}<br>"
-                       "Events: %{customdata[3]}<br>Dates: %{customdata[4]}<br>"
-                       "Top participants: %{customdata[5]}<extra></extra>"),
-        name="venues",
-    ))
-    lon_range, lat_range = _view(list(venues["lat"]), list(venues["lon"]))
+    customdata = np.array([
+        [k, geomap.plain(n), country_name(c), e, f"<br>Venues: {v}" if v else "",
+         geomap.plain(d) or "undated", geomap.plain(t) or "none recorded"]
+        for k, n, c, e, v, d, t in zip(
+            markers["key"], markers["name"], markers["country_code"], markers["n_events"],
+            markers["venues"], markers["dates"], markers["participants"], strict=True)],
+        dtype=object).reshape(-1, 7)
+    fig = go.Figure([
+        go.Scattergeo(
+            lat=markers["lat"], lon=markers["lon"], mode="markers+text", text=text,
+            textposition=where, textfont={"size": geomap.LABEL_SIZE, "color": "#222"},
+            customdata=customdata,
+            marker={"size": sizes, "sizemode": "diameter", "color": MARKER, "opacity": 0.85,
+                    "line": {"width": 1, "color": "white"}},
+            unselected={"marker": {"opacity": 0.3}, "textfont": {"color": "#999"}},
+            hovertemplate=("<b>%{customdata[1]}</b>, %{customdata[2]}<br>"
+                           "Events: %{customdata[3]}%{customdata[4]}<br>"
+                           "Dates: %{customdata[5]}<br>"
+                           "Top participants: %{customdata[6]}<extra></extra>"),
+            name="venues",
+        ),
+    ])
     fig.update_geos(
         projection_type="natural earth", resolution=110,
+        lonaxis_range=list(view.lon), lataxis_range=list(view.lat),
         showland=True, landcolor="#F3F1EC", showocean=True, oceancolor="#DCEBF5",
         showcountries=True, countrycolor="#9A9A9A", countrywidth=0.6,
-        showcoastlines=True, coastlinecolor="#8A8A8A", showframe=False,
-        showlakes=False, lonaxis_range=lon_range, lataxis_range=lat_range,
+        showcoastlines=True, coastlinecolor="#8A8A8A", showframe=False, showlakes=False,
     )
+    shapes, notes = _size_legend(most)
     fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, font=FONT,
                       showlegend=False, clickmode="event+select", dragmode="pan",
-                      hoverlabel={"bgcolor": "white", "font_size": 13})
+                      hoverlabel={"bgcolor": "white", "font_size": 13},
+                      shapes=shapes, annotations=notes)
     return fig
 
 
@@ -149,73 +169,110 @@ PERIOD = {"day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7),
 DTICK = {"day": DAY_MS, "week": 7 * DAY_MS, "month": "M1"}
 
 
-def timeline_chart(periods: pd.DataFrame, granularity: str) -> go.Figure:
-    """Stacked bars of events per period, coloured by status."""
-    fig = go.Figure()
+def timeline_chart(periods: pd.DataFrame, granularity: str,
+                   undated: pd.DataFrame | None = None) -> go.Figure:
+    """Stacked bars of events per period, coloured by status, and beside them a bar of the
+    undated events (``aggregate.undated_by_status_of``) on an axis of its own."""
+    has_undated = undated is not None and not undated.empty
+    has_dated = not periods.empty
+    # The undated bar has an axis of its own: in a real corpus it can be fifty times a month's
+    # bar, and a shared axis would flatten every dated bar.
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.04,
+                        column_widths=[0.88, 0.12] if has_dated else [0.01, 0.99])
     for status, colour in STATUS_COLOURS.items():
         part = periods[periods["status"] == status]
-        if part.empty:
-            continue
-        fig.add_trace(go.Bar(
-            x=part["period"], y=part["n_events"], name=status, marker_color=colour,
-            showlegend=True,
-            width=0.8 * PERIOD[granularity].total_seconds() * 1000,
-            customdata=part[["events"]].to_numpy(),
-            hovertemplate=(f"<b>%{{x|{TICKS[granularity]}}}</b> ({granularity})<br>"
-                           f"{status}: %{{y}}<br>%{{customdata[0]}}<extra></extra>"),
-        ))
-    # Bars are centred on the period start; pad by a period so a lone bar is not a wall, and
-    # tick once per period while that stays legible (plotly's own ticks repeat "Sep 2019").
-    first, last = pd.Timestamp(periods["period"].min()), pd.Timestamp(periods["period"].max())
-    pad = PERIOD[granularity]
-    n_periods = (last - first) / pad + 1
+        if not part.empty:
+            fig.add_trace(go.Bar(
+                x=part["period"], y=part["n_events"], name=status, marker_color=colour,
+                legendgroup=status, showlegend=True,
+                width=0.8 * PERIOD[granularity].total_seconds() * 1000,
+                customdata=part[["events"]].to_numpy(),
+                hovertemplate=(f"<b>%{{x|{TICKS[granularity]}}}</b> ({granularity})<br>"
+                               f"{status}: %{{y}}<br>%{{customdata[0]}}<extra></extra>"),
+            ), row=1, col=1)
+        if has_undated and undated is not None:
+            rest = undated[undated["status"] == status]
+            if not rest.empty:
+                fig.add_trace(go.Bar(
+                    x=["undated"], y=rest["n_events"], name=status, marker_color=colour,
+                    legendgroup=status, showlegend=part.empty, width=0.6,
+                    text=rest["n_events"], textposition="inside",
+                    hovertemplate=(f"<b>undated</b><br>{status}: %{{y}}<br>No date in the "
+                                   "articles<extra></extra>"),
+                ), row=1, col=2)
+    totals = [periods.groupby("period")["n_events"].sum().max() if has_dated else 0,
+              undated["n_events"].sum() if has_undated and undated is not None else 0]
     fig.update_layout(
         barmode="stack", height=300, margin={"l": 10, "r": 10, "t": 30, "b": 40}, font=FONT,
-        xaxis={"type": "date", "tickformat": TICKS[granularity], "title": None,
-               "range": [first - pad, last + pad], "ticklabelmode": "instant",
-               "dtick": DTICK[granularity] if n_periods <= 14 else None},
-        yaxis={"title": f"events per {granularity}", "dtick": 1 if len(periods) and
-               periods.groupby("period")["n_events"].sum().max() <= 10 else None},
+        yaxis={"title": f"events per {granularity}",
+               "dtick": 1 if max(totals) <= 10 else None},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
     )
+    fig.update_xaxes(type="category", fixedrange=True, row=1, col=2)
+    fig.update_yaxes(showticklabels=False, showgrid=False, fixedrange=True, row=1, col=2)
+    if has_dated:
+        # Bars are centred on the period start; pad by a period so a lone bar is not a wall,
+        # and tick once per period while that stays legible (plotly's own ticks repeat).
+        first = pd.Timestamp(periods["period"].min())
+        last = pd.Timestamp(periods["period"].max())
+        pad = PERIOD[granularity]
+        n_periods = (last - first) / pad + 1
+        fig.update_xaxes(type="date", tickformat=TICKS[granularity], title=None,
+                         range=[first - pad, last + pad], ticklabelmode="instant",
+                         dtick=DTICK[granularity] if n_periods <= 14 else None, row=1, col=1)
+    else:
+        fig.update_xaxes(visible=False, row=1, col=1)
     return fig
 
 
 EDGE_COLOUR = "rgba(120, 130, 145, {alpha})"
+NETWORK_HEIGHT = 520
+NETWORK_MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+NETWORK_WIDTHS = (520.0, 1500.0)  # the panel's width, narrowest and widest window
+NETWORK_RANGE = 1.12  # axes span [-1.12, 1.12]: room for the outer nodes' labels
+NODE_LABEL_SIZE = 12
 
 
-def _wrap(name: str, width: int = 16) -> str:
-    """A long name on two lines, split at the space nearest its middle."""
-    if len(name) <= width or " " not in name:
-        return name
-    spaces = [k for k, c in enumerate(name) if c == " "]
-    cut = min(spaces, key=lambda k: abs(k - len(name) / 2))
-    return name[:cut] + "<br>" + name[cut + 1:]
-
-
-def _label_anchor(x: float, y: float, gap: float) -> tuple[str, str, float, float]:
-    """(xanchor, yanchor, xshift, yshift) of a node's label: outward from the centre, ``gap``
-    pixels from the node's middle, so labels sit outside the ring and beside their marker."""
-    if abs(x) < 1e-9 and abs(y) < 1e-9:
-        return "center", "top", 0, -gap  # the hub: below its marker
-    if x > 0.35:
-        return "left", "middle", gap, 0
-    if x < -0.35:
-        return "right", "middle", -gap, 0
-    return ("center", "bottom", 0, gap) if y > 0 else ("center", "top", 0, -gap)
+def abbreviate(name: str) -> str:
+    """A shorter form of a name for a crowded network: "Z. Khalilzad", or a cut name."""
+    words = name.split()
+    if len(words) >= 2 and all(w[:1].isupper() for w in words):
+        short = f"{words[0][0]}. {words[-1]}"
+        if len(short) < len(name):
+            return short
+    return geomap.short(name, 14)
 
 
 def node_sizes(n_events: pd.Series) -> list[float]:
     """Marker diameters in pixels: area grows with the number of events."""
     most = float(n_events.max()) if len(n_events) else 1.0
-    return [14 + 22 * (n / most) ** 0.5 for n in n_events]
+    return [12 + 18 * (n / most) ** 0.5 for n in n_events]
 
 
-def network_chart(net: Network, *, height: int = 420) -> go.Figure:
+def network_labels(nodes: pd.DataFrame, sizes: list[float], *, height: int = NETWORK_HEIGHT,
+                   widths: tuple[float, float] = NETWORK_WIDTHS) -> list[labels.Placed]:
+    """Which nodes get a label (full name, else abbreviated) and on which side, so that no
+    two labels and no label and node overlap at any panel width."""
+    span = 2 * NETWORK_RANGE
+    inner_h = height - NETWORK_MARGIN["t"] - NETWORK_MARGIN["b"]
+    sy = inner_h / span
+    scales = [((w - NETWORK_MARGIN["l"] - NETWORK_MARGIN["r"]) / span, sy)
+              for w in np.geomspace(widths[0], widths[1], 5)]
+    candidates = [labels.Candidate(float(x) + NETWORK_RANGE, NETWORK_RANGE - float(y), d / 2,
+                                   tuple(dict.fromkeys((str(a), abbreviate(str(a))))))
+                  for a, x, y, d in zip(nodes["actor"], nodes["x"], nodes["y"], sizes,
+                                        strict=True)]
+    return labels.place_labels(candidates, positions=("right", "left", "top", "bottom"),
+                               box=labels.annotation_box, size=NODE_LABEL_SIZE, scales=scales,
+                               limit=len(candidates), frame=(0.0, 0.0, span, span))
+
+
+def network_chart(net: Network, *, height: int = NETWORK_HEIGHT) -> go.Figure:
     """Who met whom: actors as nodes sized by their held events, lines between actors who
-    shared events, thicker for more. Nodes carry the actor in ``customdata[0]`` (clickable,
-    like the actor bars); labels are annotations on a white backing so lines never cross
-    the text."""
+    shared events, thicker for more. Nodes carry the actor in ``customdata[0]`` and an
+    (invisible) marker at each line's middle the pair joined by ``selection.PAIR_SEP``: both
+    are clickable. Labels are annotations on a white backing, placed where they overlap
+    nothing (``network_labels``); an actor without room for a label is named on hover."""
     nodes, edges = net.nodes, net.edges
     at = {a: (float(x), float(y)) for a, x, y in zip(nodes["actor"], nodes["x"], nodes["y"],
                                                      strict=True)}
@@ -232,44 +289,54 @@ def network_chart(net: Network, *, height: int = 420) -> go.Figure:
         share = (weight - lightest) / spread  # 0 for the lightest tie, 1 for the heaviest
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-            line={"width": 2 + 7 * share, "color": EDGE_COLOUR.format(alpha=0.45 + 0.4 * share)},
+            line={"width": min(1.5 + 1.5 * (weight - 1) ** 0.8, 10.0),
+                  "color": EDGE_COLOUR.format(alpha=0.35 + 0.45 * share)},
         ))
-    if len(edges):  # hover on an edge's midpoint tells its weight
+    if len(edges):  # an edge's middle: its hover card names the shared events; clickable
         mid = np.array([[(at[a][0] + at[b][0]) / 2, (at[a][1] + at[b][1]) / 2]
                         for a, b in zip(edges["source"], edges["target"], strict=True)])
         fig.add_trace(go.Scatter(
-            x=mid[:, 0], y=mid[:, 1], mode="markers", showlegend=False,
-            marker={"size": 14, "color": "rgba(0,0,0,0)"},
-            text=[f"{a} and {b}" for a, b in zip(edges["source"], edges["target"],
-                                                 strict=True)],
-            customdata=edges[["weight"]].to_numpy(),
-            hovertemplate="<b>%{text}</b><br>%{customdata[0]} shared event(s)<extra></extra>",
+            x=mid[:, 0], y=mid[:, 1], mode="markers", showlegend=False, name="shared events",
+            marker={"size": 12, "color": "rgba(0,0,0,0)"},
+            unselected={"marker": {"opacity": 0}},
+            customdata=np.array([[PAIR_SEP.join((a, b)), geomap.plain(a), geomap.plain(b), w, e]
+                                 for a, b, w, e in zip(edges["source"], edges["target"],
+                                                       edges["weight"], edges["events"],
+                                                       strict=True)],
+                                dtype=object).reshape(-1, 5),
+            hovertemplate=("<b>%{customdata[1]} and %{customdata[2]}</b><br>"
+                           "%{customdata[3]} shared held event(s):<br>%{customdata[4]}"
+                           "<extra></extra>"),
         ))
-    sizes = pd.Series(node_sizes(nodes["n_events"]), index=nodes.index)
+    sizes = node_sizes(nodes["n_events"])
+    size_of = pd.Series(sizes, index=nodes.index)
     for kind, colour, part in by_kind(nodes):
         fig.add_trace(go.Scatter(
             x=part["x"], y=part["y"], mode="markers", name=kind, showlegend=True,
-            marker={"size": sizes[part.index].tolist(), "opacity": 1.0,
+            marker={"size": size_of[part.index].tolist(), "opacity": 1.0,
                     "color": colour, "line": {"width": 2, "color": "white"}},
             unselected={"marker": {"opacity": 0.3}},
-            customdata=np.array([[a, k, n, d] for a, k, n, d in zip(
+            customdata=np.array([[a, k, n, d, geomap.plain(a)] for a, k, n, d in zip(
                 part["actor"], part["kind"], part["n_events"], part["degree"], strict=True)],
-                dtype=object).reshape(-1, 4),
-            hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>"
+                dtype=object).reshape(-1, 5),
+            hovertemplate=("<b>%{customdata[4]}</b> (%{customdata[1]})<br>"
                            "%{customdata[2]} held event(s), with %{customdata[3]} of the "
                            "actors shown<extra></extra>"),
         ))
-    for actor, x, y, size in zip(nodes["actor"], nodes["x"], nodes["y"], sizes, strict=True):
-        xanchor, yanchor, dx, dy = _label_anchor(float(x), float(y), size / 2 + 3)
+    for placed in network_labels(nodes, sizes, height=height):
+        row = nodes.iloc[placed.index]
+        xanchor, yanchor, dx, dy = labels.annotation_at(placed.position, sizes[placed.index] / 2)
         fig.add_annotation(
-            x=x, y=y, text=_wrap(str(actor)), showarrow=False, xanchor=xanchor,
-            yanchor=yanchor, xshift=dx, yshift=dy, font={"size": 13, "color": "#222"},
+            x=row["x"], y=row["y"], text=geomap.plain(placed.text), showarrow=False,
+            xanchor=xanchor, yanchor=yanchor, xshift=dx, yshift=dy,
+            font={"size": NODE_LABEL_SIZE, "color": "#222"},
             bgcolor="rgba(255,255,255,0.85)", borderpad=1)
     hidden = {"visible": False, "fixedrange": True}
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, font=FONT,
+        height=height, margin=NETWORK_MARGIN, font=FONT,
         plot_bgcolor="white", clickmode="event+select", dragmode=False, hovermode="closest",
-        xaxis={**hidden, "range": [-2.0, 2.0]}, yaxis={**hidden, "range": [-1.25, 1.5]},
+        xaxis={**hidden, "range": [-NETWORK_RANGE, NETWORK_RANGE]},
+        yaxis={**hidden, "range": [-NETWORK_RANGE, NETWORK_RANGE]},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
         hoverlabel={"bgcolor": "white", "font_size": 13},
     )

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 import streamlit as st
 
 from dashboard.detail import surface_forms
+from dashboard.geomap import city_names
 from dashboard.index import EventIndex, build_index
 from etl.records import ARTICLE_COLUMNS, ERROR_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS
 
@@ -62,6 +63,12 @@ class Tables:
     def actor_forms(self) -> pd.DataFrame:
         """Each actor's surface forms (``detail.surface_forms``), gathered once per corpus."""
         return surface_forms(self.mentions)
+
+    @cached_property
+    def city_names(self) -> dict[tuple[float, float], str]:
+        """The city at each pair of coordinates (``geomap.city_names``): a site the ETL put at
+        its city is drawn as part of that city."""
+        return city_names(self.mentions)
 
     @cached_property
     def index(self) -> EventIndex:

@@ -27,8 +27,9 @@ from dashboard.index import (
     venue_key,
     venue_keys,
 )
+from dashboard.selection import PAIR_SEP
 
-__all__ = ["NO_PUBLISHER", "Filters", "Selection", "event_mask", "filter_events",
+__all__ = ["NO_PUBLISHER", "Filters", "Selection", "event_mask", "filter_events", "hidden_undated",
            "mention_rows", "mentions_for", "publisher_labels", "select", "venue_key",
            "venue_keys"]
 
@@ -74,9 +75,18 @@ def _in(codes: np.ndarray, vocabulary: np.ndarray, wanted: tuple[str, ...]) -> n
 
 
 def _with_actors(ix: EventIndex, wanted: tuple[str, ...]) -> np.ndarray:
-    """Events with at least one of the wanted participants."""
+    """Events with at least one of the wanted participants; an entry that joins several
+    actors by ``PAIR_SEP`` (a clicked network edge) wants events with all of them."""
     keep = np.zeros(ix.n_events, dtype=bool)
-    keep[ix.row_event[_in(ix.row_actor, ix.v_actor, wanted)]] = True
+    single = tuple(w for w in wanted if PAIR_SEP not in w)
+    keep[ix.row_event[_in(ix.row_actor, ix.v_actor, single)]] = True
+    for group in (w.split(PAIR_SEP) for w in wanted if PAIR_SEP in w):
+        every = np.ones(ix.n_events, dtype=bool)
+        for actor in group:
+            one = np.zeros(ix.n_events, dtype=bool)
+            one[ix.row_event[_in(ix.row_actor, ix.v_actor, (actor,))]] = True
+            every &= one
+        keep |= every
     return keep
 
 
@@ -131,6 +141,14 @@ def select(ix: EventIndex, f: Filters) -> Selection:
     venue = _in(ix.venue, ix.v_venue, f.venues) if f.venues else True
     actor = _with_actors(ix, f.focus_actors) if f.focus_actors else True
     return Selection(events=base & venue & actor, map=base & actor, actors=base & venue)
+
+
+def hidden_undated(ix: EventIndex, f: Filters) -> int:
+    """How many undated events would pass every other filter but are hidden: a date range
+    cannot place them, so the page says how many it leaves out."""
+    if not f.hide_undated:
+        return 0
+    return int((select(ix, replace(f, hide_undated=False)).events & ~ix.dated).sum())
 
 
 def mention_rows(ix: EventIndex, events: np.ndarray) -> np.ndarray:

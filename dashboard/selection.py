@@ -2,12 +2,18 @@
 
 ``st.plotly_chart(..., on_select="rerun", key=K)`` leaves a ``PlotlyState`` in
 ``st.session_state[K]``; each clicked point carries our identifying key in ``customdata[0]``.
+A point that stands for several keys (a map marker holding a city and its sites, or a cell of
+nearby venues) joins them with ``KEY_SEP``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+KEY_SEP = "\x1f"  # never in a venue's or an actor's name: the ETL's text is printable
+# Actors joined by PAIR_SEP are one key: the events they all took part in (a network edge).
+PAIR_SEP = "\x1e"
 
 
 def clicked_keys(state: Any) -> tuple[str, ...]:
@@ -21,7 +27,7 @@ def clicked_keys(state: Any) -> tuple[str, ...]:
     for point in selection.get("points", []) or []:
         data = point.get("customdata") if isinstance(point, Mapping) else None
         if isinstance(data, list | tuple) and data:
-            keys.append(str(data[0]))
+            keys += str(data[0]).split(KEY_SEP)
         elif isinstance(data, str):
-            keys.append(data)
+            keys += data.split(KEY_SEP)
     return tuple(dict.fromkeys(keys))

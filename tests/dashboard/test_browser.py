@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard import labels
 from tests import browser_support
 from tests.browser_support import (
     CHROMIUM,
@@ -22,6 +23,7 @@ from tests.dashboard.conftest import fixture_tables, write_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
+ROW = 68  # the events table's row height (dashboard/app.py ROW_HEIGHT)
 # A marker's pixel on the page, from the geo subplot's own projection.
 MARKER_XY = """([lon, lat]) => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')]
@@ -178,7 +180,7 @@ def test_venue_then_bar_click_combine_and_survive_other_widgets(page, seed_table
     # selection when its figure changes): open the article of the first row.
     grid = page.locator('[class*="st-key-events_table"] [data-testid="stDataFrameResizable"]')
     gbox = grid.bounding_box()
-    page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 + 17)
+    page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 + ROW // 2)
     page.locator("mark[title='person: Abdullah Abdullah']").first.wait_for(timeout=15_000)
     assert page.get_by_text("and actor").count() == 1
     assert len(table_rows(page)) == both["event_id"].nunique()
@@ -257,7 +259,7 @@ def test_network_node_click_filters_and_event_detail_shows_reasons(browser_conte
     assert rows[moscow][5] == "3"
     grid = page.locator('[class*="st-key-events_table"] [data-testid="stDataFrameResizable"]')
     gbox = grid.bounding_box()
-    page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 + 35 * moscow + 17)
+    page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 + ROW * moscow + ROW // 2)
     page.get_by_text("merged into this event").first.wait_for(timeout=15_000)
     assert page.get_by_text("Reports (3)").count() == 1
     page.locator("mark[title='country: Russia']").first.wait_for(timeout=15_000)
@@ -290,3 +292,109 @@ def test_tables_rewritten_under_an_open_page_are_offered_then_shown(browser_cont
         page.get_by_text(f"{n} articles ·").wait_for(timeout=30_000)
         page.get_by_text("were updated").wait_for(state="detached", timeout=30_000)
         page.close()
+
+
+# The middle of the line between two actors, from the network chart's own axes.
+EDGE_XY = """(pair) => {
+  const gd = document.querySelector('[class*="st-key-network_chart"] .js-plotly-plot');
+  const L = gd._fullLayout;
+  const trace = gd._fullData.find(t => t.name === 'shared events');
+  const at = trace.customdata.findIndex(row => row[0] === pair);
+  const box = gd.querySelector('.main-svg').getBoundingClientRect();
+  return [box.x + L._size.l + L.xaxis.l2p(trace.x[at]),
+          box.y + L._size.t + L.yaxis.l2p(trace.y[at])];
+}"""
+
+
+@pytest.mark.browser
+def test_network_edge_click_filters_to_the_pairs_shared_events(browser_context, corpus_server,
+                                                                fixture_tables_dir):
+    page = browser_context.new_page()
+    page.goto(corpus_server)
+    page.wait_for_selector('[class*="st-key-network_chart"] .scatterlayer .point',
+                           timeout=60_000)
+    events = pd.read_csv(fixture_tables_dir / "events.csv", dtype=str, keep_default_na=False)
+    wait_rows(page, events["event_id"].nunique())
+    x, y = page.evaluate(EDGE_XY, "Zalmay Khalilzad\x1eTaliban")
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    assert page.locator(".hoverlayer").get_by_text("talks in Doha").count() == 1
+    page.mouse.click(x, y)
+    page.get_by_text("their shared events").wait_for(timeout=15_000)
+    both = set(events.loc[events["actor"] == "Taliban", "event_id"]) & set(
+        events.loc[events["actor"] == "Zalmay Khalilzad", "event_id"])
+    wait_rows(page, len(both))
+    assert all("Taliban" in r[2] and "Zalmay Khalilzad" in r[2] for r in table_rows(page))
+    page.close()
+
+
+LABEL_BOXES = """() => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => g._fullLayout && g._fullLayout.geo);
+  const net = document.querySelector('[class*="st-key-network_chart"] .js-plotly-plot');
+  const box = t => { const r = t.getBoundingClientRect();
+    return [t.textContent, r.left, r.top, r.right, r.bottom,
+            parseFloat(getComputedStyle(t).fontSize)]; };
+  return {
+    map: [...gd.querySelectorAll('.scattergeo text')].filter(t => t.textContent).map(box),
+    network: [...net.querySelectorAll('.annotation-text')].map(box)};
+}"""
+
+
+@pytest.fixture(scope="module")
+def generated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on a generated corpus of 300 venues and 200 actors."""
+    require_browser()
+    from bench.page_corpus import write_page_tables
+
+    folder = write_page_tables(tmp_path_factory.mktemp("generated"))
+    log = tmp_path_factory.mktemp("streamlit-generated") / "server.log"
+    with streamlit_server(folder, log) as url:
+        yield url
+
+
+def overlaps(boxes: list[list]) -> list[tuple[str, str]]:
+    return [(boxes[a][0], boxes[b][0]) for a, b in labels.boxes_overlap(
+        [tuple(b[1:5]) for b in boxes])]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height", [(1400, 1000), (1024, 768)])
+def test_labels_of_a_large_corpus_never_overlap(browser_context, generated_server, width,
+                                                 height):
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(generated_server)
+    page.wait_for_selector(".scattergeo path.point", timeout=60_000)
+    page.wait_for_selector('[class*="st-key-network_chart"] .annotation-text', timeout=60_000)
+    page.wait_for_timeout(1000)
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUTPUT / f"generated-{width}x{height}.png")
+    page.locator('[class*="st-key-network_chart"]').scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=OUTPUT / f"generated-network-{width}x{height}.png")
+    boxes = page.evaluate(LABEL_BOXES)
+    print(width, {k: len(v) for k, v in boxes.items()},
+          min(b[5] for v in boxes.values() for b in v))
+    assert 5 <= len(boxes["map"]) <= 12 and len(boxes["network"]) >= 15
+    for kind in ("map", "network"):
+        assert overlaps(boxes[kind]) == [], kind
+        assert min(b[5] for b in boxes[kind]) >= 11
+        assert min(b[4] - b[2] for b in boxes[kind]) >= 11  # drawn at least 11 px tall
+    # The undated events have a bar of their own beside the dated ones.
+    assert page.locator('[class*="st-key-timeline"] .x2tick text', has_text="undated").count()
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height", [(1400, 1000), (1024, 768)])
+def test_seed_screenshots(browser_context, server, width, height):
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(server)
+    page.wait_for_selector(".scattergeo path.point", timeout=60_000)
+    page.wait_for_timeout(1000)
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUTPUT / f"seed-{width}x{height}.png")
+    assert page.locator(".scattergeo text").filter(has_text="Kabul").count() == 1
+    page.close()

@@ -101,3 +101,23 @@ def test_venue_keys_match_venue_key(tables):
                                                   tables.events["country_code"], strict=True)]
     assert list(venue_keys(tables.events)) == expected
     assert venue_key("", "AF") == "" and venue_key("Gaza", "") == "Gaza"
+
+
+def test_a_network_edge_keeps_the_events_both_actors_attended(tables):
+    from dashboard.selection import PAIR_SEP
+
+    pair = Filters(focus_actors=("Zalmay Khalilzad" + PAIR_SEP + "Taliban",))
+    assert ids(filter_events(tables.events, tables.articles, pair)) == {"e3"}
+    either = Filters(focus_actors=("Zalmay Khalilzad", "Taliban"))
+    assert ids(filter_events(tables.events, tables.articles, either)) > {"e3"}
+
+
+def test_hidden_undated_counts_what_a_date_range_hides(tables):
+    from dashboard.filters import hidden_undated
+    from dashboard.index import build_index
+
+    ix = build_index(tables.events, tables.articles)
+    ranged = Filters(date_from=date(2019, 10, 1), date_to=date(2019, 10, 31), hide_undated=True)
+    assert hidden_undated(ix, ranged) == 2  # e2 planned, e4 cancelled
+    assert hidden_undated(ix, Filters(date_from=date(2019, 10, 1),
+                                      date_to=date(2019, 10, 31))) == 0

@@ -185,6 +185,8 @@ def test_hostile_article_is_shown_literally_and_runs_nothing(
         page.goto(url)
         grid = page.locator('[class*="st-key-events_table"] [data-testid="stDataFrameResizable"]')
         grid.wait_for(timeout=60_000)
+        grid.scroll_into_view_if_needed()  # below the network, past the first screen
+        page.wait_for_timeout(300)
         box = grid.bounding_box()
         assert box is not None
         page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's selector
