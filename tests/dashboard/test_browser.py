@@ -224,16 +224,22 @@ def corpus_server(fixture_tables_dir: Path, tmp_path_factory: pytest.TempPathFac
         yield url
 
 
-@pytest.mark.browser
-def test_network_node_click_filters_and_event_detail_shows_reasons(browser_context,
-                                                                   corpus_server,
-                                                                   fixture_tables_dir):
+def open_with_network(browser_context, corpus_server, fixture_tables_dir):
+    """The fixture corpus's page once its network is drawn and every event is listed."""
     page = browser_context.new_page()
     page.goto(corpus_server)
     page.wait_for_selector('[class*="st-key-network_chart"] .scatterlayer .point',
                            timeout=60_000)
     events = pd.read_csv(fixture_tables_dir / "events.csv", dtype=str, keep_default_na=False)
     wait_rows(page, events["event_id"].nunique())
+    return page, events
+
+
+@pytest.mark.browser
+def test_network_node_click_filters_and_event_detail_shows_reasons(browser_context,
+                                                                   corpus_server,
+                                                                   fixture_tables_dir):
+    page, events = open_with_network(browser_context, corpus_server, fixture_tables_dir)
     labels = page.locator('[class*="st-key-network_chart"] .annotation-text').all_text_contents()
     assert {"Zalmay Khalilzad", "Russia", "Taliban"} <= set(labels)
     OUTPUT.mkdir(exist_ok=True)
@@ -309,12 +315,7 @@ EDGE_XY = """(pair) => {
 @pytest.mark.browser
 def test_network_edge_click_filters_to_the_pairs_shared_events(browser_context, corpus_server,
                                                                 fixture_tables_dir):
-    page = browser_context.new_page()
-    page.goto(corpus_server)
-    page.wait_for_selector('[class*="st-key-network_chart"] .scatterlayer .point',
-                           timeout=60_000)
-    events = pd.read_csv(fixture_tables_dir / "events.csv", dtype=str, keep_default_na=False)
-    wait_rows(page, events["event_id"].nunique())
+    page, events = open_with_network(browser_context, corpus_server, fixture_tables_dir)
     x, y = page.evaluate(EDGE_XY, "Zalmay Khalilzad\x1eTaliban")
     page.mouse.move(x, y)
     page.wait_for_timeout(300)
