@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pycountry
 
+from dashboard.labels import hover_text, plotly_text, unique_labels
 from dashboard.network import Network
 
 KIND_COLOURS = {"person": "#0072B2", "organization": "#E69F00", "country": "#009E73"}
@@ -77,14 +78,15 @@ def venue_map(venues: pd.DataFrame, *, height: int = 400) -> go.Figure:
     sizes = [14 + 26 * (n / biggest) ** 0.5 for n in counts]
     # A numpy array, not nested lists: plotly validates lists item by item, which took most
     # of a rerun with thousands of venues.
-    customdata = np.array([[v, p, country_name(c), n, d, t or "none recorded"]
+    customdata = np.array([[v, hover_text(p), country_name(c), n, d,
+                            hover_text(t or "none recorded")]
                            for v, p, c, n, d, t in zip(
         venues["venue"], venues["place"], venues["country_code"], venues["n_events"],
         venues["dates"], venues["participants"], strict=True)], dtype=object).reshape(-1, 6)
     fig = go.Figure(go.Scattergeo(
         lat=venues["lat"], lon=venues["lon"], mode="markers+text",
-        text=np.array([f" {p} ({n}) " for p, n in zip(venues["place"], venues["n_events"],
-                                                       strict=True)], dtype=object),
+        text=np.array([f" {plotly_text(p)} ({n}) " for p, n in zip(
+            venues["place"], venues["n_events"], strict=True)], dtype=object),
         textposition=np.array(label_positions(list(venues["lat"]), list(venues["lon"]))),
         textfont={"size": 13, "color": "#222"},
         customdata=customdata,
@@ -122,10 +124,13 @@ def by_kind(frame: pd.DataFrame) -> Iterator[tuple[str, str, pd.DataFrame]]:
 def actor_bars(counts: pd.DataFrame, *, unit: str = "events") -> go.Figure:
     """Horizontal bars of actor frequency, one trace per kind so the legend explains colours."""
     order = list(counts["actor"])
+    names = list(dict.fromkeys(order))
+    drawn = dict(zip(names, unique_labels(names), strict=True))  # escaped, short, distinct
     fig = go.Figure()
     for kind, colour, part in by_kind(counts):
         fig.add_trace(go.Bar(
-            x=part["count"], y=part["actor"], orientation="h", name=kind, showlegend=True,
+            x=part["count"], y=[drawn[a] for a in part["actor"]], orientation="h", name=kind,
+            showlegend=True,
             marker={"color": colour}, unselected={"marker": {"opacity": 0.35}},
             customdata=[[a, kind] for a in part["actor"]],
             hovertemplate=f"<b>%{{y}}</b> ({kind})<br>%{{x}} {unit}<extra></extra>",
@@ -133,7 +138,8 @@ def actor_bars(counts: pd.DataFrame, *, unit: str = "events") -> go.Figure:
     fig.update_layout(
         height=max(220, 30 * len(order) + 90), margin={"l": 10, "r": 10, "t": 10, "b": 40},
         font=FONT, barmode="overlay", clickmode="event+select", dragmode=False,
-        yaxis={"categoryorder": "array", "categoryarray": order[::-1], "automargin": True,
+        yaxis={"categoryorder": "array", "categoryarray": [drawn[a] for a in order][::-1],
+               "automargin": True,
                "title": None},
         xaxis={"title": f"number of {unit}", "dtick": 1 if len(counts) and
                counts["count"].max() <= 10 else None, "fixedrange": True},
@@ -160,7 +166,8 @@ def timeline_chart(periods: pd.DataFrame, granularity: str) -> go.Figure:
             x=part["period"], y=part["n_events"], name=status, marker_color=colour,
             showlegend=True,
             width=0.8 * PERIOD[granularity].total_seconds() * 1000,
-            customdata=part[["events"]].to_numpy(),
+            customdata=np.array([[hover_text(e)] for e in part["events"]], dtype=object
+                                ).reshape(-1, 1),
             hovertemplate=(f"<b>%{{x|{TICKS[granularity]}}}</b> ({granularity})<br>"
                            f"{status}: %{{y}}<br>%{{customdata[0]}}<extra></extra>"),
         ))
@@ -240,8 +247,8 @@ def network_chart(net: Network, *, height: int = 420) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=mid[:, 0], y=mid[:, 1], mode="markers", showlegend=False,
             marker={"size": 14, "color": "rgba(0,0,0,0)"},
-            text=[f"{a} and {b}" for a, b in zip(edges["source"], edges["target"],
-                                                 strict=True)],
+            text=[f"{plotly_text(a)} and {plotly_text(b)}" for a, b in zip(
+                edges["source"], edges["target"], strict=True)],
             customdata=edges[["weight"]].to_numpy(),
             hovertemplate="<b>%{text}</b><br>%{customdata[0]} shared event(s)<extra></extra>",
         ))
@@ -252,17 +259,17 @@ def network_chart(net: Network, *, height: int = 420) -> go.Figure:
             marker={"size": sizes[part.index].tolist(), "opacity": 1.0,
                     "color": colour, "line": {"width": 2, "color": "white"}},
             unselected={"marker": {"opacity": 0.3}},
-            customdata=np.array([[a, k, n, d] for a, k, n, d in zip(
+            customdata=np.array([[a, k, n, d, hover_text(a)] for a, k, n, d in zip(
                 part["actor"], part["kind"], part["n_events"], part["degree"], strict=True)],
-                dtype=object).reshape(-1, 4),
-            hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>"
+                dtype=object).reshape(-1, 5),
+            hovertemplate=("<b>%{customdata[4]}</b> (%{customdata[1]})<br>"
                            "%{customdata[2]} held event(s), with %{customdata[3]} of the "
                            "actors shown<extra></extra>"),
         ))
     for actor, x, y, size in zip(nodes["actor"], nodes["x"], nodes["y"], sizes, strict=True):
         xanchor, yanchor, dx, dy = _label_anchor(float(x), float(y), size / 2 + 3)
         fig.add_annotation(
-            x=x, y=y, text=_wrap(str(actor)), showarrow=False, xanchor=xanchor,
+            x=x, y=y, text=_wrap(plotly_text(actor)), showarrow=False, xanchor=xanchor,
             yanchor=yanchor, xshift=dx, yshift=dy, font={"size": 13, "color": "#222"},
             bgcolor="rgba(255,255,255,0.85)", borderpad=1)
     hidden = {"visible": False, "fixedrange": True}
