@@ -2,6 +2,7 @@
 
     python -m bench                          # 1000 articles, 1M dashboard rows (~15 min)
     python -m bench --articles 200 --dashboard-rows 100000   # a quick look
+    python -m bench --only memory                # a 30 MB text, 1 and 2 workers; 1 GB JSONL
     python -m bench --only memory --memory-sizes 1000,10000  # flat-memory check (long)
     python -m bench --only incremental --incremental-size 10000  # +1% at scale (long)
 """
@@ -13,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import dashboard_bench, etl_bench
+from bench import dashboard_bench, etl_bench, memory_bench
 
 
 def table(rows: list[tuple[str, str, str]]) -> str:
@@ -29,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dashboard-rows", type=int, default=1_000_000)
     parser.add_argument("--memory-sizes", default="",
                         help="extra corpus sizes for peak RSS, e.g. 1000,10000")
+    parser.add_argument("--long-text-mb", type=int, default=30,
+                        help="memory: the size of the one long plain-text article (default 30)")
+    parser.add_argument("--jsonl-mb", type=int, default=1000,
+                        help="memory: the size of the JSONL export read (default 1000; 0: none)")
     parser.add_argument("--incremental-size", type=int, default=0,
                         help="also time re-runs against a full run of this many articles")
     parser.add_argument("--incremental-workers", type=int, default=2)
@@ -41,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "etl"):
         rows += etl_bench.run(work, args.articles)
     if args.only in (None, "memory"):
+        for workers in (1, 2):
+            rows.append(memory_bench.long_text(work, args.long_text_mb, workers))
+        if args.jsonl_mb:
+            rows.append(memory_bench.jsonl_records(work, args.jsonl_mb))
         for n in (int(s) for s in args.memory_sizes.split(",") if s):
             rows.append(etl_bench.memory(work, n))
     if args.only in (None, "incremental") and args.incremental_size:

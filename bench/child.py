@@ -103,7 +103,19 @@ def startup(args: argparse.Namespace) -> dict[str, object]:
             "gazetteer_rss_mib": _rss_mib() - rss_model}
 
 
-STEPS = {"etl": etl, "resident": resident, "spacy": spacy_floor, "startup": startup}
+def read_only(args: argparse.Namespace) -> dict[str, object]:
+    """Ingest alone: every record of the inputs read, decoded and cut into articles, none
+    parsed (the memory of reading a file of many records)."""
+    from etl import ingest
+
+    start, cpu = time.perf_counter(), time.process_time()
+    n = sum(1 for item in ingest.iter_articles(args.paths) if not hasattr(item, "error"))
+    return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu,
+            "articles": n}
+
+
+STEPS = {"etl": etl, "resident": resident, "spacy": spacy_floor, "startup": startup,
+         "ingest": read_only}
 
 
 def main() -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "decode_bytes",
     "find_input_files",
     "iter_articles",
+    "part_bounds",
     "read_file",
     "split_long_text",
 ]
@@ -71,8 +72,10 @@ PROSE_MIN_SPACES = 0.08  # words of a dozen letters at most, on average
 PROSE_SAMPLE_ROWS = 20  # CSV rows read ahead to find that column
 
 MAX_ARTICLE_BYTES = 50_000_000  # one .txt/.md/.html article; larger is a dump, not an article
-# spaCy's default limit (and about a minute of parsing): longer texts go on in parts.
-MAX_ARTICLE_CHARS = 1_000_000
+# Longer texts go on in parts of at most this many characters. What the parser holds while it
+# parses grows with the text it is given (about 4 KB a token, 0.8 GB a million characters), so
+# a part of this size costs under 200 MB however long the file (bench/memory_bench.py).
+MAX_ARTICLE_CHARS = 200_000
 SNIFF_BYTES = 8192
 # Text with a stray NUL (a bad download, a C string) is text; binary data has about 10%
 # control bytes, and these are the ones text never has.
@@ -210,44 +213,59 @@ def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Inpu
     return files, errors
 
 
-def split_long_text(text: str, limit: int = MAX_ARTICLE_CHARS) -> list[str]:
-    """``text`` in parts of at most ``limit`` characters, cut where the text allows.
+def split_long_text(text: str, limit: int | None = None) -> list[str]:
+    """``text`` in parts of at most ``limit`` characters (default MAX_ARTICLE_CHARS), cut where
+    the text allows.
 
     A part ends at the last paragraph break, else line break, else sentence end, else space in
     the second half of the allowed length; text with none of them is cut at the limit. Only
     the whitespace at a cut is dropped, so no word is lost.
     """
-    parts: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = _cut_at(rest, limit)
-        head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
-        if head:
-            parts.append(head)
-    if rest or not parts:
-        parts.append(rest)
-    return parts
+    return [text[start:end] for start, end in part_bounds(text, limit)]
 
 
-def _cut_at(text: str, limit: int) -> int:
-    """Where to cut ``text`` (longer than ``limit``): just after the best boundary."""
+def part_bounds(text: str, limit: int | None = None) -> list[tuple[int, int]]:
+    """Where ``split_long_text`` cuts: (start, end) of each part, so that the parts can be
+    sliced one at a time rather than all held at once."""
+    limit = limit or MAX_ARTICLE_CHARS
+    bounds: list[tuple[int, int]] = []
+    pos, n = 0, len(text)
+    while n - pos > limit:
+        cut = _cut_at(text, pos, limit)
+        end = pos + len(text[pos:cut].rstrip())
+        if end > pos:
+            bounds.append((pos, end))
+        space = _SPACE_RUN.match(text, cut)
+        pos = space.end() if space else cut
+    if pos < n or not bounds:
+        bounds.append((pos, n))
+    return bounds
+
+
+_SPACE_RUN = re.compile(r"\s*")
+
+
+def _cut_at(text: str, pos: int, limit: int) -> int:
+    """Where to cut ``text[pos:]`` (longer than ``limit``): just after the best boundary."""
     for pattern in _CUTS:
         last = None
-        for last in pattern.finditer(text, limit // 2, limit):  # noqa: B007 - want the last
+        for last in pattern.finditer(text, pos + limit // 2, pos + limit):  # noqa: B007
             pass
         if last is not None:
             return last.end()
-    return limit
+    return pos + limit
 
 
 def _in_parts(article: Article) -> Iterator[Article]:
-    """An article too long to parse in one go, as consecutive parts (``path#part2``)."""
+    """An article too long to parse in one go, as consecutive parts (``path#part2``), each
+    sliced only when it is wanted."""
     if len(article.text) <= MAX_ARTICLE_CHARS:
         yield article
         return
-    parts = split_long_text(article.text)
-    for n, text in enumerate(parts, 1):
-        title = f"{article.title} (part {n} of {len(parts)})" if article.title else ""
+    bounds = part_bounds(article.text)
+    for n, (start, end) in enumerate(bounds, 1):
+        text = article.text[start:end]
+        title = f"{article.title} (part {n} of {len(bounds)})" if article.title else ""
         yield replace(article, article_id=article_id_for(text), path=f"{article.path}#part{n}",
                       text=text, title=title, sha256=_sha256(text))
 

@@ -17,7 +17,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +52,10 @@ PIPELINE_VERSION = _pipeline_version()
 # spaCy's default limit. Ingest cuts longer texts into parts; one that still reaches this is
 # reported, not parsed.
 MAX_CHARS = 1_000_000
+# The characters of one chunk, past its first article. The model parses a chunk in one batch
+# and holds about 0.8 GB a million characters while it does (etl.ingest.MAX_ARTICLE_CHARS):
+# sixteen parts of a long text at once would be gigabytes, one at a time is flat.
+CHUNK_CHARS = ingest.MAX_ARTICLE_CHARS
 Progress = Callable[[int, int | None], None]
 
 
@@ -281,9 +284,23 @@ def _note(err: InputError, summary: RunSummary) -> None:
 
 
 def chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    it = iter(articles)
-    while chunk := list(islice(it, size)):
+    """Runs of at most `size` articles and CHUNK_CHARS characters (past the first article),
+    so that no batch the model parses is larger than one part of a long text."""
+    chunk: list[Article] = []
+    for article in articles:
+        if chunk and not _fits(chunk, article, size):
+            yield chunk
+            chunk = []
+        chunk.append(article)
+    if chunk:
         yield chunk
+
+
+def _fits(chunk: list[Article], article: Article, size: int) -> bool:
+    """Whether `article` may join `chunk` (never empty) within `size` articles and
+    CHUNK_CHARS characters."""
+    return (len(chunk) < size
+            and sum(len(a.text) for a in chunk) + len(article.text) <= CHUNK_CHARS)
 
 
 class Extractor:
@@ -386,25 +403,26 @@ def _rows_all(items: Iterable[tuple[FileRows, Article] | _Unchanged], extractor:
     chunk: list[tuple[FileRows, Article]] = []
 
     def send() -> None:
-        nonlocal in_flight
+        nonlocal in_flight, chunk
         keys = [content_key(a, PIPELINE_VERSION, extractor.geocoding) for _, a in chunk]
         hits = cache.get_many(keys) if cache is not None else {}
         misses = [a for (_, a), k in zip(chunk, keys, strict=True) if k not in hits]
         pending.append((chunk, keys, hits, extractor.submit(misses) if misses else None))
         in_flight += 1
+        chunk = []
 
     try:
         for item in items:
             if isinstance(item, _Unchanged):
                 if chunk:
                     send()
-                    chunk = []
                 pending.append(item)
             else:
+                if chunk and not _fits([a for _, a in chunk], item[1], chunk_size):
+                    send()
                 chunk.append(item)
                 if len(chunk) == chunk_size:
                     send()
-                    chunk = []
             while in_flight > extractor.depth:
                 settled = pending.popleft()
                 in_flight -= not isinstance(settled, _Unchanged)
