@@ -2,7 +2,7 @@
 
     python -m bench                          # 1000 articles, 1M dashboard rows (~15 min)
     python -m bench --articles 200 --dashboard-rows 100000   # a quick look
-    python -m bench --only memory                # a 30 MB text, 1 and 2 workers; 1 GB JSONL
+    python -m bench --only memory                # a 30 MB text, 1 and 2 workers; 1 GB JSONL, CSV
     python -m bench --only memory --memory-sizes 1000,10000  # flat-memory check (long)
     python -m bench --only incremental --incremental-size 10000  # +1% at scale (long)
 """
@@ -32,8 +32,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="extra corpus sizes for peak RSS, e.g. 1000,10000")
     parser.add_argument("--long-text-mb", type=int, default=30,
                         help="memory: the size of the one long plain-text article (default 30)")
-    parser.add_argument("--jsonl-mb", type=int, default=1000,
-                        help="memory: the size of the JSONL export read (default 1000; 0: none)")
+    parser.add_argument("--records-mb", type=int, default=1000,
+                        help="memory: the size of the JSONL and CSV exports read (default 1000; "
+                             "0: none)")
     parser.add_argument("--incremental-size", type=int, default=0,
                         help="also time re-runs against a full run of this many articles")
     parser.add_argument("--incremental-workers", type=int, default=2)
@@ -48,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "memory"):
         for workers in (1, 2):
             rows.append(memory_bench.long_text(work, args.long_text_mb, workers))
-        if args.jsonl_mb:
-            rows.append(memory_bench.jsonl_records(work, args.jsonl_mb))
+        for suffix in ("jsonl", "csv") if args.records_mb else ():
+            rows.append(memory_bench.records(work, args.records_mb, suffix))
         for n in (int(s) for s in args.memory_sizes.split(",") if s):
             rows.append(etl_bench.memory(work, n))
     if args.only in (None, "incremental") and args.incremental_size:

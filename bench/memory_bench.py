@@ -8,6 +8,7 @@ process's. The limit is per process: 1.5 GB.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import sys
@@ -34,15 +35,22 @@ def write_long_text(path: Path, size: int, seed: int = 1) -> int:
     return written
 
 
-def write_jsonl(path: Path, size: int, seed: int = 2) -> int:
-    """A JSONL export of about `size` bytes: one record per synthetic article."""
+def write_records(path: Path, size: int, seed: int = 2) -> int:
+    """An export of about `size` bytes, one record per synthetic article: JSONL or CSV by the
+    path's suffix. Returns its size."""
     path.parent.mkdir(parents=True, exist_ok=True)
     written, i = 0, 0
-    with path.open("w", encoding="utf-8") as out:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        rows = csv.writer(out) if path.suffix == ".csv" else None
+        if rows is not None:
+            rows.writerow(["title", "text"])
         while written < size:
-            line = json.dumps({"title": f"Report {i}", "text": article(i, seed)}) + "\n"
-            out.write(line)
-            written += len(line.encode("utf-8"))
+            title, text = f"Report {i}", article(i, seed)
+            if rows is None:
+                out.write(json.dumps({"title": title, "text": text}) + "\n")
+            else:
+                rows.writerow([title, text])
+            written = out.tell()
             i += 1
     return written
 
@@ -73,15 +81,15 @@ def long_text(work: Path, mb: int, workers: int, articles: int = 50
                     "the limit", "< 1430 MiB (1.5 GB) each")
 
 
-def jsonl_records(work: Path, mb: int) -> tuple[str, str, str]:
-    """Peak RSS of reading a JSONL export of `mb` MB through ingest, every record decoded and
-    cut into articles, without parsing: the file must stream, whatever its size (parsing
-    1 GB of articles would take hours; the rows' memory is the long-text case's)."""
-    path = work / f"records-{mb}mb.jsonl"
+def records(work: Path, mb: int, suffix: str) -> tuple[str, str, str]:
+    """Peak RSS of reading an export of `mb` MB (JSONL or CSV) through ingest, every record
+    decoded and cut into articles, without parsing: the file must stream, whatever its size
+    (parsing 1 GB of articles would take hours; the rows' memory is the long-text case's)."""
+    path = work / f"records-{mb}mb.{suffix}"
     if not path.exists():
-        write_jsonl(path, mb * MB)
-    print(f"  reading {mb} MB of JSONL records ...", file=sys.stderr)
+        write_records(path, mb * MB)
+    print(f"  reading {mb} MB of {suffix.upper()} records ...", file=sys.stderr)
     r = step("ingest", str(path))
-    return (f"peak RSS reading a {mb} MB JSONL of {r['articles']:,} records",
+    return (f"peak RSS reading a {mb} MB {suffix.upper()} of {r['articles']:,} records",
             f"{r['rss_mib']:.0f} MiB ({r['seconds']:.0f} s): {_verdict(r['rss_mib'])} the limit",
             "flat, < 1430 MiB")
