@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pandas as pd
 import pytest
@@ -16,6 +17,7 @@ from tests import browser_support
 from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_FLAGS,
+    OwnHostOnly,
     require_browser,
     streamlit_server,
 )
@@ -35,17 +37,33 @@ MARKER_XY = """([lon, lat]) => {
 
 
 @pytest.fixture(scope="module")
-def server(seed_tables_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def guard() -> OwnHostOnly:
+    """The module's network guard: the servers below allow their own origin, nothing else."""
+    return OwnHostOnly()
+
+
+@pytest.fixture(autouse=True)
+def no_other_hosts(request: pytest.FixtureRequest, guard: OwnHostOnly) -> Iterator[None]:
+    """Fail a browser test that asked any host but the app's own (a CDN, a font service)."""
+    guard.refused.clear()
+    yield
+    if "browser_context" in request.fixturenames:
+        assert guard.refused == [], f"requests to other hosts: {guard.refused}"
+
+
+@pytest.fixture(scope="module")
+def server(seed_tables_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+           guard: OwnHostOnly) -> Iterator[str]:
     """One Streamlit server for the module, on the seed tables, started from the repo root so
     it reads .streamlit/config.toml (static serving of the offline world outline)."""
     require_browser()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with streamlit_server(seed_tables_dir, log) as url:
-        yield url
+        yield guard.allow(url)
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory: pytest.TempPathFactory):
+def browser_context(tmp_path_factory: pytest.TempPathFactory, guard: OwnHostOnly):
     require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -54,6 +72,7 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
             args=CHROMIUM_FLAGS, headless=True, accept_downloads=True,
             viewport={"width": 1440, "height": 2400})
+        guard.attach(context)
         yield context
         context.close()
 
@@ -61,14 +80,26 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def page(browser_context, server):
     page = browser_context.new_page()
-    failed: list[str] = []
-    page.on("requestfailed", lambda r: failed.append(r.url))
     page.goto(server)
     page.wait_for_selector(".scattergeo path.point", timeout=60_000)
     yield page
     page.close()
-    # Nothing may depend on the internet: every request stays on localhost.
-    assert not [u for u in failed if not u.startswith(server)], failed
+
+
+GEO_DIV = """[...document.querySelectorAll('.js-plotly-plot')]
+  .find(g => g._fullLayout && g._fullLayout.geo)"""
+
+
+@pytest.mark.browser
+def test_map_outline_is_served_by_the_app(page, server, guard):
+    """Plotly fetches its world outline from a CDN unless told otherwise: the page tells it
+    to ask the app's static files, and the outline drawn came from there."""
+    url = page.evaluate(f"() => {GEO_DIV}._context.topojsonURL")
+    assert urljoin(server + "/", url) == f"{server}/app/static/topojson/"
+    outlines = [(u, s) for u, s in guard.served if "world_110m.json" in u]
+    assert outlines and all(u == f"{server}/app/static/topojson/world_110m.json" and s == 200
+                            for u, s in outlines), outlines
+    assert page.locator(".geo .countries path, .geo path.countries").count() > 0
 
 
 def seed_events(seed_tables_dir: Path) -> pd.DataFrame:
@@ -215,13 +246,13 @@ NODE_XY = """(actor) => {
 
 
 @pytest.fixture(scope="module")
-def corpus_server(fixture_tables_dir: Path, tmp_path_factory: pytest.TempPathFactory
-                  ) -> Iterator[str]:
+def corpus_server(fixture_tables_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+                  guard: OwnHostOnly) -> Iterator[str]:
     """The dashboard on the hand-made tables, where several articles report one event."""
     require_browser()
     log = tmp_path_factory.mktemp("streamlit-corpus") / "server.log"
     with streamlit_server(fixture_tables_dir, log) as url:
-        yield url
+        yield guard.allow(url)
 
 
 def open_with_network(browser_context, corpus_server, fixture_tables_dir):
@@ -278,7 +309,7 @@ def test_network_node_click_filters_and_event_detail_shows_reasons(browser_conte
 
 @pytest.mark.browser
 def test_tables_rewritten_under_an_open_page_are_offered_then_shown(browser_context,
-                                                                     tmp_path: Path):
+                                                                     tmp_path: Path, guard):
     """As when `python -m etl --watch` takes in a new article while the analyst looks on."""
     full = fixture_tables()
     last = full["articles"]["article_id"].iloc[-1]
@@ -287,7 +318,7 @@ def test_tables_rewritten_under_an_open_page_are_offered_then_shown(browser_cont
     n = len(full["articles"])
     with streamlit_server(folder, tmp_path / "server.log") as url:
         page = browser_context.new_page()
-        page.goto(url)
+        page.goto(guard.allow(url))
         page.get_by_text(f"{n - 1} articles ·").wait_for(timeout=60_000)
         assert page.get_by_text("were updated").count() == 0
         write_tables(full, folder)
@@ -343,7 +374,8 @@ LABEL_BOXES = """() => {
 
 
 @pytest.fixture(scope="module")
-def generated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def generated_server(tmp_path_factory: pytest.TempPathFactory, guard: OwnHostOnly
+                     ) -> Iterator[str]:
     """The dashboard on a generated corpus of 300 venues and 200 actors."""
     require_browser()
     from bench.page_corpus import write_page_tables
@@ -351,7 +383,7 @@ def generated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = write_page_tables(tmp_path_factory.mktemp("generated"))
     log = tmp_path_factory.mktemp("streamlit-generated") / "server.log"
     with streamlit_server(folder, log) as url:
-        yield url
+        yield guard.allow(url)
 
 
 def overlaps(boxes: list[list]) -> list[tuple[str, str]]:
