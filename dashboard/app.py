@@ -31,6 +31,7 @@ from dashboard import (  # noqa: E402
     data,
     detail,
     export,
+    labels,
     network,
     reader,
     selection,
@@ -425,7 +426,7 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
                "reported_by", "sentence", "title"]
     if not (summary["reported_by"] != "").any():  # no article of the page names its publisher
         columns.remove("reported_by")
-    shown = summary[columns]
+    shown = labels.unreversed_frame(summary[columns])
     if page > 1:
         digest += f"_{page}"
     picked = st.dataframe(
@@ -478,8 +479,8 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
     st.markdown("#### " + reader.escape_markdown(title))
     st.markdown(f"**Reports ({len(reports)})**: select one to read its article below.")
     key = "reports_" + hashlib.sha1(str(event["event_id"]).encode()).hexdigest()[:10]
-    shown = reports[["published", "publisher", "title", "status", "date", "place", "actors",
-                     "sentence"]]
+    shown = labels.unreversed_frame(reports[["published", "publisher", "title", "status", "date",
+                                              "place", "actors", "sentence"]])
     picked = st.dataframe(
         shown, key=key, on_select="rerun", selection_mode="single-row", hide_index=True,
         width="stretch", column_config=text_columns(shown.columns))
@@ -493,7 +494,8 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
             st.markdown(detail.reasons_markdown(reasons))
     with right:
         st.markdown("**Names its actors go by in the corpus**")
-        st.dataframe(detail.event_forms(rows, tables.actor_forms), hide_index=True,
+        st.dataframe(labels.unreversed_frame(detail.event_forms(rows, tables.actor_forms)),
+                     hide_index=True,
                      width="stretch", key=key + "_forms",
                      column_config={
                          "actor": st.column_config.TextColumn("Actor", width="medium"),
@@ -533,7 +535,8 @@ def actors_view(tables: data.Tables, mask: np.ndarray) -> None:
         return
     more = " (the most frequent)" if len(counts) == ACTOR_ROWS else ""
     with st.expander(f"Actors of these events{more} and the names they go by"):
-        st.dataframe(detail.actor_table(counts, tables.actor_forms), hide_index=True,
+        st.dataframe(labels.unreversed_frame(detail.actor_table(counts, tables.actor_forms)),
+                     hide_index=True,
                      width="stretch", key="actors_table",
                      column_config={
                          "actor": st.column_config.TextColumn("Actor", width="medium"),
