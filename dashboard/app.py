@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the pat
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
+from streamlit.errors import StreamlitAPIException  # noqa: E402
 
 from dashboard import (  # noqa: E402
     aggregate,
@@ -36,6 +37,7 @@ from dashboard import (  # noqa: E402
     reader,
     selection,
     uploads,
+    urlstate,
 )
 from dashboard.build import EtlUnavailableError, ensure_tables, run_etl  # noqa: E402
 from dashboard.filters import Filters, hidden_undated, mention_rows, select  # noqa: E402
@@ -199,6 +201,11 @@ def sidebar_filters(tables: data.Tables) -> tuple[Filters, Any]:
     date_from = date_to = None
     bounds = date_bounds(ix)
     if bounds is not None:
+        ss = st.session_state
+        if ss.get("date_bounds") != bounds:  # an upload or another corpus: a new range
+            if "date_bounds" in ss:
+                ss["dates"] = urlstate.follow_bounds(ss.get("dates"), ss["date_bounds"], bounds)
+            ss["date_bounds"] = bounds
         picked = sb.date_input("Date range", value=bounds, min_value=bounds[0],
                                max_value=bounds[1], key="dates", bind="query-params",
                                help="Keeps events whose dates overlap the range.")
@@ -216,17 +223,56 @@ def sidebar_filters(tables: data.Tables) -> tuple[Filters, Any]:
                             bind="query-params")
     types = sb.pills("Event types", ix.options(ix.v_type), key="type",
                      selection_mode="multi", bind="query-params")
-    statuses = sb.pills("Status", [s for s in ("held", "planned", "cancelled")
-                                   if s in set(ix.v_status)],
-                        key="status", selection_mode="multi", bind="query-params")
+    statuses = sb.pills("Status", status_options(ix), key="status", selection_mode="multi",
+                        bind="query-params")
     publishers = sb.multiselect("Source", list(ix.publishers), key="source", bind="query-params",
                                 help="The publisher of the article.")
     text = sb.text_input("Search sentences", key="q", bind="query-params",
                          placeholder="e.g. Taliban")
+    if len(text or "") > urlstate.MAX_QUERY_CHARS:  # a pasted document, not a phrase
+        text = ""
     return Filters(date_from=date_from, date_to=date_to, hide_undated=hide_undated,
                    actors=tuple(actors), places=tuple(places), event_types=tuple(types or ()),
                    statuses=tuple(statuses or ()), publishers=tuple(publishers),
                    text=text or ""), hidden_slot
+
+
+def status_options(ix: EventIndex) -> list[str]:
+    return [s for s in ("held", "planned", "cancelled") if s in set(ix.v_status)]
+
+
+def link_choices(ix: EventIndex) -> urlstate.Choices:
+    """What each key of a shared link may hold in this corpus: the widgets' options."""
+    actors = set(ix.options(ix.v_actor))
+    return urlstate.Choices(
+        options={"actor": actors, "place": set(ix.options(ix.v_venue)),
+                 "type": set(ix.options(ix.v_type)), "status": set(status_options(ix)),
+                 "source": set(ix.publishers), "count": {"events", "mentions"},
+                 "venue": set(ix.options(ix.v_venue)), "focus": actors},
+        actors=actors, dates=date_bounds(ix), flags=("undated",), text=("q",))
+
+
+def check_link(ix: EventIndex) -> None:
+    """When the page opens, name the link's values it ignores (Streamlit's widgets drop theirs
+    silently) and drop the ones the page reads itself, so garbage opens the default view."""
+    if st.session_state.get("link_checked"):
+        return
+    st.session_state["link_checked"] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    ignored = urlstate.ignored_values(params, link_choices(ix))
+    if not ignored:
+        return
+    for key in ("venue", "focus"):  # Streamlit seeds its widgets from the link as it came
+        if key in ignored:
+            try:
+                kept = urlstate.usable(params[key], ignored[key])
+                if kept:
+                    st.query_params[key] = list(kept)
+                else:
+                    del st.query_params[key]
+            except StreamlitAPIException:  # already bound to its widget: it drops the value
+                pass
+    st.warning(urlstate.notice(ignored))
 
 
 # Which charts' clicks set each focus: the actor bars and the network both pick actors.
@@ -558,6 +604,7 @@ def main() -> None:
         st.info("The tables hold no events yet. Add articles in the sidebar or rebuild with "
                 "`python -m etl seeds --out data`.")
         st.stop()
+    check_link(tables.index)
     venue, actor = focus("venue", "venue"), focus("actor", "focus")
     picked, hidden_slot = sidebar_filters(tables)
     f = Filters(**{**picked.__dict__, "venues": venue, "focus_actors": actor})
