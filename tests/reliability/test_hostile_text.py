@@ -20,7 +20,13 @@ from dashboard.export import DANGEROUS_FIRST, to_csv_bytes
 from dashboard.reader import escape_markdown, highlight
 from dashboard.uploads import save_uploads
 from etl.run import build_tables
-from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, require_browser, streamlit_server
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    OwnHostOnly,
+    require_browser,
+    streamlit_server,
+)
 
 PAYLOADS = ("<script>alert(1)</script>", '<img src=x onerror="window.__pwned=1;alert(2)">',
             "![pixel](http://127.0.0.1:9/pixel.png)", "[click](javascript:alert(3))",
@@ -178,7 +184,11 @@ def test_hostile_article_is_shown_literally_and_runs_nothing(
             sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS,
                                     headless=True)
-        page = browser.new_page(viewport={"width": 1440, "height": 2000})
+        context = browser.new_context(viewport={"width": 1440, "height": 2000})
+        guard = OwnHostOnly()
+        guard.allow(url)
+        guard.attach(context)  # the pixel on 127.0.0.1:9 is another origin: refused, recorded
+        page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
@@ -202,6 +212,7 @@ def test_hostile_article_is_shown_literally_and_runs_nothing(
             .filter(s => s.textContent.includes('alert(')).length""") == 0
         assert page.locator("a[href^='javascript']").count() == 0
         assert not [u for u in requests if "pixel" in u or ":9/" in u]
+        assert guard.refused == [], guard.refused
         body = page.locator("body").inner_text()
         for literal in ("<script>alert(4)</script>", 'onerror="window.__pwned=1;alert(5)">',
                         "<script>alert(1)</script>"):
