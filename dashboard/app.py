@@ -227,10 +227,15 @@ def sidebar_filters(tables: data.Tables) -> tuple[Filters, Any]:
                         bind="query-params")
     publishers = sb.multiselect("Source", list(ix.publishers), key="source", bind="query-params",
                                 help="The publisher of the article.")
+    if st.session_state.pop("clear_q", False):  # the run after the link seeded it
+        st.session_state["q"] = ""
     text = sb.text_input("Search sentences", key="q", bind="query-params",
                          placeholder="e.g. Taliban")
     if len(text or "") > urlstate.MAX_QUERY_CHARS:  # a pasted document, not a phrase
         text = ""
+        if "link_notice" in st.session_state:  # from the link: empty the box and the URL
+            st.session_state["clear_q"] = True
+            st.rerun()
     return Filters(date_from=date_from, date_to=date_to, hide_undated=hide_undated,
                    actors=tuple(actors), places=tuple(places), event_types=tuple(types or ()),
                    statuses=tuple(statuses or ()), publishers=tuple(publishers),
@@ -256,6 +261,8 @@ def check_link(ix: EventIndex) -> None:
     """When the page opens, name the link's values it ignores (Streamlit's widgets drop theirs
     silently) and drop the ones the page reads itself, so garbage opens the default view."""
     if st.session_state.get("link_checked"):
+        if "link_notice" in st.session_state:  # shown again on the run that empties the search
+            st.warning(st.session_state.pop("link_notice"))
         return
     st.session_state["link_checked"] = True
     params = {k: st.query_params.get_all(k) for k in st.query_params}
@@ -273,6 +280,8 @@ def check_link(ix: EventIndex) -> None:
             except StreamlitAPIException:  # already bound to its widget: it drops the value
                 pass
     st.warning(urlstate.notice(ignored))
+    if "q" in ignored:
+        st.session_state["link_notice"] = urlstate.notice(ignored)
 
 
 # Which charts' clicks set each focus: the actor bars and the network both pick actors.
