@@ -55,6 +55,7 @@ ROW_HEIGHT = 68
 SENTENCE_WIDTH = 380
 PAGE_ROWS = aggregate.PAGE_ROWS
 ACTOR_ROWS = 500  # actors listed with their surface forms
+TITLE_CHARS = 200  # of an article title shown as a heading
 CHECK_SECONDS = 5  # how often an open page looks for newer tables on disk
 CountBy = Literal["events", "mentions"]
 
@@ -529,8 +530,9 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
     mentions = tables.mentions.iloc[mention_rows(ix, one)]
     reports = detail.reports_of(rows, tables.articles)
     n = len(reports["article_id"].unique())
-    title = (f"{event['event_type']} in {event['place'] or 'an unknown place'}, {event['date']}"
-             f" · {n} source{'s' if n != 1 else ''}")
+    place = labels.shown(event["place"], labels.LABEL_CHARS) or "an unknown place"
+    title = (f"{labels.shown(event['event_type'], labels.LABEL_CHARS)} in {place}, "
+             f"{event['date']} · {n} source{'s' if n != 1 else ''}")
     st.markdown("#### " + reader.escape_markdown(title))
     st.markdown(f"**Reports ({len(reports)})**: select one to read its article below.")
     key = "reports_" + hashlib.sha1(str(event["event_id"]).encode()).hexdigest()[:10]
@@ -570,7 +572,8 @@ def article_view(tables: data.Tables, report: pd.Series) -> None:
         st.warning("The article of this report is not in the articles table.")
         return
     art = art.iloc[0]
-    st.markdown("#### " + reader.escape_markdown(art["title"] or Path(art["path"]).name))
+    st.markdown("#### " + reader.escape_markdown(  # a 5,000-character title is no heading
+        labels.shown(art["title"] or Path(art["path"]).name, TITLE_CHARS)))
     st.caption(" · ".join(reader.escape_markdown(x)
                           for x in (art["publisher"], art["published"], art["path"]) if x))
     text = art.get("text", "")

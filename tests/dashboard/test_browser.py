@@ -607,6 +607,27 @@ def test_hostile_names_are_shown_literally_cut_and_unreversed(browser_context, g
         assert "<img src=x onerror=window.__pwned=4> talks" in cells, cells
         assert "<img src=x onerror=window.__pwned=3>" in cells, cells
 
+        # The events whose place or publisher carries an override: their heading, caption and
+        # article are not drawn reversed.
+        for n, which in enumerate((lambda r: r[1] == "\ufffdDoha",
+                                   lambda r: "\ufffdReuters" in r[6],
+                                   lambda r: r[1].startswith("Islamabad Islamabad"))):
+            at = next(i for i, r in enumerate(rows) if which(r))
+            grid.scroll_into_view_if_needed()
+            gbox = grid.bounding_box()
+            page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 + ROW * at + ROW // 2)
+            page.wait_for_function(
+                "d => [...document.querySelectorAll('h4')].some(h => h.textContent.includes(d))",
+                arg=rows[at][0], timeout=15_000)
+            shown = page.locator('[data-testid="stMain"]').inner_text()
+            assert "\u202e" not in shown, repr(shown[shown.index("\u202e") - 300:][:400])
+            assert n == 2 or "\ufffd" in page.locator("h4").first.inner_text() + " ".join(
+                page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
+            assert max(len(h) for h in page.locator("h4").all_inner_texts()) <= 200
+            page.locator("h4").first.evaluate("e => e.scrollIntoView()")
+            page.wait_for_timeout(300)
+            page.screenshot(path=OUTPUT / f"hostile-detail-rtl-{n}.png")
+
         # Every download: the names whole, and no cell a spreadsheet would run.
         for button in ("Download events CSV", "Download mentions CSV"):
             with page.expect_download() as info:

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.export import DANGEROUS_FIRST, to_csv_bytes
+from dashboard.labels import unreversed
 from dashboard.reader import escape_markdown, highlight
 from dashboard.uploads import save_uploads
 from etl.run import build_tables
@@ -75,16 +76,17 @@ def test_reader_html_has_only_its_own_tags(text: str, spans: list, focus) -> Non
     tags = start_tags(markup)
     assert {tag for tag, _ in tags} <= {"div", "mark", "span", "br"}
     assert all(set(attrs) <= {"style", "title"} for _, attrs in tags)
-    # The text reads back exactly: every character escaped, none lost.
+    # The text reads back exactly: every character escaped, none lost (bidi controls shown).
     plain = re.sub(r"<[^>]*>", "", markup.replace("<br>", "\n"))
     assert plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace(
-        "&#x27;", "'").replace("&amp;", "&") == text
+        "&#x27;", "'").replace("&amp;", "&") == unreversed(text)
 
 
-@given(st.text(max_size=60))
+@given(st.text(max_size=60) | st.sampled_from(["a\u202eb", "\u2066x\u2069"]))
 def test_markdown_escape_leaves_no_live_markup(text: str) -> None:
     escaped = escape_markdown(text)
     assert not re.search(r"(?<!\\)[<>\[\]()`*_!]", escaped)
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", escaped)  # nothing drawn reversed
 
 
 # --- downloads and the ETL's own CSV ------------------------------------------------------------
