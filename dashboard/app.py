@@ -218,15 +218,18 @@ def sidebar_filters(tables: data.Tables) -> tuple[Filters, Any]:
         hide_undated = not sb.checkbox(
             "Include undated events", key="undated", bind="query-params",
             help="Events the articles give no date for: a date range cannot place them.")
+    # Names are listed (and written in the URL) with bidi controls shown, never reversed.
     actors = sb.multiselect("Actors", ix.options(ix.v_actor), key="actor",
-                            bind="query-params", help="Events with any of these participants.")
+                            bind="query-params", format_func=labels.unreversed,
+                            help="Events with any of these participants.")
     places = sb.multiselect("Places", ix.options(ix.v_venue), key="place",
-                            bind="query-params")
+                            bind="query-params", format_func=labels.unreversed)
     types = sb.pills("Event types", ix.options(ix.v_type), key="type",
                      selection_mode="multi", bind="query-params")
     statuses = sb.pills("Status", status_options(ix), key="status", selection_mode="multi",
                         bind="query-params")
     publishers = sb.multiselect("Source", list(ix.publishers), key="source", bind="query-params",
+                                format_func=labels.unreversed,
                                 help="The publisher of the article.")
     if st.session_state.pop("clear_q", False):  # the run after the link seeded it
         st.session_state["q"] = ""
@@ -248,12 +251,16 @@ def status_options(ix: EventIndex) -> list[str]:
 
 
 def link_choices(ix: EventIndex) -> urlstate.Choices:
-    """What each key of a shared link may hold in this corpus: the widgets' options."""
+    """What each key of a shared link may hold in this corpus: the widgets' options as they
+    are written in the URL (``format_func``), the clicks' raw keys."""
+    def shown(values: Iterable[str]) -> set[str]:
+        return {labels.unreversed(v) for v in values}
+
     actors = set(ix.options(ix.v_actor))
     return urlstate.Choices(
-        options={"actor": actors, "place": set(ix.options(ix.v_venue)),
+        options={"actor": shown(actors), "place": shown(ix.options(ix.v_venue)),
                  "type": set(ix.options(ix.v_type)), "status": set(status_options(ix)),
-                 "source": set(ix.publishers), "count": {"events", "mentions"},
+                 "source": shown(ix.publishers), "count": {"events", "mentions"},
                  "venue": set(ix.options(ix.v_venue)), "focus": actors},
         actors=actors, dates=date_bounds(ix), flags=("undated",), text=("q",))
 

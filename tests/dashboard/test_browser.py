@@ -640,6 +640,17 @@ def test_hostile_names_are_shown_literally_cut_and_unreversed(browser_context, g
                 assert "'" + HYPERLINK in cells and IMG in cells and LONG_A in cells
                 assert RTL_ACTOR in cells and UPLOAD_LONG in cells  # data, not drawings
 
+        # The sidebar's list of actors: every name as text, none wider than the page.
+        page.locator(".st-key-actor input").click()
+        options = page.get_by_role("option")
+        options.first.wait_for(timeout=15_000)
+        listed = options.all_inner_texts()
+        assert IMG in listed and "Abdullah \ufffdAbdullah" in listed, listed
+        assert not [o for o in listed if "\u202e" in o]
+        assert page.evaluate(OVERFLOW)["page"] <= 0
+        page.screenshot(path=OUTPUT / "hostile-actor-options.png")
+        page.keyboard.press("Escape")
+
         assert dialogs == []
         assert page.evaluate("() => window.__pwned") is None
         assert page.locator('img[src="x"]').count() == 0
