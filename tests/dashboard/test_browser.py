@@ -490,14 +490,22 @@ def upload(page, name: str, data: bytes) -> None:
     page.locator('[data-testid="stAlertContentSuccess"]').wait_for(timeout=120_000)
 
 
+HOVER_BOXES = """c => [...document.querySelectorAll(
+    `[class*="st-key-${c}"] .hoverlayer .hovertext`)]
+  .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })"""
+
+
 def hover_texts(page, chart: str, targets: list[list[float]]) -> list[str]:
-    """The hover card's text at each (x, y) of a chart."""
+    """The hover card's text at each (x, y) of a chart; each card inside the window."""
     texts = []
+    width = page.evaluate("() => window.innerWidth")
     for x, y in targets:
         page.mouse.move(x, y)
         page.wait_for_timeout(250)
         texts.append(" ".join(page.locator(f'[class*="st-key-{chart}"] .hoverlayer')
                               .all_text_contents()))
+        boxes = page.evaluate(HOVER_BOXES, chart)
+        assert all(left >= 0 and right <= width for left, right in boxes), (texts[-1], boxes)
         page.mouse.move(5, 5)
     return texts
 
