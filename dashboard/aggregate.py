@@ -25,6 +25,7 @@ from dashboard.index import (
     codes_of,
     date_label,
 )
+from dashboard.labels import plain
 
 __all__ = ["ACTOR_KINDS", "PAGE_ROWS", "PRECISION_RANK", "Granularity", "actor_counts",
            "actor_counts_of", "choose_granularity", "date_label", "event_summary",
@@ -250,8 +251,9 @@ def choose_granularity(events: pd.DataFrame) -> Granularity:
 
 
 def _bar_text(labels: np.ndarray, total: int) -> str:
+    """A bar's hover text: its events one a line, each as plotly shows it literally."""
     more = f"<br>… and {total - len(labels)} more" if total > len(labels) else ""
-    return "<br>".join(labels) + more
+    return "<br>".join(plain(label) for label in labels) + more
 
 
 def timeline_of(ix: EventIndex, mask: np.ndarray, granularity: Granularity) -> pd.DataFrame:

@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the pat
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
+from streamlit.errors import StreamlitAPIException  # noqa: E402
 
 from dashboard import (  # noqa: E402
     aggregate,
@@ -31,10 +32,12 @@ from dashboard import (  # noqa: E402
     data,
     detail,
     export,
+    labels,
     network,
     reader,
     selection,
     uploads,
+    urlstate,
 )
 from dashboard.build import EtlUnavailableError, ensure_tables, run_etl  # noqa: E402
 from dashboard.filters import Filters, hidden_undated, mention_rows, select  # noqa: E402
@@ -52,6 +55,7 @@ ROW_HEIGHT = 68
 SENTENCE_WIDTH = 380
 PAGE_ROWS = aggregate.PAGE_ROWS
 ACTOR_ROWS = 500  # actors listed with their surface forms
+TITLE_CHARS = 200  # of an article title shown as a heading
 CHECK_SECONDS = 5  # how often an open page looks for newer tables on disk
 CountBy = Literal["events", "mentions"]
 
@@ -198,6 +202,11 @@ def sidebar_filters(tables: data.Tables) -> tuple[Filters, Any]:
     date_from = date_to = None
     bounds = date_bounds(ix)
     if bounds is not None:
+        ss = st.session_state
+        if ss.get("date_bounds") != bounds:  # an upload or another corpus: a new range
+            if "date_bounds" in ss:
+                ss["dates"] = urlstate.follow_bounds(ss.get("dates"), ss["date_bounds"], bounds)
+            ss["date_bounds"] = bounds
         picked = sb.date_input("Date range", value=bounds, min_value=bounds[0],
                                max_value=bounds[1], key="dates", bind="query-params",
                                help="Keeps events whose dates overlap the range.")
@@ -209,23 +218,78 @@ def sidebar_filters(tables: data.Tables) -> tuple[Filters, Any]:
         hide_undated = not sb.checkbox(
             "Include undated events", key="undated", bind="query-params",
             help="Events the articles give no date for: a date range cannot place them.")
+    # Names are listed (and written in the URL) with bidi controls shown, never reversed.
     actors = sb.multiselect("Actors", ix.options(ix.v_actor), key="actor",
-                            bind="query-params", help="Events with any of these participants.")
+                            bind="query-params", format_func=labels.unreversed,
+                            help="Events with any of these participants.")
     places = sb.multiselect("Places", ix.options(ix.v_venue), key="place",
-                            bind="query-params")
+                            bind="query-params", format_func=labels.unreversed)
     types = sb.pills("Event types", ix.options(ix.v_type), key="type",
                      selection_mode="multi", bind="query-params")
-    statuses = sb.pills("Status", [s for s in ("held", "planned", "cancelled")
-                                   if s in set(ix.v_status)],
-                        key="status", selection_mode="multi", bind="query-params")
+    statuses = sb.pills("Status", status_options(ix), key="status", selection_mode="multi",
+                        bind="query-params")
     publishers = sb.multiselect("Source", list(ix.publishers), key="source", bind="query-params",
+                                format_func=labels.unreversed,
                                 help="The publisher of the article.")
+    if st.session_state.pop("clear_q", False):  # the run after the link seeded it
+        st.session_state["q"] = ""
     text = sb.text_input("Search sentences", key="q", bind="query-params",
                          placeholder="e.g. Taliban")
+    if len(text or "") > urlstate.MAX_QUERY_CHARS:  # a pasted document, not a phrase
+        text = ""
+        if "link_notice" in st.session_state:  # from the link: empty the box and the URL
+            st.session_state["clear_q"] = True
+            st.rerun()
     return Filters(date_from=date_from, date_to=date_to, hide_undated=hide_undated,
                    actors=tuple(actors), places=tuple(places), event_types=tuple(types or ()),
                    statuses=tuple(statuses or ()), publishers=tuple(publishers),
                    text=text or ""), hidden_slot
+
+
+def status_options(ix: EventIndex) -> list[str]:
+    return [s for s in ("held", "planned", "cancelled") if s in set(ix.v_status)]
+
+
+def link_choices(ix: EventIndex) -> urlstate.Choices:
+    """What each key of a shared link may hold in this corpus: the widgets' options as they
+    are written in the URL (``format_func``), the clicks' raw keys."""
+    def shown(values: Iterable[str]) -> set[str]:
+        return {labels.unreversed(v) for v in values}
+
+    actors = set(ix.options(ix.v_actor))
+    return urlstate.Choices(
+        options={"actor": shown(actors), "place": shown(ix.options(ix.v_venue)),
+                 "type": set(ix.options(ix.v_type)), "status": set(status_options(ix)),
+                 "source": shown(ix.publishers), "count": {"events", "mentions"},
+                 "venue": set(ix.options(ix.v_venue)), "focus": actors},
+        actors=actors, dates=date_bounds(ix), flags=("undated",), text=("q",))
+
+
+def check_link(ix: EventIndex) -> None:
+    """When the page opens, name the link's values it ignores (Streamlit's widgets drop theirs
+    silently) and drop the ones the page reads itself, so garbage opens the default view."""
+    if st.session_state.get("link_checked"):
+        if "link_notice" in st.session_state:  # shown again on the run that empties the search
+            st.warning(st.session_state.pop("link_notice"))
+        return
+    st.session_state["link_checked"] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    ignored = urlstate.ignored_values(params, link_choices(ix))
+    if not ignored:
+        return
+    for key in ("venue", "focus"):  # Streamlit seeds its widgets from the link as it came
+        if key in ignored:
+            try:
+                kept = urlstate.usable(params[key], ignored[key])
+                if kept:
+                    st.query_params[key] = list(kept)
+                else:
+                    del st.query_params[key]
+            except StreamlitAPIException:  # already bound to its widget: it drops the value
+                pass
+    st.warning(urlstate.notice(ignored))
+    if "q" in ignored:
+        st.session_state["link_notice"] = urlstate.notice(ignored)
 
 
 # Which charts' clicks set each focus: the actor bars and the network both pick actors.
@@ -425,7 +489,7 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
                "reported_by", "sentence", "title"]
     if not (summary["reported_by"] != "").any():  # no article of the page names its publisher
         columns.remove("reported_by")
-    shown = summary[columns]
+    shown = labels.unreversed_frame(summary[columns])
     if page > 1:
         digest += f"_{page}"
     picked = st.dataframe(
@@ -473,13 +537,14 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
     mentions = tables.mentions.iloc[mention_rows(ix, one)]
     reports = detail.reports_of(rows, tables.articles)
     n = len(reports["article_id"].unique())
-    title = (f"{event['event_type']} in {event['place'] or 'an unknown place'}, {event['date']}"
-             f" · {n} source{'s' if n != 1 else ''}")
+    place = labels.shown(event["place"], labels.LABEL_CHARS) or "an unknown place"
+    title = (f"{labels.shown(event['event_type'], labels.LABEL_CHARS)} in {place}, "
+             f"{event['date']} · {n} source{'s' if n != 1 else ''}")
     st.markdown("#### " + reader.escape_markdown(title))
     st.markdown(f"**Reports ({len(reports)})**: select one to read its article below.")
     key = "reports_" + hashlib.sha1(str(event["event_id"]).encode()).hexdigest()[:10]
-    shown = reports[["published", "publisher", "title", "status", "date", "place", "actors",
-                     "sentence"]]
+    shown = labels.unreversed_frame(reports[["published", "publisher", "title", "status", "date",
+                                              "place", "actors", "sentence"]])
     picked = st.dataframe(
         shown, key=key, on_select="rerun", selection_mode="single-row", hide_index=True,
         width="stretch", column_config=text_columns(shown.columns))
@@ -493,7 +558,8 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
             st.markdown(detail.reasons_markdown(reasons))
     with right:
         st.markdown("**Names its actors go by in the corpus**")
-        st.dataframe(detail.event_forms(rows, tables.actor_forms), hide_index=True,
+        st.dataframe(labels.unreversed_frame(detail.event_forms(rows, tables.actor_forms)),
+                     hide_index=True,
                      width="stretch", key=key + "_forms",
                      column_config={
                          "actor": st.column_config.TextColumn("Actor", width="medium"),
@@ -513,7 +579,8 @@ def article_view(tables: data.Tables, report: pd.Series) -> None:
         st.warning("The article of this report is not in the articles table.")
         return
     art = art.iloc[0]
-    st.markdown("#### " + reader.escape_markdown(art["title"] or Path(art["path"]).name))
+    st.markdown("#### " + reader.escape_markdown(  # a 5,000-character title is no heading
+        labels.shown(art["title"] or Path(art["path"]).name, TITLE_CHARS)))
     st.caption(" · ".join(reader.escape_markdown(x)
                           for x in (art["publisher"], art["published"], art["path"]) if x))
     text = art.get("text", "")
@@ -533,7 +600,8 @@ def actors_view(tables: data.Tables, mask: np.ndarray) -> None:
         return
     more = " (the most frequent)" if len(counts) == ACTOR_ROWS else ""
     with st.expander(f"Actors of these events{more} and the names they go by"):
-        st.dataframe(detail.actor_table(counts, tables.actor_forms), hide_index=True,
+        st.dataframe(labels.unreversed_frame(detail.actor_table(counts, tables.actor_forms)),
+                     hide_index=True,
                      width="stretch", key="actors_table",
                      column_config={
                          "actor": st.column_config.TextColumn("Actor", width="medium"),
@@ -555,6 +623,7 @@ def main() -> None:
         st.info("The tables hold no events yet. Add articles in the sidebar or rebuild with "
                 "`python -m etl seeds --out data`.")
         st.stop()
+    check_link(tables.index)
     venue, actor = focus("venue", "venue"), focus("actor", "focus")
     picked, hidden_slot = sidebar_filters(tables)
     f = Filters(**{**picked.__dict__, "venues": venue, "focus_actors": actor})

@@ -142,19 +142,21 @@ def by_kind(frame: pd.DataFrame) -> Iterator[tuple[str, str, pd.DataFrame]]:
 def actor_bars(counts: pd.DataFrame, *, unit: str = "events") -> go.Figure:
     """Horizontal bars of actor frequency, one trace per kind so the legend explains colours."""
     order = list(counts["actor"])
+    # Escaped, cut and distinct labels: two long names with one beginning keep two bars.
+    drawn = dict(zip(order, labels.distinct(order, labels.TICK_CHARS), strict=True))
     fig = go.Figure()
     for kind, colour, part in by_kind(counts):
         fig.add_trace(go.Bar(
-            x=part["count"], y=part["actor"], orientation="h", name=kind, showlegend=True,
-            marker={"color": colour}, unselected={"marker": {"opacity": 0.35}},
-            customdata=[[a, kind] for a in part["actor"]],
-            hovertemplate=f"<b>%{{y}}</b> ({kind})<br>%{{x}} {unit}<extra></extra>",
+            x=part["count"], y=[drawn[a] for a in part["actor"]], orientation="h", name=kind,
+            showlegend=True, marker={"color": colour}, unselected={"marker": {"opacity": 0.35}},
+            customdata=[[a, kind, labels.plain(a)] for a in part["actor"]],
+            hovertemplate=f"<b>%{{customdata[2]}}</b> ({kind})<br>%{{x}} {unit}<extra></extra>",
         ))
     fig.update_layout(
         height=max(220, 30 * len(order) + 90), margin={"l": 10, "r": 10, "t": 10, "b": 40},
         font=FONT, barmode="overlay", clickmode="event+select", dragmode=False,
-        yaxis={"categoryorder": "array", "categoryarray": order[::-1], "automargin": True,
-               "title": None},
+        yaxis={"categoryorder": "array", "categoryarray": [drawn[a] for a in order[::-1]],
+               "automargin": True, "title": None},
         xaxis={"title": f"number of {unit}", "dtick": 1 if len(counts) and
                counts["count"].max() <= 10 else None, "fixedrange": True},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
@@ -259,7 +261,8 @@ def network_labels(nodes: pd.DataFrame, sizes: list[float], *, height: int = NET
     scales = [((w - NETWORK_MARGIN["l"] - NETWORK_MARGIN["r"]) / span, sy)
               for w in np.geomspace(widths[0], widths[1], 5)]
     candidates = [labels.Candidate(float(x) + NETWORK_RANGE, NETWORK_RANGE - float(y), d / 2,
-                                   tuple(dict.fromkeys((str(a), abbreviate(str(a))))))
+                                   tuple(dict.fromkeys((labels.shown(a, labels.LABEL_CHARS),
+                                                        abbreviate(labels.shown(a))))))
                   for a, x, y, d in zip(nodes["actor"], nodes["x"], nodes["y"], sizes,
                                         strict=True)]
     return labels.place_labels(candidates, positions=("right", "left", "top", "bottom"),
@@ -327,8 +330,8 @@ def network_chart(net: Network, *, height: int = NETWORK_HEIGHT) -> go.Figure:
         row = nodes.iloc[placed.index]
         xanchor, yanchor, dx, dy = labels.annotation_at(placed.position, sizes[placed.index] / 2)
         fig.add_annotation(
-            x=row["x"], y=row["y"], text=geomap.plain(placed.text), showarrow=False,
-            xanchor=xanchor, yanchor=yanchor, xshift=dx, yshift=dy,
+            x=row["x"], y=row["y"], text=geomap.plain(placed.text, labels.LABEL_CHARS),
+            showarrow=False, xanchor=xanchor, yanchor=yanchor, xshift=dx, yshift=dy,
             font={"size": NODE_LABEL_SIZE, "color": "#222"},
             bgcolor="rgba(255,255,255,0.85)", borderpad=1)
     hidden = {"visible": False, "fixedrange": True}

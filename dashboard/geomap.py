@@ -16,14 +16,14 @@ it back (``selection.clicked_keys``), so a click filters to exactly the marker's
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from dashboard.labels import Candidate, place_labels, plotly_text_box
+from dashboard.labels import HOVER_CHARS, Candidate, place_labels, plotly_text_box, shown
+from dashboard.labels import plain as _plain
 from dashboard.selection import KEY_SEP
 
 __all__ = ["KEY_SEP", "View", "cells", "city_names", "diameters", "map_labels", "spots",
@@ -42,9 +42,9 @@ MARKER_COLUMNS = ["key", "name", "country_code", "lat", "lon", "n_events", "venu
                   "participants", "n_venues"]
 
 
-def plain(text: str) -> str:
-    """Text as plotly shows it literally: its hover cards and labels read a little HTML."""
-    return html.escape(str(text), quote=False)
+def plain(text: str, limit: int = HOVER_CHARS) -> str:
+    """Text as plotly shows it literally, unreversed and cut (``labels.plain``)."""
+    return _plain(text, limit)
 
 
 def natural_earth(lon: np.ndarray, lat: np.ndarray, centre: float = 0.0
@@ -80,7 +80,7 @@ def city_names(mentions: pd.DataFrame) -> dict[tuple[float, float], str]:
 
 def _venue_list(names: Sequence[str], counts: Sequence[int], most: int = 8) -> str:
     """"Entebbe (3), State House (2)", the biggest first, the rest counted."""
-    shown = [f"{plain(n)} ({c})" for n, c in list(zip(names, counts, strict=True))[:most]]
+    shown = [f"{plain(n, 60)} ({c})" for n, c in list(zip(names, counts, strict=True))[:most]]
     more = f" and {len(names) - most} more" if len(names) > most else ""
     return ", ".join(shown) + more
 
@@ -249,7 +249,7 @@ def map_labels(markers: pd.DataFrame, view: View, sizes: np.ndarray, *, limit: i
         return {}
     x, y = view.project(markers["lon"].to_numpy()[:pool], markers["lat"].to_numpy()[:pool])
     candidates = [Candidate(float(a), float(b), float(d) / 2,
-                            tuple(dict.fromkeys((short(str(n), 24), short(str(n))))))
+                            tuple(dict.fromkeys((short(shown(n), 24), short(shown(n))))))
                   for a, b, d, n in zip(x, y, sizes[:pool], markers["name"][:pool],
                                         strict=True)]
     placed = place_labels(candidates, positions=POSITIONS, box=plotly_text_box, size=size,

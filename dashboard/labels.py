@@ -1,4 +1,10 @@
-"""Which labels a chart can show without collisions, and where: a greedy placement in pixels.
+"""Which labels a chart can show without collisions, and where, and what text they show.
+
+Names come from articles, so what a figure draws goes through ``plain`` (``shown`` to measure
+it): plotly reads a little HTML in every label, tick and hover card and silently drops the tags
+it does not know, so ``<img src=x ...>`` would vanish and a ``<br>`` would break a line; a
+bidirectional override (U+202E) would draw the rest of a label backwards; a 5,000-character name
+would push the chart off the page. Click keys (``customdata[0]``) stay the raw names.
 
 Plotly draws text where it is told and never avoids other text, so at a few dozen venues or
 actors the labels pile into a smear. Here every candidate label gets a box in pixels, estimated
@@ -14,11 +20,15 @@ both ends of a range of scales and at the scales between that are checked stays 
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 # Advance widths (em) of DejaVu Sans, the sans-serif of Debian's Chromium and one of the widest
 # common sans fonts, for printable ASCII (space to tilde): estimates err on the wide side.
@@ -35,6 +45,63 @@ OTHER_EM = 0.7  # accented and other scripts' letters
 WIDE_EM = 1.0  # CJK and other full-width characters
 SLACK = 1.06  # other fonts, kerning and rounding: never under-estimate
 ASCENT, DESCENT = 0.93, 0.24  # of the font size, as a browser's text box measures them
+
+
+LABEL_CHARS = 40  # a marker's or a node's label
+TICK_CHARS = 30  # an axis tick: the actor bars share a third of the page with their labels
+HOVER_CHARS = 100  # a line of a hover card: about 700 px, inside the narrowest chart
+# Embeddings, overrides and isolates: each can reorder what follows it on screen.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def unreversed(value: Any) -> Any:
+    """Text with its bidi controls as U+FFFD (lists item by item, other values as they are):
+    a table draws names too, and an override would reverse the rest of its cell."""
+    if isinstance(value, str):
+        return _BIDI_CONTROLS.sub("\ufffd", value)
+    if isinstance(value, list | tuple | np.ndarray):
+        return [unreversed(v) for v in value]
+    return value
+
+
+def unreversed_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the page shows it: ``unreversed`` text cells (downloads keep the data)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(unreversed)
+    return out
+
+
+def shown(value: object, limit: int = HOVER_CHARS) -> str:
+    """``value`` as a figure should show it, unescaped (to measure it): bidi controls as
+    U+FFFD so nothing is drawn reversed, line breaks as spaces, at most ``limit`` characters
+    (the last an ellipsis)."""
+    text = unreversed(str(value))
+    text = "".join(" " if c in "\r\n\t" else c for c in text)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def plain(value: object, limit: int = HOVER_CHARS) -> str:
+    """``shown`` escaped for plotly, which then draws ``<``, ``>`` and ``&`` literally."""
+    return html.escape(shown(value, limit), quote=False)
+
+
+def distinct(names: Sequence[str], limit: int = LABEL_CHARS) -> list[str]:
+    """``plain`` labels of ``names``, distinct even where two long names share their first
+    ``limit`` characters: a category axis draws one bar per distinct label."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        label, n = plain(name, limit), 2
+        while label in seen:
+            label = plain(name, limit - len(f" ({n})")) + f" ({n})"
+            n += 1
+        seen.add(label)
+        out.append(label)
+    return out
 
 
 def text_width(text: str, size: float) -> float:

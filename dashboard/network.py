@@ -10,7 +10,6 @@ lands where the user saw the node.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import networkx as nx
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.index import EventIndex, build_index, codes_of
+from dashboard.labels import plain
 
 __all__ = ["Network", "layout", "network", "network_of"]
 
@@ -47,8 +47,7 @@ class Network:
 def _event_names(ix: EventIndex, events: np.ndarray) -> str:
     """"talks in Doha, Oct 2019" for each event, one a line (escaped: plotly reads a little
     HTML in hover cards), the rest counted."""
-    shown = [html.escape(f"{ix.v_what[ix.what[e]]}, {ix.v_label[ix.label[e]] or 'undated'}",
-                         quote=False)
+    shown = [plain(f"{ix.v_what[ix.what[e]]}, {ix.v_label[ix.label[e]] or 'undated'}")
              for e in events[:EVENTS_NAMED]]
     more = [f"… and {len(events) - EVENTS_NAMED} more"] if len(events) > EVENTS_NAMED else []
     return "<br>".join(shown + more)

@@ -1,6 +1,7 @@
 """The article reader: the text with its entity mentions highlighted, safely escaped.
 
-Article text comes from arbitrary files, so every piece of it is HTML-escaped; only the
+Article text comes from arbitrary files, so every piece of it is HTML-escaped and its bidi
+controls shown as U+FFFD (an override would draw the rest of a line reversed); only the
 ``<mark>`` tags built here are markup. Offsets come from the mentions table and point into the
 article text the ETL stored.
 """
@@ -11,6 +12,8 @@ import html
 import re
 
 import pandas as pd
+
+from dashboard.labels import unreversed
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -56,7 +59,7 @@ def highlight(text: str, mentions: pd.DataFrame, *, focus: tuple[int, int] | Non
         if start < last_end:
             continue
         colour = KIND_STYLE.get(kind, "#EEE")
-        title = html.escape(f"{kind}: {name}", quote=True)
+        title = html.escape(unreversed(f"{kind}: {name}"), quote=True)
         cuts.append((start, 3, f'<mark style="background:{colour};padding:0 .15em;'
                             f'border-radius:3px" title="{title}">'))
         cuts.append((end, 0, "</mark>"))
@@ -75,10 +78,10 @@ def highlight(text: str, mentions: pd.DataFrame, *, focus: tuple[int, int] | Non
     out: list[str] = []
     pos = 0
     for offset, _, tag in cuts:
-        out.append(html.escape(text[pos:offset]))
+        out.append(html.escape(unreversed(text[pos:offset])))
         out.append(tag)
         pos = offset
-    out.append(html.escape(text[pos:]))
+    out.append(html.escape(unreversed(text[pos:])))
     body = "".join(out).replace("\n", "<br>")
     return f'<div style="line-height:1.7;font-size:1rem">{body}</div>'
 
@@ -93,5 +96,5 @@ def sentence_span(text: str, sentence: str) -> tuple[int, int] | None:
 
 def escape_markdown(text: str) -> str:
     """Text from articles or the URL, shown literally inside Streamlit markdown (no links,
-    no emphasis, no HTML)."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    no emphasis, no HTML, nothing drawn reversed)."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", unreversed(text))

@@ -15,6 +15,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -44,6 +46,43 @@ def require_browser() -> None:
         if in_ci():
             pytest.fail(reason + "; CI must run them")
         pytest.skip(reason)
+
+
+def origin(url: str) -> str:
+    """scheme://host:port of a URL: what "the app's own host" means to the guard."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+LOCAL_SCHEMES = ("data", "blob", "about")  # never leave the browser
+
+
+class OwnHostOnly:
+    """Every request of a browser context goes through ``route``: the apps' own origins pass,
+    any other host is refused and recorded. Recording only failed requests would let a CDN
+    fetch pass on a machine with network; this fails it on every machine."""
+
+    def __init__(self) -> None:
+        self.origins: set[str] = set()
+        self.refused: list[str] = []
+        self.served: list[tuple[str, int]] = []  # (url, status) of every response
+
+    def allow(self, url: str) -> str:
+        """Let the app at ``url`` serve the pages; returns the URL."""
+        self.origins.add(origin(url))
+        return url
+
+    def attach(self, context: Any) -> None:
+        context.route("**/*", self._route)
+        context.on("response", lambda r: self.served.append((r.url, r.status)))
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if urlsplit(url).scheme in LOCAL_SCHEMES or origin(url) in self.origins:
+            route.continue_()
+        else:
+            self.refused.append(url)
+            route.abort("blockedbyclient")
 
 
 def free_port() -> int:

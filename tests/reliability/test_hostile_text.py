@@ -17,10 +17,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.export import DANGEROUS_FIRST, to_csv_bytes
+from dashboard.labels import unreversed
 from dashboard.reader import escape_markdown, highlight
 from dashboard.uploads import save_uploads
 from etl.run import build_tables
-from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, require_browser, streamlit_server
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    OwnHostOnly,
+    require_browser,
+    streamlit_server,
+)
 
 PAYLOADS = ("<script>alert(1)</script>", '<img src=x onerror="window.__pwned=1;alert(2)">',
             "![pixel](http://127.0.0.1:9/pixel.png)", "[click](javascript:alert(3))",
@@ -69,16 +76,17 @@ def test_reader_html_has_only_its_own_tags(text: str, spans: list, focus) -> Non
     tags = start_tags(markup)
     assert {tag for tag, _ in tags} <= {"div", "mark", "span", "br"}
     assert all(set(attrs) <= {"style", "title"} for _, attrs in tags)
-    # The text reads back exactly: every character escaped, none lost.
+    # The text reads back exactly: every character escaped, none lost (bidi controls shown).
     plain = re.sub(r"<[^>]*>", "", markup.replace("<br>", "\n"))
     assert plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace(
-        "&#x27;", "'").replace("&amp;", "&") == text
+        "&#x27;", "'").replace("&amp;", "&") == unreversed(text)
 
 
-@given(st.text(max_size=60))
+@given(st.text(max_size=60) | st.sampled_from(["a\u202eb", "\u2066x\u2069"]))
 def test_markdown_escape_leaves_no_live_markup(text: str) -> None:
     escaped = escape_markdown(text)
     assert not re.search(r"(?<!\\)[<>\[\]()`*_!]", escaped)
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", escaped)  # nothing drawn reversed
 
 
 # --- downloads and the ETL's own CSV ------------------------------------------------------------
@@ -178,7 +186,11 @@ def test_hostile_article_is_shown_literally_and_runs_nothing(
             sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS,
                                     headless=True)
-        page = browser.new_page(viewport={"width": 1440, "height": 2000})
+        context = browser.new_context(viewport={"width": 1440, "height": 2000})
+        guard = OwnHostOnly()
+        guard.allow(url)
+        guard.attach(context)  # the pixel on 127.0.0.1:9 is another origin: refused, recorded
+        page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
@@ -202,6 +214,7 @@ def test_hostile_article_is_shown_literally_and_runs_nothing(
             .filter(s => s.textContent.includes('alert(')).length""") == 0
         assert page.locator("a[href^='javascript']").count() == 0
         assert not [u for u in requests if "pixel" in u or ":9/" in u]
+        assert guard.refused == [], guard.refused
         body = page.locator("body").inner_text()
         for literal in ("<script>alert(4)</script>", 'onerror="window.__pwned=1;alert(5)">',
                         "<script>alert(1)</script>"):
