@@ -14,6 +14,8 @@ from dashboard.data import read_tables
 from etl.run import build_tables
 from tests.etl.test_corpus import REPORTS
 
+pytestmark = pytest.mark.slow  # a two-worker LocalCluster starts in about 5 s
+
 
 @pytest.fixture(scope="module")
 def client():

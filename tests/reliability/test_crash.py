@@ -60,6 +60,7 @@ def wait_until_streaming(out: Path, proc: subprocess.Popen[bytes]) -> None:
     pytest.fail("the ETL made no progress")
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_keeps_previous_tables_and_next_run_completes(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_tables([SEEDS], out)
@@ -157,6 +158,7 @@ def test_a_crash_between_two_renames_is_refused_not_mixed(
     assert generations(read_tables(tmp_path)) == {"g3"}
 
 
+@pytest.mark.slow
 def test_the_dashboard_never_reads_a_mix_while_the_etl_commits(tmp_path: Path) -> None:
     write_generation(tmp_path, 0)
     stop = threading.Event()
