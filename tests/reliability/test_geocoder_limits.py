@@ -24,7 +24,9 @@ from etl.places import ONLINE_BUDGET_S, CachedOnlineGeocoder, PlaceContext, Plac
 from tests.reliability.conftest import PLACES, FakeGeocoder
 
 # Scheduling jitter between the client's send and the server's handler, on a busy machine.
-JITTER_S = 0.15
+JITTER_S = 0.25
+# What the run may take beyond the budget: the gazetteer's answers, a thread's start, jitter.
+SLACK_S = 2.5
 NAMES = ("Kabul", "Islamabad", "Doha", "Moscow", "Geneva", "Lima", "Cairo", "Nairobi", "Quito",
          "Hanoi")
 
@@ -38,8 +40,10 @@ def loopback_nominatim(fake_geocoder: FakeGeocoder, monkeypatch: pytest.MonkeyPa
     return fake_geocoder
 
 
-def gaps(arrived: list[float]) -> list[float]:
-    return [b - a for a, b in zip(arrived, arrived[1:], strict=False)]
+def one_a_second(arrived: list[float]) -> bool:
+    """No two requests closer than a second (less jitter), nor all of them on average."""
+    gaps = [b - a for a, b in zip(arrived, arrived[1:], strict=False)]
+    return min(gaps) >= 1.0 - JITTER_S and sum(gaps) >= len(gaps) - JITTER_S
 
 
 def from_service(name: str, lat: float, lon: float) -> bool:
@@ -63,8 +67,8 @@ def test_one_request_a_second_and_a_budget_of_5_s_a_run(
     asked = list(loopback_nominatim.requests)
     assert 3 <= len(asked) <= ONLINE_BUDGET_S + 1, asked  # about one a second for 5 s
     assert asked == list(NAMES[:len(asked)])
-    assert min(gaps(loopback_nominatim.arrived)) >= 1.0 - JITTER_S, loopback_nominatim.arrived
-    assert elapsed < ONLINE_BUDGET_S + 2.0, f"{elapsed:.1f} s"
+    assert one_a_second(loopback_nominatim.arrived), loopback_nominatim.arrived
+    assert elapsed < ONLINE_BUDGET_S + SLACK_S, f"{elapsed:.1f} s"
     for name in asked:  # the service's answer where it had one, else the gazetteer's
         place = places[name]
         assert place is not None
@@ -99,7 +103,7 @@ def test_a_slow_service_is_cut_off_at_the_budget(
     with caplog.at_level(logging.WARNING, logger="etl.places"):
         places = {name: resolver.resolve(name, PlaceContext()) for name in NAMES[:6]}
     elapsed = time.monotonic() - started
-    assert elapsed < ONLINE_BUDGET_S + 1.5, f"{elapsed:.1f} s"
+    assert elapsed < ONLINE_BUDGET_S + SLACK_S, f"{elapsed:.1f} s"
     assert loopback_nominatim.requests == ["Kabul", "Islamabad"]
     kabul = places["Kabul"]
     assert kabul is not None and from_service("Kabul", kabul.lat, kabul.lon)
@@ -133,7 +137,7 @@ def test_the_command_line_geocodes_with_the_named_service(
 
     asked = loopback_nominatim.requests
     assert {"Islamabad", "Geneva"} <= set(asked) and len(asked) <= ONLINE_BUDGET_S + 1, asked
-    assert min(gaps(loopback_nominatim.arrived)) >= 1.0 - JITTER_S, loopback_nominatim.arrived
+    assert one_a_second(loopback_nominatim.arrived), loopback_nominatim.arrived
     events = pd.read_parquet(out / "events.parquet").to_dict("records")
     # The place is named by the service's address ("Geneva, fake"): its first part is the name.
     venues = {(e["place"].split(",")[0], e["lat"], e["lon"]) for e in events if e["place"]}
