@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run data test browser eval bench lint clean
+.PHONY: setup run data test test-fast browser eval bench lint clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,10 @@ browser:
 
 test: setup browser
 	$(PY) -m pytest
+
+# The inner loop: everything but the slow (over ~3 s) and the real-browser tests.
+test-fast: setup
+	$(PY) -m pytest -m "not slow and not browser"
 
 eval: setup
 	$(PY) -m etl.evaluate

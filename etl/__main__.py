@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from tqdm import tqdm
 
 from etl.aliases import Alias, AliasFileError, read_aliases
-from etl.records import ModelError
+from etl.records import GeocoderSetupError, ModelError
 from etl.run import Extractor, Progress, RunSummary, build_tables
 
 EXAMPLE = """examples:
@@ -39,7 +39,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", default="data", help="output folder (default: data)")
     parser.add_argument("--geocoder", default="offline",
                         help="offline (GeoNames, default) or a geopy service name such as "
-                             "nominatim: rate-limited, cached, falls back to offline")
+                             "nominatim: one request a second, at most 5 s a run, cached, "
+                             "falls back to offline")
     parser.add_argument("--prefer-country", default="", metavar="CC",
                         help="ISO country code whose places win ties the text leaves open "
                              "(e.g. US for American local news); any evidence in the text "
@@ -79,27 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     columns = {"text_column": args.text_column, "title_column": args.title_column,
                "published_column": args.published_column, "source_column": args.source_column}
-    if args.scheduler and args.engine != "dask":
-        print("error: --scheduler needs --engine dask", file=sys.stderr)
+    problem = _option_error(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
-    if args.prefer_country and not (len(args.prefer_country) == 2 and
-                                    args.prefer_country.isalpha()):
-        print(f"error: --prefer-country {args.prefer_country!r}: give a two-letter ISO code, "
-              "e.g. US", file=sys.stderr)
-        return 2
-    if args.engine == "dask" and args.prefer_country:
-        print("error: --engine dask resolves places without a preference; drop "
-              "--prefer-country", file=sys.stderr)
-        return 2
-    if args.engine == "dask" and args.geocoder != "offline":
-        print("error: --engine dask geocodes offline; drop --geocoder", file=sys.stderr)
-        return 2
-    if args.watch and args.engine == "dask":
-        print("error: --watch runs on this machine; drop --engine dask", file=sys.stderr)
-        return 2
-    if args.interval <= 0:
-        print("error: --interval must be a positive number of seconds", file=sys.stderr)
-        return 2
+    if args.geocoder != "offline" and args.workers > 1:  # etl.run's own warning is muted here
+        print(f"warning: an online geocoder runs in one process, to keep its rate limit; "
+              f"ignoring --workers {args.workers}", file=sys.stderr)
     aliases: list[Alias] = []
     if args.aliases:
         try:
@@ -125,11 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 progress=progress, incremental=args.incremental, aliases=aliases,
                 extractor=extractor, **columns)
 
-    fatal: tuple[type[Exception], ...] = (ModelError,)  # no use retrying: exit 2
+    fatal: tuple[type[Exception], ...] = (ModelError, GeocoderSetupError)  # no use retrying
     if args.engine == "dask":
         from etl.engine_dask import DaskUnavailableError
 
-        fatal = (ModelError, DaskUnavailableError)
+        fatal = (ModelError, GeocoderSetupError, DaskUnavailableError)
     try:
         if args.watch:
             return _watch(args, run)
@@ -146,6 +133,24 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _option_error(args: argparse.Namespace) -> str:
+    """What is wrong with the options together, and how to fix it; empty when nothing is."""
+    if args.scheduler and args.engine != "dask":
+        return "--scheduler needs --engine dask"
+    if args.prefer_country and not (len(args.prefer_country) == 2 and
+                                    args.prefer_country.isalpha()):
+        return f"--prefer-country {args.prefer_country!r}: give a two-letter ISO code, e.g. US"
+    if args.engine == "dask" and args.prefer_country:
+        return "--engine dask resolves places without a preference; drop --prefer-country"
+    if args.engine == "dask" and args.geocoder != "offline":
+        return "--engine dask geocodes offline; drop --geocoder"
+    if args.watch and args.engine == "dask":
+        return "--watch runs on this machine; drop --engine dask"
+    if args.interval <= 0:
+        return "--interval must be a positive number of seconds"
+    return ""
 
 
 def _watch(args: argparse.Namespace, run: Callable[[Extractor | None], RunSummary]) -> int:

@@ -140,6 +140,12 @@ class ModelError(RuntimeError):
     Defined here, not in etl.nlp, so that catching it does not import spaCy."""
 
 
+class GeocoderSetupError(ValueError):
+    """``--geocoder NAME`` names no service geopy can build without more settings.
+
+    Defined here, not in etl.places, so that catching it does not import geopy."""
+
+
 @dataclass(slots=True)
 class Extraction:
     """Everything the pipeline extracted from one article."""

@@ -30,9 +30,13 @@ ARTICLE_ID = "a0f3ca805edc1ce03"
 COURIER_ID = "a1b2c3d4e5f607182"
 WIRE_ID = "a9e8d7c6b5a4f3e21"
 # Two reports in our own words, by outlets invented for the tests.
+# A formula a spreadsheet would run: it reaches the mentions table (text and name) through
+# the Courier's first sentence, the report of the Kabul briefing, so the page's downloads carry it.
+FORMULA = "=cmd|' /C calc'!A0"
 COURIER_TEXT = (
     "KABUL: US envoy Zalmay Khalilzad briefed President Ashraf Ghani and Abdullah Abdullah in "
-    "Kabul this week on his efforts to restart the peace talks.\n"
+    f"Kabul this week on his efforts to restart the peace talks, a group calling itself "
+    f"{FORMULA} said.\n"
     "Khalilzad also described the four-party talks he held in Moscow with Russia, China and "
     "Pakistan this week.")
 WIRE_TEXT = (
@@ -68,6 +72,7 @@ OTHER_MENTIONS = [
     (COURIER_ID, "Abdullah Abdullah", "person", "Abdullah Abdullah", 0, ""),
     (COURIER_ID, "Kabul", "place", "Kabul", 0,
      "Kabul, Kabul (AF): in the dateline's country; chosen over 2 other place(s) of that name"),
+    (COURIER_ID, FORMULA, "organization", FORMULA, 0, ""),
     (COURIER_ID, "Khalilzad", "person", "Zalmay Khalilzad", 1,
      "short form of Zalmay Khalilzad, named in sentence 0"),
     (COURIER_ID, "Moscow", "place", "Moscow", 1, ""),
@@ -120,7 +125,6 @@ MENTIONS = [
     ("Taliban", "organization", "Taliban", 7),
     ("Islamabad", "place", "Islamabad", 8), ("Kabul", "place", "Kabul", 8),
     ("Ghani", "person", "Ashraf Ghani", 8), ("Abdullah Abdullah", "person", "Abdullah Abdullah", 8),
-    ("=cmd|' /C calc'!A0", "organization", "=cmd|' /C calc'!A0", 8),  # never found: skipped
     ("Pakistan", "country", "Pakistan", 9), ("China", "country", "China", 9),
     ("Russia", "country", "Russia", 9), ("Moscow", "place", "Moscow", 9),
 ]
@@ -134,11 +138,12 @@ def _first_sentence(line: str) -> str:
 
 
 def _mention(article_id: str, lines: list[str], surface: str, kind: str, name: str,
-             line: int, reason: str) -> dict | None:
-    """A mention row for the first occurrence of ``surface`` on ``line``; None if absent."""
+             line: int, reason: str) -> dict:
+    """A mention row for the first occurrence of ``surface`` on ``line``. A surface the line
+    does not hold is an error in the fixture, not a row to drop in silence."""
     at = lines[line].find(surface)
     if at < 0:
-        return None
+        raise ValueError(f"fixture mention {surface!r} is not on line {line} of {article_id}")
     start = sum(len(x) + 1 for x in lines[:line]) + at
     cc, lat, lon = PLACES.get(name, ("", None, None))
     return {
@@ -168,12 +173,11 @@ def fixture_tables() -> dict[str, pd.DataFrame]:
     } for aid, path, title, publisher, published, dateline, body in OTHER_ARTICLES],
         columns=[*ARTICLE_COLUMNS, "text"])
     texts = {aid: body.split("\n") for aid, *_, body in OTHER_ARTICLES}
-    found = [_mention(ARTICLE_ID, lines, surface, kind, name, line,
+    mentions = [_mention(ARTICLE_ID, lines, surface, kind, name, line,
                       SEED_REASONS.get((line, surface), ""))
              for surface, kind, name, line in MENTIONS]
-    found += [_mention(aid, texts[aid], surface, kind, name, line, reason)
+    mentions += [_mention(aid, texts[aid], surface, kind, name, line, reason)
               for aid, surface, kind, name, line, reason in OTHER_MENTIONS]
-    mentions = [m for m in found if m is not None]
     sources = {eid: [ARTICLE_ID] for eid, *_ in EVENTS}
     for eid, _, aid, *_ in OTHER_REPORTS:
         sources[eid] = sorted({*sources[eid], aid})

@@ -17,6 +17,9 @@ from streamlit.elements.plotly_chart import PlotlySelectionState, PlotlyState
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard.export import DANGEROUS_FIRST
+from tests.dashboard.conftest import FORMULA
+
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 SEED_VENUES = {"Islamabad", "Kabul", "Moscow", "Doha"}
 
@@ -177,7 +180,6 @@ def test_selecting_a_row_shows_the_article_with_highlights(app_env):
 
 
 def test_missing_tables_are_built_from_seeds(tmp_path, monkeypatch):
-    pytest.importorskip("etl.run", reason="the ETL's build_tables is not there yet")
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "a.txt").write_text((Path(__file__).resolve().parents[2] / "seeds"
@@ -196,35 +198,60 @@ def test_missing_tables_without_seeds_explain_what_to_do(tmp_path, monkeypatch):
     assert at.error and "python -m etl" in at.error[0].value
 
 
-UPLOAD = """GENEVA: Swiss Foreign Minister Ignazio Cassis met Iranian Foreign Minister
+# Written for this test. (With "Ignazio Cassis" as the Swiss minister the small English model
+# does not see a person, so the names are ones it knows.)
+UPLOAD = """GENEVA: Norwegian Foreign Minister Ine Eriksen Soreide met Iranian Foreign Minister
 Javad Zarif in Geneva on Tuesday to discuss a prisoner exchange, officials said.
 Published in Swissinfo, November 5th, 2019
 """
+UPLOAD_ACTORS = {"Ine Eriksen Soreide", "Javad Zarif"}
 
 
-def test_uploaded_articles_can_be_explored_with_or_without_the_seed(app_env):
-    pytest.importorskip("etl.run", reason="the ETL's build_tables is not there yet")
-    at = run()
-    at.sidebar.file_uploader[0].set_value([
-        ("../../../tmp/evil name.txt", UPLOAD.encode(), "text/plain"),
-    ]).run()
+def upload(at: AppTest, name: str = "../../../tmp/evil name.txt") -> AppTest:
+    """Upload ``UPLOAD`` under ``name`` and build its tables, as the sidebar's button does."""
+    at.sidebar.file_uploader[0].set_value([(name, UPLOAD.encode(), "text/plain")]).run()
     at.button(key="upload_go").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_uploaded_articles_can_be_explored_with_or_without_the_seed(app_env, media):
+    at = upload(run())
     assert any("1 articles" in s.value for s in at.success)
     corpus = at.radio(key="corpus")
     assert corpus.value == "Both"
     caption = next(c.value for c in at.caption if "articles ·" in c.value)
     seed_articles = len(pd.read_csv(app_env / "articles.csv", dtype=str))
     assert caption.startswith(f"{seed_articles + 1} articles")
+
     at.radio(key="corpus").set_value("My uploads").run()
     assert not at.exception
     captions = [c.value for c in at.caption if "articles ·" in c.value]
-    if captions:  # the upload produced events: only they are shown
-        assert captions[0].startswith("1 articles")
-        assert not venues_on_map(at) & SEED_VENUES
-    else:
-        assert any("no events" in i.value for i in at.info)
+    assert captions and captions[0].startswith("1 articles"), captions
+    # The one meeting the article reports, and nothing of the seed.
+    assert venues_on_map(at) == {"Geneva"}
+    assert bar_actors(at) == UPLOAD_ACTORS
+    shown = table(at)
+    assert len(shown) == 1
+    event = shown.iloc[0]
+    assert (event["place"], event["event_type"], event["status"]) == ("Geneva", "meeting", "held")
+    assert set(event["participants"].split(", ")) == UPLOAD_ACTORS
+    assert "2019-11-05" in str(event["date"])
+    _, rows = download(at, media, "Download events CSV")
+    assert {r["actor"] for r in rows} == UPLOAD_ACTORS
+    assert {(r["place"], r["country_code"], r["date_start"]) for r in rows} == {
+        ("Geneva", "CH", "2019-11-05")}
     assert not Path("/tmp/evil name.txt").exists()
+
+
+@pytest.mark.xfail(strict=True, reason="app.py: after an upload the date picker keeps the seed "
+                   "corpus's span, which no longer equals the new bounds, so an untouched range "
+                   "becomes a filter and hides the upload's November event and the undated ones")
+def test_an_upload_dated_after_the_seed_is_shown_beside_it(app_env):
+    at = upload(run())
+    assert venues_on_map(at) == SEED_VENUES | {"Geneva"}
+    assert bar_actors(at) >= UPLOAD_ACTORS
+    assert not any("hidden by the date range" in c.value for c in at.caption)
 
 
 def test_uploader_accepts_only_the_etl_formats(app_env):
@@ -330,3 +357,28 @@ def test_actors_expander_lists_surface_forms(corpus_env):
     actors = frame_with(at, "actor", "events", "forms").set_index("actor")
     assert actors.loc["Zalmay Khalilzad", "events"] == 5
     assert list(actors.loc["Ashraf Ghani", "forms"]) == ["Ashraf Ghani", "Ghani"]
+
+
+def test_the_page_downloads_defuse_the_formula_in_the_tables(corpus_env, media):
+    """The fixture's formula cell reaches the mentions table; both download buttons of the
+    page, on the whole corpus and on a venue click, hand it over as text, never as a formula."""
+    at = run()
+    for view in (at, click(run(), "venue_chart_0", "Kabul (AF)")):
+        _, mentions = download(view, media, "Download mentions CSV")
+        hostile = [r for r in mentions if FORMULA in (r["text"], r["name"],
+                                                     r["text"][1:], r["name"][1:])]
+        assert hostile, "the formula mention is not in the download"
+        assert {(r["text"], r["name"]) for r in hostile} == {("'" + FORMULA, "'" + FORMULA)}
+        _, events = download(view, media, "Download events CSV")
+        for rows in (mentions, events):
+            cells = [v for r in rows for v in r.values() if v and not _number(v)]
+            assert not [v for v in cells if v.startswith(DANGEROUS_FIRST)]
+
+
+def _number(value: str) -> bool:
+    """A numeric cell (-33.9 is a coordinate, left as a number, not a formula)."""
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True

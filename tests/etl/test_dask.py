@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from dask import distributed  # in the test extra: missing, this module fails, never skips
 
 from bench.corpus import write_corpus
 from dashboard.data import read_tables
 from etl.run import build_tables
 from tests.etl.test_corpus import REPORTS
 
-distributed = pytest.importorskip("dask.distributed")
+pytestmark = pytest.mark.slow  # a two-worker LocalCluster starts in about 5 s
 
 
 @pytest.fixture(scope="module")

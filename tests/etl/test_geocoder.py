@@ -75,6 +75,13 @@ def test_unknown_to_the_service_uses_the_gazetteer(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+    """A broken cache file costs a request, not the service: the answer is the service's
+    (a point the gazetteer's Doha is not at) and the file is rewritten whole."""
     (tmp_path / "cache.json").write_text("{not json", encoding="utf-8")
-    geocoder = online(tmp_path, FakeService({"Doha": (25.29, 51.53)}))
-    assert PlaceResolver(geocoder).resolve("Doha", PlaceContext()) is not None
+    service = FakeService({"Doha": (25.0, 51.0)})
+    geocoder = online(tmp_path, service)
+    place = PlaceResolver(geocoder).resolve("Doha", PlaceContext())
+    assert place is not None and (place.lat, place.lon, place.country_code) == (25.0, 51.0, "QA")
+    assert service.calls == ["Doha"]
+    geocoder.save()
+    assert json.loads((tmp_path / "cache.json").read_text())["doha"]["lat"] == 25.0

@@ -531,6 +531,7 @@ def test_csv_latin1_and_utf16(tmp_path: Path) -> None:
 # --- streaming and robustness ---------------------------------------------------------------
 
 
+@pytest.mark.slow  # writes and reads a large JSONL file (2-6 s)
 def test_jsonl_is_streamed_with_flat_memory(tmp_path: Path) -> None:
     path = tmp_path / "many.jsonl"
     paragraph = "KABUL: The envoy met the president and discussed the peace talks. " * 30

@@ -113,22 +113,31 @@ def wait_for(check: Callable[[], bool], proc: subprocess.Popen[str], what: str) 
         time.sleep(0.2)
 
 
+@pytest.mark.slow
 def test_the_watcher_updates_the_tables_and_stops_on_sigterm(tmp_path: Path) -> None:
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     old_corpus(inbox, 1)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "etl", str(inbox), "--out", str(out), "--watch", "--interval",
-         "0.2", "--workers", "2", "-q"], cwd=ROOT, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # The summaries go to a file, unbuffered: the test waits for the last one to be printed
+    # (the tables are in place a moment before it, and a SIGTERM then would lose it).
+    log = tmp_path / "stdout.txt"
+    with log.open("w", encoding="utf-8") as stdout_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "etl", str(inbox), "--out", str(out), "--watch",
+             "--interval", "0.2", "--workers", "2", "-q"], cwd=ROOT, stdout=stdout_file,
+            stderr=subprocess.PIPE, text=True, start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         wait_for(lambda: articles_in(out) == 1, proc, "the first run")
         write_corpus(inbox, 2, start=1)
         wait_for(lambda: articles_in(out) == 3, proc, "the update")
         (inbox / "article-0-0000000.txt").unlink()
         wait_for(lambda: articles_in(out) == 2, proc, "the removal")
+        wait_for(lambda: " 2 articles" in log.read_text(encoding="utf-8"), proc,
+                 "the removal's summary")
     finally:  # as a service manager stops it: every process of the group gets SIGTERM
         os.killpg(proc.pid, signal.SIGTERM)
-        stdout, stderr = proc.communicate(timeout=60)
+        _, stderr = proc.communicate(timeout=60)
+    stdout = log.read_text(encoding="utf-8")
     assert proc.returncode == 0, stderr
     assert "stopped watching; the tables are those of the last update" in stderr
     assert "Traceback" not in stderr  # the worker processes leave quietly

@@ -202,9 +202,11 @@ class FakeGeocoder:
 
     mode: str = "ok"
     requests: list[str] = field(default_factory=list)
+    arrived: list[float] = field(default_factory=list)  # time.monotonic() of each request
     port: int = 0
 
     def handle(self, req: BaseHTTPRequestHandler) -> None:
+        self.arrived.append(time.monotonic())
         query = parse_qs(urlsplit(req.path).query).get("q", [""])[0]
         self.requests.append(query)
         if self.mode == "slow":

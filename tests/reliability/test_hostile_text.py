@@ -66,6 +66,7 @@ SPANS = st.lists(st.tuples(st.integers(-5, 80), st.integers(-5, 80),
                            st.text(max_size=10)), max_size=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(text=st.one_of(st.text(max_size=80), st.lists(st.sampled_from(PAYLOADS + ("a", " ")),
                                                      max_size=12).map("".join)),

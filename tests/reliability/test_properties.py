@@ -5,9 +5,11 @@ vocabulary, the place resolver on any name and context, and ingest on arbitrary 
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import tempfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.dates import UNRESOLVED, normalize_date
-from etl.ingest import iter_articles
+from etl.ingest import PUBLISHED_COLUMNS, clean_text, iter_articles
 from etl.metadata import (
     find_date,
     parse_date,
@@ -126,32 +128,113 @@ def test_place_resolver_never_raises(resolver: PlaceResolver, name: str, country
         if place is not None:
             assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180
             assert place.precision in GEO_PRECISIONS and place.reason
-    resolver.qualifier_codes(name)
+    code, admin1 = resolver.qualifier_codes(name)
+    assert code == "" or (len(code) == 2 and code.isascii() and code.isupper()), code
+    assert code or not admin1  # a region is always named with its country
+
+
+@pytest.mark.parametrize(("qualifier", "codes"), [
+    ("Idaho", ("US", "ID")), ("Ga.", ("US", "GA")), ("Ontario", ("CA", "08")),
+    ("Lebanon", ("LB", "")), ("Kabul\x00", ("", "")), ("", ("", "")),
+])
+def test_qualifier_codes_name_the_state_or_country(resolver: PlaceResolver, qualifier: str,
+                                                   codes: tuple[str, str]) -> None:
+    assert resolver.qualifier_codes(qualifier) == codes
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture])
+@given(st.sampled_from([("Moscow", "Idaho", "US"), ("Moscow", "Russia", "RU"),
+                        ("Paris", "Texas", "US"), ("Paris", "France", "FR"),
+                        ("London", "Ontario", "CA"), ("Springfield", "Illinois", "US"),
+                        ("Hyderabad", "Pakistan", "PK"), ("Hyderabad", "India", "IN")]),
+       st.sampled_from(["", "US", "RU", "FR", "PK", "IN", "CA"]))
+def test_a_named_qualifier_beats_the_dateline(resolver: PlaceResolver,
+                                              case: tuple[str, str, str], dateline: str) -> None:
+    """"Moscow, Idaho" is in Idaho whatever the dateline says: the qualifier is the strongest
+    evidence, so it must decide the country."""
+    name, qualifier, country = case
+    place = resolver.resolve(name, PlaceContext(
+        dateline, "", {dateline: 1.0} if dateline else {}, resolver.qualifier_codes(qualifier)))
+    assert place is not None and place.country_code == country, (name, qualifier, place)
 
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
-    | st.sampled_from(["KABUL: Envoys met on Monday.", "9999-12-31", "1e400", "NaN"]),
+    | st.sampled_from(["KABUL: Envoys met on Monday.", "9999-12-31", "1e400", "NaN",
+                       "2020-03-04", "1583280000", "KABUL: Envoys met on Monday.\n"
+                       "Published in Dawn, October 29th, 2019"]),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(
         st.text(max_size=5), children, max_size=3), max_leaves=6)
+DATED_TEXT = "KABUL: Envoys met on Monday.\nPublished in Dawn, October 29th, 2019"
+DATE_FIELD = st.sampled_from(["2020-03-04", "soon", "", "1583280000"]) | st.integers() | (
+    st.dates().map(date.isoformat))
 RECORDS = st.dictionaries(st.sampled_from(["text", "title", "published", "source", "url",
-                                           "body", "date", "TEXT"]), JSON_VALUES, max_size=6)
+                                           "body", "date", "TEXT"]), JSON_VALUES, max_size=6) | (
+    st.fixed_dictionaries({"text": st.sampled_from([DATED_TEXT, "Envoys met on Monday."])},
+                          optional={"published": DATE_FIELD, "date": DATE_FIELD}))
 
 
 @settings(max_examples=250, deadline=None)
 @given(st.lists(RECORDS, min_size=1, max_size=4), st.sampled_from([".jsonl", ".csv"]))
-def test_ingest_never_raises_on_arbitrary_records(records: list[dict], suffix: str) -> None:
+def test_ingest_of_any_records_never_raises_and_dates_them_from_their_fields(
+        records: list[dict], suffix: str) -> None:
+    keys = sorted({k for r in records for k in r}) or ["text"]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"records{suffix}"
         if suffix == ".jsonl":
             path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
         else:
-            keys = sorted({k for r in records for k in r}) or ["text"]
-            lines = [",".join(keys)] + [",".join(json.dumps(str(r.get(k, "")))
-                                                 for k in keys) for r in records]
-            path.write_text("\n".join(lines), encoding="utf-8")
-        for item in iter_articles([path]):
-            assert isinstance(item, Article | InputError)
-            if isinstance(item, Article):
-                assert item.text.strip() and any(c.isalpha() for c in item.text)
-                assert item.published is None or date(1, 1, 1) <= item.published
+            with path.open("w", encoding="utf-8", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(keys)
+                writer.writerows([str(r.get(k, "")) for k in keys] for r in records)
+        items = list(iter_articles([path]))
+    for item in items:
+        assert isinstance(item, Article | InputError)
+        if isinstance(item, Article):
+            assert item.text.strip() and any(c.isalpha() for c in item.text)
+            row = int(re.split(r"#L|#row", item.path)[-1]) - 1
+            seen = records[row] if suffix == ".jsonl" else {
+                k: str(records[row].get(k, "")) for k in keys}
+            assert item.published in allowed_published(seen), (seen, item.published)
+
+
+def field_date(value: object) -> date | None:
+    """A published field as the ingest documents it: a date string, or a Unix timestamp in
+    seconds (milliseconds above 1e11)."""
+    if isinstance(value, str):
+        return parse_date(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value / 1000 if abs(value) > 1e11 else value,
+                                          UTC).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+def allowed_published(record: dict) -> set[date | None]:
+    """The record's own published field wins; without a date there, the date comes from a
+    publication line in the record's text (which field is the text is the ingest's choice),
+    or there is none."""
+    key = next((k for k in PUBLISHED_COLUMNS if k in record), None)
+    from_field = field_date(record[key]) if key else None
+    if from_field is not None:
+        return {from_field}
+    texts = [v for v in record.values() if isinstance(v, str)] + [
+        "\n\n".join(v) for v in record.values()
+        if isinstance(v, list) and all(isinstance(x, str) for x in v)]
+    return {None} | {parse_metadata(clean_text(t)).published for t in texts}
+
+
+def test_a_records_published_field_wins_over_its_text(tmp_path: Path) -> None:
+    """The examples the property above is sure to meet, spelled out."""
+    text = DATED_TEXT
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"text": text, "published": "2020-03-04"}, {"text": text, "date": 1583280000},
+        {"text": text, "published": 1583280000000}, {"text": text, "published": "soon"},
+        {"text": "KABUL: Envoys met on Monday."}]), encoding="utf-8")
+    published = [a.published for a in iter_articles([path]) if isinstance(a, Article)]
+    assert published == [date(2020, 3, 4)] * 3 + [date(2019, 10, 29), None]
