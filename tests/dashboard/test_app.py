@@ -244,9 +244,6 @@ def test_uploaded_articles_can_be_explored_with_or_without_the_seed(app_env, med
     assert not Path("/tmp/evil name.txt").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="app.py: after an upload the date picker keeps the seed "
-                   "corpus's span, which no longer equals the new bounds, so an untouched range "
-                   "becomes a filter and hides the upload's November event and the undated ones")
 def test_an_upload_dated_after_the_seed_is_shown_beside_it(app_env):
     at = upload(run())
     assert venues_on_map(at) == SEED_VENUES | {"Geneva"}
