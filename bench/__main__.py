@@ -5,6 +5,7 @@
     python -m bench --only memory                # a 30 MB text, 1 and 2 workers; 1 GB JSONL, CSV
     python -m bench --only memory --memory-sizes 1000,10000  # flat-memory check (long)
     python -m bench --only incremental --incremental-size 10000  # +1% at scale (long)
+    python -m bench --only clicks                # click to idle in Chromium: seed and 1M rows
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import dashboard_bench, etl_bench, memory_bench
+from bench import clicks, dashboard_bench, etl_bench, memory_bench
 
 
 def table(rows: list[tuple[str, str, str]]) -> str:
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incremental-size", type=int, default=0,
                         help="also time re-runs against a full run of this many articles")
     parser.add_argument("--incremental-workers", type=int, default=2)
-    parser.add_argument("--only", choices=("etl", "dashboard", "memory", "incremental"))
+    parser.add_argument("--only", choices=("etl", "dashboard", "memory", "incremental", "clicks"))
     parser.add_argument("--work", type=Path, help="where corpora and tables go (default: a "
                                                   "temporary folder)")
     args = parser.parse_args(argv)
@@ -57,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         rows += etl_bench.incremental(work, args.incremental_size, args.incremental_workers)
     if args.only in (None, "dashboard"):
         rows += dashboard_bench.run(work, args.dashboard_rows)
+    if args.only in (None, "clicks"):
+        generated = work / f"dashboard-{args.dashboard_rows}"
+        if not (generated / "events.parquet").is_file():
+            dashboard_bench.generate(generated, args.dashboard_rows)
+        rows += clicks.run([clicks.seed_tables(work), generated])
     print(table(rows))
     print(f"(work folder: {work})", file=sys.stderr)
     return 0

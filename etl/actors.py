@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from etl.gazetteer import Gazetteer, normalize_name
 from etl.lexicon import (
@@ -26,7 +28,18 @@ from etl.records import ParsedArticle, Token
 # Words inside names that are never a surname used alone ("Sheikh" of "Hassan Sheikh Mohamud").
 NAME_WORDS_NOT_SURNAMES = frozenset(HONORIFICS | NAME_PARTICLES | {w for t in TITLES
                                                                    for w in t.split()})
-_TITLE_PHRASES = sorted((tuple(t.split()) for t in TITLES), key=len, reverse=True)
+
+
+def _by_first_word(titles: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Title phrases by their first word, longest first: match_title runs at most token runs
+    of every article and needs only the phrases that can match there."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted((tuple(t.split()) for t in titles), key=len, reverse=True):
+        out.setdefault(phrase[0], []).append(phrase)
+    return out
+
+
+_TITLES_BY_FIRST_WORD = _by_first_word(TITLES)
 _NAME_PREFIXES = {tuple(t.split()) for t in TITLES} | {(h,) for h in HONORIFICS} | {
     ("former",), ("acting",), ("deputy",), ("senior",), ("special",), ("the",)}
 
@@ -172,7 +185,7 @@ class TitleReference:
 
 def match_title(words: list[str]) -> tuple[int, str]:
     """(length, key) of the longest title at the start of `words`, or (0, '')."""
-    for phrase in _TITLE_PHRASES:
+    for phrase in _TITLES_BY_FIRST_WORD.get(words[0], ()) if words else ():
         if tuple(words[: len(phrase)]) == phrase:
             return len(phrase), TITLES[" ".join(phrase)]
     return 0, ""
@@ -349,7 +362,15 @@ def is_nationality(text: str, gazetteer: Gazetteer) -> bool:
         return False
     if word in _NATIONALITY_WORDS or word.rstrip("s") in _NATIONALITY_WORDS:
         return True
-    return any(_derived_from(word, country) for country in _country_words(gazetteer))
+    _country_words(gazetteer)
+    return _made_from_a_country(word)
+
+
+@lru_cache(maxsize=65_536)
+def _made_from_a_country(word: str) -> bool:
+    """Every entity of every article asks and the same words recur: each is compared with
+    every country's name once per process, not once per mention."""
+    return any(_derived_from(word, country) for country in _COUNTRY_WORDS)
 
 
 def _derived_from(word: str, country: str) -> bool:
