@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -32,6 +33,7 @@ from dashboard import (  # noqa: E402
     data,
     detail,
     export,
+    geomap,
     labels,
     network,
     reader,
@@ -331,9 +333,21 @@ def focus(name: str, url_key: str) -> tuple[str, ...]:
     return ss[f"focus_{name}"]
 
 
-def clickable_chart(name: str, fig, config: dict) -> None:
-    """A chart whose clicks filter the page; remembers which figure the user is looking at."""
-    st.session_state[f"shown_{name}"] = hashlib.sha1(fig.to_json().encode()).hexdigest()
+@st.cache_resource(max_entries=64, show_spinner=False)
+def figure(builder: str, *inputs: Any, **options: Any) -> tuple[Any, str]:
+    """``charts.<builder>(*inputs, **options)`` and a digest of it, made once per distinct
+    input. A click leaves some views' inputs as they were (the map on its own click, every
+    view when the page reruns for a table row), and a figure costs tens of milliseconds to
+    build and as much again to serialise. The figure is shared: never change it."""
+    fig = getattr(charts, builder)(*inputs, **options)
+    return fig, hashlib.sha1(fig.to_json().encode()).hexdigest()
+
+
+def clickable_chart(name: str, made: tuple[Any, str], config: dict) -> None:
+    """A chart whose clicks filter the page (``made`` by ``figure``); remembers which figure
+    the user is looking at."""
+    fig, digest = made
+    st.session_state[f"shown_{name}"] = digest
     st.plotly_chart(fig, key=chart_key(name), on_select="rerun", selection_mode="points",
                     config=config)
 
@@ -385,7 +399,8 @@ def map_view(tables: data.Tables, mask: np.ndarray) -> None:
     if places.empty:
         st.info("No held event with a known venue matches these filters.")
         return
-    clickable_chart("venue", charts.venue_map(places, cities=tables.city_names), MAP_CONFIG)
+    cities = geomap.cities_at(places, tables.city_names)
+    clickable_chart("venue", figure("venue_map", places, cities=cities), MAP_CONFIG)
     st.caption(f"{len(places)} venues of held events. Marker area: number of events; sites "
                "are drawn at their city. Only the biggest are labelled: hover for the others.")
 
@@ -399,7 +414,7 @@ def actor_view(ix: EventIndex, mask: np.ndarray) -> None:
     if counts.empty:
         st.info("No actors in the current selection.")
         return
-    clickable_chart("actor", charts.actor_bars(counts, unit=unit), BAR_CONFIG)
+    clickable_chart("actor", figure("actor_bars", counts, unit=unit), BAR_CONFIG)
 
 
 def timeline_view(ix: EventIndex, mask: np.ndarray, hidden: int = 0) -> None:
@@ -417,7 +432,7 @@ def timeline_view(ix: EventIndex, mask: np.ndarray, hidden: int = 0) -> None:
     if periods.empty and undated.empty:
         st.info("No events in the selection.")
         return
-    st.plotly_chart(charts.timeline_chart(periods, granularity, undated), key="timeline",
+    st.plotly_chart(figure("timeline_chart", periods, granularity, undated)[0], key="timeline",
                     config=BAR_CONFIG)
     if hidden:
         st.caption(f"{hidden} undated event(s) hidden by the date range: tick *Include undated "
@@ -435,7 +450,7 @@ def network_view(ix: EventIndex, mask: np.ndarray) -> None:
     if len(net.nodes) < 2:
         st.info("No two actors shared a held event in the selection.")
         return
-    clickable_chart("network", charts.network_chart(net), BAR_CONFIG)
+    clickable_chart("network", figure("network_chart", net), BAR_CONFIG)
     left_out = net.n_linked - len(net.nodes)
     st.caption(
         f"The {len(net.nodes)} actors with most shared held events"
@@ -624,14 +639,25 @@ def main() -> None:
                 "`python -m etl seeds --out data`.")
         st.stop()
     check_link(tables.index)
-    venue, actor = focus("venue", "venue"), focus("actor", "focus")
     picked, hidden_slot = sidebar_filters(tables)
-    f = Filters(**{**picked.__dict__, "venues": venue, "focus_actors": actor})
+    hidden = hidden_undated(tables.index, picked)
+    if hidden:
+        hidden_slot.caption(f"The date range hides **{hidden}** undated event(s).")
+    views(tables, picked)
+    if not tables.errors.empty:
+        with st.expander(f"{len(tables.errors)} file(s) skipped by the ETL"):
+            st.dataframe(tables.errors, hide_index=True)
+
+
+@st.fragment
+def views(tables: data.Tables, picked: Filters) -> None:
+    """Everything a click changes. A click on a chart, the table or a view's own control
+    reruns only this fragment: the tables, the sidebar and its filters stay as they are."""
+    venue, actor = focus("venue", "venue"), focus("actor", "focus")
+    f = replace(picked, venues=venue, focus_actors=actor)
     ix = tables.index
     chosen = select(ix, f)
     hidden = hidden_undated(ix, f)
-    if hidden:
-        hidden_slot.caption(f"The date range hides **{hidden}** undated event(s).")
     st.caption(f"{tables.articles.shape[0]} articles · {int(chosen.events.sum())} of "
                f"{ix.n_events} events shown"
                + (f" · {hidden} undated hidden by the date range" if hidden else ""))
@@ -649,9 +675,6 @@ def main() -> None:
     network_view(ix, chosen.actors)
     events_view(tables, chosen.events, f)
     actors_view(tables, chosen.events)
-    if not tables.errors.empty:
-        with st.expander(f"{len(tables.errors)} file(s) skipped by the ETL"):
-            st.dataframe(tables.errors, hide_index=True)
 
 
 main()

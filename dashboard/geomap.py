@@ -26,8 +26,8 @@ from dashboard.labels import HOVER_CHARS, Candidate, place_labels, plotly_text_b
 from dashboard.labels import plain as _plain
 from dashboard.selection import KEY_SEP
 
-__all__ = ["KEY_SEP", "View", "cells", "city_names", "diameters", "map_labels", "spots",
-           "view_of"]
+__all__ = ["KEY_SEP", "View", "cells", "cities_at", "city_names", "diameters", "map_labels",
+           "spots", "view_of"]
 MIN_SPAN = 12.0  # degrees: a single venue is shown with its region, not its streets
 PAD = 0.12  # of the events' extent, around it
 MAX_MARKERS = 200  # spots drawn one by one; beyond, nearby spots share a cell
@@ -83,6 +83,14 @@ def _venue_list(names: Sequence[str], counts: Sequence[int], most: int = 8) -> s
     shown = [f"{plain(n, 60)} ({c})" for n, c in list(zip(names, counts, strict=True))[:most]]
     more = f" and {len(names) - most} more" if len(names) > most else ""
     return ", ".join(shown) + more
+
+
+def cities_at(venues: pd.DataFrame, cities: Mapping[tuple[float, float], str]
+              ) -> dict[tuple[float, float], str]:
+    """The entries of ``cities`` at the venues' coordinates: all that a map of them reads
+    (and small enough to key a cached figure by)."""
+    at = zip(venues["lat"].round(4), venues["lon"].round(4), strict=True)
+    return {k: cities[k] for k in ((float(a), float(b)) for a, b in at) if k in cities}
 
 
 def spots(venues: pd.DataFrame, cities: Mapping[tuple[float, float], str] | None = None

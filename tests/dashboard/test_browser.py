@@ -624,9 +624,13 @@ def test_hostile_names_are_shown_literally_cut_and_unreversed(browser_context, g
             grid.scroll_into_view_if_needed()
             gbox = grid.bounding_box()
             page.mouse.click(gbox["x"] + 16, gbox["y"] + 35 + ROW * at + ROW // 2)
+            # The picked event's own heading ("talks in Doha"), not an earlier event's of the
+            # same month.
             page.wait_for_function(
-                "d => [...document.querySelectorAll('h4')].some(h => h.textContent.includes(d))",
-                arg=rows[at][0], timeout=15_000)
+                "ds => [...document.querySelectorAll('h4')]"
+                ".some(h => ds.every(d => h.textContent.includes(d)))",
+                arg=[f"{rows[at][3]} in {rows[at][1][:9]}", f", {rows[at][0]} ·"],
+                timeout=15_000)
             shown = page.locator('[data-testid="stMain"]').inner_text()
             assert "\u202e" not in shown, repr(shown[shown.index("\u202e") - 300:][:400])
             assert n == 2 or "\ufffd" in page.locator("h4").first.inner_text() + " ".join(
