@@ -39,8 +39,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", default="data", help="output folder (default: data)")
     parser.add_argument("--geocoder", default="offline",
                         help="offline (GeoNames, default) or a geopy service name such as "
-                             "nominatim: one request a second, at most 5 s a run, cached, "
-                             "falls back to offline")
+                             "nominatim: one request a second, at most 5 s a request, "
+                             "cached, falls back to offline")
     parser.add_argument("--prefer-country", default="", metavar="CC",
                         help="ISO country code whose places win ties the text leaves open "
                              "(e.g. US for American local news); any evidence in the text "

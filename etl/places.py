@@ -140,16 +140,6 @@ class GazetteerGeocoder(Geocoder):
         return found or None
 
 
-# What one run may spend waiting on an online service (requests and the sleeps between them),
-# in wall-clock seconds: at one request a second, about five new names a run. Online geocoding
-# is a refinement; a run must not wait on a slow service for long.
-ONLINE_BUDGET_S = 5.0
-
-
-class _BudgetSpent(Exception):
-    """This run's time for the online service is used up (not the service's fault)."""
-
-
 def online_service(service: str, timeout: float) -> Geocoder:
     """geopy's geocoder for ``service``, on urllib (no retries hidden behind the timeout)."""
     try:
@@ -170,14 +160,11 @@ class CachedOnlineGeocoder:
 
     Every failure (timeout, rate limit, service error) falls back to the offline gazetteer;
     the first one is logged as a warning, and after three in a row the service is not asked
-    again in this run. A run spends at most ``budget`` seconds of wall clock waiting on the
-    service (its requests and the sleeps between them; not the parsing in between): after
-    that, names not in the cache use the gazetteer, with one warning.
+    again in this run.
     """
 
     def __init__(self, service: str, cache_path: Path, *, timeout: float = 5.0,
-                 min_delay: float = 1.0, budget: float = ONLINE_BUDGET_S,
-                 geocoder: Geocoder | None = None,
+                 min_delay: float = 1.0, geocoder: Geocoder | None = None,
                  fallback: CandidateSource | None = None) -> None:
         self.service = service
         self.timeout = timeout  # wall-clock bound of one request, however the server dribbles
@@ -185,15 +172,11 @@ class CachedOnlineGeocoder:
         self.fallback = fallback or GazetteerGeocoder()
         self.cache_path = cache_path
         self.min_delay = min_delay
-        self.budget = budget
         self.cache: dict[str, dict[str, Any] | None] = self._load_cache()
         self.dirty = False
         self.failures = 0
         self.warned = False
         self._last_call = 0.0
-        self._spent = 0.0  # seconds this run has waited on the service
-        self._requests = 0  # this run's
-        self._spent_told = False
 
     def _load_cache(self) -> dict[str, dict[str, Any] | None]:
         try:
@@ -211,9 +194,6 @@ class CachedOnlineGeocoder:
                 self.cache[key] = self._ask(name)
                 self.failures = 0
                 self.dirty = True
-            except _BudgetSpent:
-                self._tell_spent()
-                return self.fallback.candidates(name)
             except Exception as exc:  # noqa: BLE001 - a remote service's answer, any shape
                 self.failures += 1
                 if not self.warned:
@@ -226,32 +206,12 @@ class CachedOnlineGeocoder:
             return self.fallback.candidates(name)
         return [Location(hit["address"], (hit["lat"], hit["lon"]), hit)]
 
-    def _remaining(self, waiting_since: float | None = None) -> float:
-        """Seconds left of this run's budget, counting the wait begun at ``waiting_since``."""
-        ongoing = 0.0 if waiting_since is None else time.monotonic() - waiting_since
-        return self.budget - self._spent - ongoing
-
-    def _tell_spent(self) -> None:
-        if not self._spent_told:
-            log.warning("geocoder %s: this run's %g s for online geocoding ran out after %d "
-                        "request(s); its other new place names use the offline gazetteer "
-                        "(answers so far are cached: run again with --no-cache to ask for "
-                        "more)", self.service, self.budget, self._requests)
-            self._spent_told = True
-
     def _ask(self, name: str) -> dict[str, Any] | None:
-        began = time.monotonic()
-        wait = self._last_call + self.min_delay - began
-        if wait >= self._remaining():
-            raise _BudgetSpent
-        try:
-            if wait > 0:
-                time.sleep(wait)
-            self._last_call = time.monotonic()
-            self._requests += 1
-            location = self._within_timeout(name, min(self.timeout, self._remaining(began)))
-        finally:
-            self._spent += time.monotonic() - began
+        wait = self._last_call + self.min_delay - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self._last_call = time.monotonic()
+        location = self._within_timeout(name)
         if location is None:
             return None
         lat, lon = location.latitude, location.longitude
@@ -268,10 +228,9 @@ class CachedOnlineGeocoder:
                           "province": "region", "county": "region"}.get(kind, "city"),
         }
 
-    def _within_timeout(self, name: str, timeout: float) -> Any:
-        """The geocoder's answer, or GeocoderTimedOut after ``timeout`` seconds (_BudgetSpent
-        if the run's budget cut it shorter): a socket timeout bounds each read, not a server
-        sending one byte at a time."""
+    def _within_timeout(self, name: str) -> Any:
+        """The geocoder's answer, or GeocoderTimedOut after ``timeout`` seconds: a socket
+        timeout bounds each read, not a server sending one byte at a time."""
         answer: list[Any] = []
         failure: list[BaseException] = []
 
@@ -283,19 +242,15 @@ class CachedOnlineGeocoder:
 
         worker = threading.Thread(target=call, name="parley-geocode", daemon=True)
         worker.start()
-        worker.join(max(timeout, 0.0))
+        worker.join(self.timeout)
         if worker.is_alive():  # left to finish on its own; its answer is dropped
-            if timeout < self.timeout:
-                raise _BudgetSpent
             raise GeocoderTimedOut(f"no answer within {self.timeout:g} s")
         if failure:
             raise failure[0]
         return answer[0]
 
     def save(self) -> None:
-        """End of a run: write the cache atomically, so a crash never leaves half a file, and
-        give the next run (of a watcher, which keeps this object) a budget of its own."""
-        self._spent, self._requests, self._spent_told = 0.0, 0, False
+        """Write the cache atomically, so a crash never leaves half a file."""
         if not self.dirty:
             return
         write_json_atomic(self.cache_path, self.cache, indent=None)

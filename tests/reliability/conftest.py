@@ -192,18 +192,25 @@ PLACES = {  # what the fake service knows: name -> (lat, lon, country code)
 }
 
 
+# Modes that send a body a byte every 0.3 s, so no single read ever times out: for how long.
+TRICKLE_S = {"trickle": 3.6, "dribble": 20.0}
+
+
 @dataclass
 class FakeGeocoder:
-    """A Nominatim look-alike whose behaviour the test sets: ok, slow, trickle, 500, 429, junk.
+    """A Nominatim look-alike whose behaviour the test sets: ok, slow, trickle, dribble, 500,
+    429, junk, badshape.
 
-    Every handler finishes by itself within a few seconds, so no thread outlives the test
-    for long; only loopback is ever bound.
+    Every handler finishes by itself within a few seconds, or at the end of the test ("dribble"
+    outlasts any client's timeout), so no thread outlives the test for long; only loopback is
+    ever bound.
     """
 
     mode: str = "ok"
     requests: list[str] = field(default_factory=list)
     arrived: list[float] = field(default_factory=list)  # time.monotonic() of each request
     port: int = 0
+    stop: threading.Event = field(default_factory=threading.Event)  # set at the test's end
 
     def handle(self, req: BaseHTTPRequestHandler) -> None:
         self.arrived.append(time.monotonic())
@@ -226,14 +233,15 @@ class FakeGeocoder:
             body = json.dumps(self.answer(query)).encode()
             req.send_response(200)
         req.send_header("Content-Type", "application/json")
-        req.send_header("Content-Length", str(len(body) + (40 if self.mode == "trickle" else 0)))
+        trickle = TRICKLE_S.get(self.mode, 0.0)
+        req.send_header("Content-Length", str(len(body) + (1000 if trickle else 0)))
         req.end_headers()
-        if self.mode == "trickle":  # a byte every 0.3 s: no single read ever times out
-            for _ in range(12):
+        if trickle:  # the body never completes
+            until = time.monotonic() + trickle
+            while time.monotonic() < until and not self.stop.wait(0.3):
                 with contextlib.suppress(OSError):
                     req.wfile.write(b" ")
                     req.wfile.flush()
-                time.sleep(0.3)
             return
         with contextlib.suppress(OSError):
             req.wfile.write(body)
@@ -268,5 +276,6 @@ def fake_geocoder() -> Iterator[FakeGeocoder]:
     try:
         yield fake
     finally:
+        fake.stop.set()
         server.shutdown()
         server.server_close()
