@@ -33,18 +33,21 @@ WATCH = """() => {
 }"""
 SETTLED = f"() => window.__last > window.__downAt && performance.now() - window.__last > {QUIET_MS}"
 IDLE = f"() => performance.now() - window.__last > {QUIET_MS}"
-# The two biggest map markers' pixels, from the geo subplot's own projection.
+# The biggest map marker and the biggest one well clear of it, in pixels, from the geo
+# subplot's own projection.
 MARKERS = """() => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')]
     .find(g => g._fullLayout && g._fullLayout.geo);
   const t = gd._fullData.find(d => d.type === 'scattergeo');
   const size = t.marker.size;
-  const order = [...size.keys()].sort((a, b) => size[b] - size[a]).slice(0, 2);
   const box = gd.querySelector('.main-svg').getBoundingClientRect();
-  return order.map(i => {
+  const at = i => {
     const xy = gd._fullLayout.geo._subplot.projection([t.lon[i], t.lat[i]]);
     return [box.x + xy[0], box.y + xy[1]];
-  });
+  };
+  const order = [...size.keys()].sort((a, b) => size[b] - size[a]).map(at);
+  const other = order.find(p => Math.hypot(p[0] - order[0][0], p[1] - order[0][1]) > 60);
+  return other ? [order[0], other] : [order[0]];
 }"""
 
 
