@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from dashboard.cells import map_text_cells
 from dashboard.filters import Filters
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
@@ -26,11 +27,7 @@ def safe_cell(value: object) -> object:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every text cell passed through ``safe_cell``."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(safe_cell)
-    return out
+    return map_text_cells(frame, safe_cell)
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboard.cells import map_text_cells
+
 # Advance widths (em) of DejaVu Sans, the sans-serif of Debian's Chromium and one of the widest
 # common sans fonts, for printable ASCII (space to tilde): estimates err on the wide side.
 _ASCII_EM = (
@@ -66,11 +68,7 @@ def unreversed(value: Any) -> Any:
 
 def unreversed_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A table as the page shows it: ``unreversed`` text cells (downloads keep the data)."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(unreversed)
-    return out
+    return map_text_cells(frame, unreversed)
 
 
 def shown(value: object, limit: int = HOVER_CHARS) -> str:
