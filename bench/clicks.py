@@ -89,10 +89,10 @@ def measure(url: str, repeats: int = 5, shots: Path | None = None) -> dict[str, 
         page.wait_for_selector(".scattergeo path.point", timeout=300_000)
         page.wait_for_selector('[class*="st-key-actor_chart"] .bars path', timeout=60_000)
         page.evaluate(WATCH)
-        markers = page.evaluate(MARKERS)
         held = page.locator('[data-testid="stSidebar"] button', has_text="held").first
         steps: dict[str, list[float]] = {"map click": [], "bar click": [], "filter change": []}
         for k in range(repeats):
+            markers = page.evaluate(MARKERS)  # again: the focus bar above may have grown
             x, y = markers[k % len(markers)]
             steps["map click"].append(_timed(page, partial(page.mouse.click, x, y)))
         page.get_by_role("button", name="Clear selection").click()
