@@ -62,6 +62,11 @@ CHECK_SECONDS = 5  # how often an open page looks for newer tables on disk
 CountBy = Literal["events", "mentions"]
 
 
+def counted(n: int, noun: str) -> str:
+    """"1 article", "3 articles"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("PARLEY_DATA") or ROOT / "data")
 
@@ -143,7 +148,8 @@ def sidebar_uploads() -> data.Tables | None:
                     if previous:  # one upload folder per session
                         shutil.rmtree(Path(previous).parent, ignore_errors=True)
                     st.session_state["upload_tables"] = str(out)
-                    st.success(f"{summary.n_articles} articles, {summary.n_events} events.")
+                    st.success(f"{counted(summary.n_articles, 'article')}, "
+                               f"{summary.n_events} events.")
                     for path, error in summary.errors:
                         name = next((s.original for s in saved if str(s.path) == str(path)),
                                     Path(path).name)
@@ -658,7 +664,7 @@ def views(tables: data.Tables, picked: Filters) -> None:
     ix = tables.index
     chosen = select(ix, f)
     hidden = hidden_undated(ix, f)
-    st.caption(f"{tables.articles.shape[0]} articles · {int(chosen.events.sum())} of "
+    st.caption(f"{counted(tables.articles.shape[0], 'article')} · {int(chosen.events.sum())} of "
                f"{ix.n_events} events shown"
                + (f" · {hidden} undated hidden by the date range" if hidden else ""))
     focus_bar(f)

@@ -217,17 +217,17 @@ def upload(at: AppTest, name: str = "../../../tmp/evil name.txt") -> AppTest:
 
 def test_uploaded_articles_can_be_explored_with_or_without_the_seed(app_env, media):
     at = upload(run())
-    assert any("1 articles" in s.value for s in at.success)
+    assert any(s.value.startswith("1 article,") for s in at.success)
     corpus = at.radio(key="corpus")
     assert corpus.value == "Both"
-    caption = next(c.value for c in at.caption if "articles ·" in c.value)
+    caption = next(c.value for c in at.caption if "events shown" in c.value)
     seed_articles = len(pd.read_csv(app_env / "articles.csv", dtype=str))
     assert caption.startswith(f"{seed_articles + 1} articles")
 
     at.radio(key="corpus").set_value("My uploads").run()
     assert not at.exception
-    captions = [c.value for c in at.caption if "articles ·" in c.value]
-    assert captions and captions[0].startswith("1 articles"), captions
+    captions = [c.value for c in at.caption if "events shown" in c.value]
+    assert captions and captions[0].startswith("1 article ·"), captions
     # The one meeting the article reports, and nothing of the seed.
     assert venues_on_map(at) == {"Geneva"}
     assert bar_actors(at) == UPLOAD_ACTORS
