@@ -16,7 +16,7 @@ import pandas as pd
 
 from etl.store import SCHEMAS
 
-EAGER_CSV_ROWS = 20_000  # as dashboard/app.py: smaller CSVs are built on every rerun
+EAGER_CSV_ROWS = 2_000  # as dashboard/app.py: smaller CSVs are built on every rerun
 
 
 def generate(folder: Path, n_rows: int, seed: int = 0) -> None:
