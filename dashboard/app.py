@@ -150,8 +150,11 @@ def sidebar_uploads() -> data.Tables | None:
                     if previous:  # one upload folder per session
                         shutil.rmtree(Path(previous).parent, ignore_errors=True)
                     st.session_state["upload_tables"] = str(out)
+                    # Events as the page counts them (one per meeting, however many reports
+                    # and participants), not the table's rows.
+                    mine = data.load_tables(str(out), data.signature(str(out)))
                     st.success(f"{counted(summary.n_articles, 'article')}, "
-                               f"{summary.n_events} events.")
+                               f"{counted(mine.index.n_events, 'event')}.")
                     for path, error in summary.errors:
                         name = next((s.original for s in saved if str(s.path) == str(path)),
                                     Path(path).name)
