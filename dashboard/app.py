@@ -142,9 +142,13 @@ def sidebar_uploads() -> data.Tables | None:
                 try:
                     summary = run_etl([s.path for s in saved], out,
                                       progress_bar("Processing articles"))
+                except EtlUnavailableError as exc:  # says how to install the ETL
+                    shutil.rmtree(folder, ignore_errors=True)
+                    st.error(str(exc))
                 except Exception as exc:
                     shutil.rmtree(folder, ignore_errors=True)
-                    st.error(f"Processing failed: {exc}. Check the files' format and retry.")
+                    st.error(f"Processing failed: {str(exc).rstrip('.')}. Check the files' "
+                             "format and retry.")
                 else:
                     previous = st.session_state.get("upload_tables")
                     if previous:  # one upload folder per session

@@ -17,6 +17,7 @@ from streamlit.elements.plotly_chart import PlotlySelectionState, PlotlyState
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard import build
 from dashboard.export import DANGEROUS_FIRST
 from tests.dashboard.conftest import FORMULA
 
@@ -250,6 +251,32 @@ def test_an_upload_dated_after_the_seed_is_shown_beside_it(app_env):
     assert venues_on_map(at) == SEED_VENUES | {"Geneva"}
     assert bar_actors(at) >= UPLOAD_ACTORS
     assert not any("hidden by the date range" in c.value for c in at.caption)
+
+
+def test_an_upload_without_the_etl_says_how_to_install_it(app_env, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise build.EtlUnavailableError("The ETL could not be imported (no module named "
+                                        "'spacy'). Install the project with `pip install -e .`.")
+
+    monkeypatch.setattr(build, "run_etl", unavailable)
+    at = run()
+    at.sidebar.file_uploader[0].set_value([("a.txt", UPLOAD.encode(), "text/plain")]).run()
+    at.button(key="upload_go").click().run()
+    assert [e.value for e in at.error] == [
+        "The ETL could not be imported (no module named 'spacy'). Install the project with "
+        "`pip install -e .`."]
+
+
+def test_a_failed_upload_names_the_failure_in_one_sentence(app_env, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("the folder is read-only.")
+
+    monkeypatch.setattr(build, "run_etl", broken)
+    at = run()
+    at.sidebar.file_uploader[0].set_value([("a.txt", UPLOAD.encode(), "text/plain")]).run()
+    at.button(key="upload_go").click().run()
+    assert [e.value for e in at.error] == [
+        "Processing failed: the folder is read-only. Check the files' format and retry."]
 
 
 def test_uploader_accepts_only_the_etl_formats(app_env):
