@@ -87,15 +87,15 @@ def venue_map(venues: pd.DataFrame, *, cities: dict[tuple[float, float], str] | 
     most = int(markers["n_events"].max()) if len(markers) else 1
     sizes = geomap.diameters(markers["n_events"], most)
     chosen = geomap.map_labels(markers, view, sizes)
-    text = np.array([geomap.plain(chosen[i][0]) if i in chosen else ""
+    text = np.array([labels.plain(chosen[i][0]) if i in chosen else ""
                      for i in range(len(markers))], dtype=object)
     where = np.array([chosen[i][1] if i in chosen else "top center"
                       for i in range(len(markers))], dtype=object)
     # A numpy array, not nested lists: plotly validates lists item by item, which took most
     # of a rerun with thousands of venues.
     customdata = np.array([
-        [k, geomap.plain(n), country_name(c), e, f"<br>Venues: {v}" if v else "",
-         geomap.plain(d) or "undated", geomap.plain(t) or "none recorded"]
+        [k, labels.plain(n), country_name(c), e, f"<br>Venues: {v}" if v else "",
+         labels.plain(d) or "undated", labels.plain(t) or "none recorded"]
         for k, n, c, e, v, d, t in zip(
             markers["key"], markers["name"], markers["country_code"], markers["n_events"],
             markers["venues"], markers["dates"], markers["participants"], strict=True)],
@@ -302,7 +302,7 @@ def network_chart(net: Network, *, height: int = NETWORK_HEIGHT) -> go.Figure:
             x=mid[:, 0], y=mid[:, 1], mode="markers", showlegend=False, name="shared events",
             marker={"size": 12, "color": "rgba(0,0,0,0)"},
             unselected={"marker": {"opacity": 0}},
-            customdata=np.array([[PAIR_SEP.join((a, b)), geomap.plain(a), geomap.plain(b), w, e]
+            customdata=np.array([[PAIR_SEP.join((a, b)), labels.plain(a), labels.plain(b), w, e]
                                  for a, b, w, e in zip(edges["source"], edges["target"],
                                                        edges["weight"], edges["events"],
                                                        strict=True)],
@@ -319,7 +319,7 @@ def network_chart(net: Network, *, height: int = NETWORK_HEIGHT) -> go.Figure:
             marker={"size": size_of[part.index].tolist(), "opacity": 1.0,
                     "color": colour, "line": {"width": 2, "color": "white"}},
             unselected={"marker": {"opacity": 0.3}},
-            customdata=np.array([[a, k, n, d, geomap.plain(a)] for a, k, n, d in zip(
+            customdata=np.array([[a, k, n, d, labels.plain(a)] for a, k, n, d in zip(
                 part["actor"], part["kind"], part["n_events"], part["degree"], strict=True)],
                 dtype=object).reshape(-1, 5),
             hovertemplate=("<b>%{customdata[4]}</b> (%{customdata[1]})<br>"
@@ -330,7 +330,7 @@ def network_chart(net: Network, *, height: int = NETWORK_HEIGHT) -> go.Figure:
         row = nodes.iloc[placed.index]
         xanchor, yanchor, dx, dy = labels.annotation_at(placed.position, sizes[placed.index] / 2)
         fig.add_annotation(
-            x=row["x"], y=row["y"], text=geomap.plain(placed.text, labels.LABEL_CHARS),
+            x=row["x"], y=row["y"], text=labels.plain(placed.text, labels.LABEL_CHARS),
             showarrow=False, xanchor=xanchor, yanchor=yanchor, xshift=dx, yshift=dy,
             font={"size": NODE_LABEL_SIZE, "color": "#222"},
             bgcolor="rgba(255,255,255,0.85)", borderpad=1)

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.labels import HOVER_CHARS, Candidate, place_labels, plotly_text_box, shown
-from dashboard.labels import plain as _plain
+from dashboard.labels import Candidate, place_labels, plain, plotly_text_box, shown
 from dashboard.selection import KEY_SEP
 
 __all__ = ["KEY_SEP", "View", "cells", "cities_at", "city_names", "diameters", "map_labels",
@@ -40,11 +39,6 @@ TYPICAL_WIDTH = 550.0  # the map panel in a 1400-pixel window
 ASPECT = 1.25  # of the view: that panel's shape
 MARKER_COLUMNS = ["key", "name", "country_code", "lat", "lon", "n_events", "venues", "dates",
                   "participants", "n_venues"]
-
-
-def plain(text: str, limit: int = HOVER_CHARS) -> str:
-    """Text as plotly shows it literally, unreversed and cut (``labels.plain``)."""
-    return _plain(text, limit)
 
 
 def natural_earth(lon: np.ndarray, lat: np.ndarray, centre: float = 0.0
