@@ -362,7 +362,7 @@ def is_nationality(text: str, gazetteer: Gazetteer) -> bool:
         return False
     if word in _NATIONALITY_WORDS or word.rstrip("s") in _NATIONALITY_WORDS:
         return True
-    _country_words(gazetteer)
+    _country_words(gazetteer)  # fills _COUNTRY_WORDS, which the remembered check reads
     return _made_from_a_country(word)
 
 

@@ -62,9 +62,10 @@ def extract(parsed: ParsedArticle, places: PlaceResolver) -> Extraction:
     neighbours = places.neighbours([*(n for pair in named for n in pair if n),
                                     *names_in_organizations(parsed, mentions, places)])
     mentions = [_region_not_country(m, neighbours, places) for m in mentions]
-    dateline = _resolve_dateline(parsed.article, places, _country_shares(mentions), neighbours)
+    shares = _country_shares(mentions)
+    dateline = _resolve_dateline(parsed.article, places, shares, neighbours)
     context = PlaceContext(dateline_country=dateline.country_code if dateline else "",
-                           country_shares=_country_shares(mentions), neighbours=neighbours)
+                           country_shares=shares, neighbours=neighbours)
     mentions += _place_mentions(parsed, place_entities, named, entities, mentions, places,
                                 dateline, context)
     mentions = [_town_not_group(m, places, context) for m in mentions]
@@ -578,6 +579,16 @@ def _bare_surnames(parsed: ParsedArticle, entities: list[Entity],
 BEFORE_A_CITY = frozenset({"in", "at", "to", "from", "near", "outside"})
 
 
+def _name_run(tokens: list[Token], i: int, covered: set[int]) -> int:
+    """Where a run of up to three capitalised proper nouns from token i ends, none of them
+    inside an entity or mention already (i itself when token i starts none)."""
+    end = i
+    while end < len(tokens) and end - i < 3 and end not in covered \
+            and tokens[end].pos == "PROPN" and tokens[end].text[:1].isupper():
+        end += 1
+    return end
+
+
 def _bare_places(parsed: ParsedArticle, entities: list[Entity],
                  places: PlaceResolver) -> list[Entity]:
     """'talks in Entebbe' where the model saw no entity: a capitalised name after a locative
@@ -589,10 +600,7 @@ def _bare_places(parsed: ParsedArticle, entities: list[Entity],
         if t.i in covered or tokens[t.i - 1].text.lower() not in BEFORE_A_CITY \
                 or t.pos != "PROPN" or not t.text[:1].isupper():
             continue
-        end = t.i + 1
-        while end < len(tokens) and end - t.i < 3 and end not in covered \
-                and tokens[end].pos == "PROPN" and tokens[end].text[:1].isupper():
-            end += 1
+        end = _name_run(tokens, t.i, covered)
         for stop in range(end, t.i, -1):
             last = tokens[stop - 1]
             name = parsed.article.text[t.idx: last.idx + len(last.text)]
@@ -642,10 +650,7 @@ def _towns_among_places(parsed: ParsedArticle, entities: list[Entity], mentions:
     found = []
     i = 0
     while i < len(tokens):
-        end = i
-        while end < len(tokens) and end - i < 3 and end not in covered and \
-                tokens[end].pos == "PROPN" and tokens[end].text[:1].isupper():
-            end += 1
+        end = _name_run(tokens, i, covered)
         for stop in range(end, i, -1):
             first, last = tokens[i], tokens[stop - 1]
             name = parsed.article.text[first.idx:last.idx + len(last.text)]

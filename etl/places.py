@@ -99,7 +99,6 @@ class PlaceContext:
     # (country, admin1) named right after the place: ("US", "ID") for "Moscow, Idaho".
     qualifier: tuple[str, str] = ("", "")
     neighbours: Neighbours = field(default_factory=Neighbours)
-    prefer_country: str = ""  # the user's bias (--prefer-country), weaker than any evidence
 
 
 class CandidateSource(Protocol):
@@ -318,9 +317,7 @@ class PlaceResolver:
         if not candidates:
             return self._within(name, context.qualifier) or self.abbreviated(name) or \
                 self._part_of(name, context)
-        if self.prefer_country and not context.prefer_country:
-            context = replace(context, prefer_country=self.prefer_country)
-        scored = sorted(((score(name, loc, context), i, loc)
+        scored = sorted(((score(name, loc, context, self.prefer_country), i, loc)
                          for i, loc in enumerate(candidates)),
                         key=lambda t: (-t[0][0], t[1]))
         (_, why), _, best = scored[0]
@@ -429,9 +426,11 @@ COUNTRY_WEIGHT = 1.5
 EVIDENCE = ("named with", "dateline", "mentioned", "near the article")
 
 
-def score(name: str, candidate: Location, context: PlaceContext) -> tuple[float, str]:
+def score(name: str, candidate: Location, context: PlaceContext,
+          prefer_country: str = "") -> tuple[float, str]:
     """Score one candidate: evidence in the text, in the order of its strength (a qualifier,
-    the dateline, the article's other places, its countries), then population and kind."""
+    the dateline, the article's other places, its countries), then the user's bias
+    (``prefer_country``, --prefer-country), then population and kind."""
     raw = candidate.raw
     code, admin1 = raw.get("country_code", ""), raw.get("admin1", "")
     population = max(int(raw.get("population") or 0), 1)
@@ -457,7 +456,7 @@ def score(name: str, candidate: Location, context: PlaceContext) -> tuple[float,
     if share:
         value += 0.6 + 0.6 * share
         reasons.append("its country is mentioned in the article")
-    if context.prefer_country and context.prefer_country == code:
+    if prefer_country and prefer_country == code:
         value += 1.5  # as strong as the dateline's country, which it stands in for
         reasons.append("in the preferred country")
     if raw.get("precision") == "region":
