@@ -16,8 +16,6 @@ import pandas as pd
 
 from etl.store import SCHEMAS
 
-EAGER_CSV_ROWS = 2_000  # as dashboard/app.py: smaller CSVs are built on every rerun
-
 
 def generate(folder: Path, n_rows: int, seed: int = 0) -> None:
     """Tidy rows (about 3 actors a report, 8 reports an article), their articles, and as many
@@ -117,11 +115,11 @@ def interaction(tables, f) -> None:  # type: ignore[no-untyped-def]
     aggregate.venues_of(ix, chosen.map)
     aggregate.actor_counts_of(ix, chosen.actors)
     aggregate.timeline_of(ix, chosen.events, aggregate.granularity_of(ix, chosen.events))
-    aggregate.undated_of(ix, chosen.events)
+    aggregate.undated_by_status_of(ix, chosen.events)
     network.network_of(ix, chosen.actors)
     for table, rows in ((tables.events, ix.rows(chosen.events)),
                         (tables.mentions, mention_rows(ix, chosen.events))):
-        if len(rows) <= EAGER_CSV_ROWS:  # larger downloads are built only on click
+        if len(rows) <= export.EAGER_CSV_ROWS:  # larger downloads are built only on click
             export.to_csv_bytes(table.iloc[rows])
     page = aggregate.summary_of(tables.events, ix, chosen.events, 0, aggregate.PAGE_ROWS)
     detail.actor_table(aggregate.actor_counts_of(ix, chosen.events, top=500),
@@ -170,10 +168,16 @@ def measure(folder: Path, repeats: int = 3) -> dict[str, object]:
             "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def run(work: Path, n_rows: int) -> list[tuple[str, str, str]]:
+def generated(work: Path, n_rows: int) -> Path:
+    """The folder of generated tables of `n_rows` event rows, made the first time."""
     folder = work / f"dashboard-{n_rows}"
     if not (folder / "events.parquet").is_file():
         generate(folder, n_rows)
+    return folder
+
+
+def run(work: Path, n_rows: int) -> list[tuple[str, str, str]]:
+    folder = generated(work, n_rows)
     done = subprocess.run([sys.executable, "-m", "bench.dashboard_bench", str(folder)],
                           check=True, capture_output=True, text=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
