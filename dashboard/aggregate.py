@@ -25,7 +25,7 @@ from dashboard.index import (
     codes_of,
     date_label,
 )
-from dashboard.labels import plain
+from dashboard.labels import hover_lines
 
 __all__ = ["ACTOR_KINDS", "PAGE_ROWS", "PRECISION_RANK", "Granularity", "actor_counts",
            "actor_counts_of", "choose_granularity", "date_label", "event_summary",
@@ -250,12 +250,6 @@ def choose_granularity(events: pd.DataFrame) -> Granularity:
     return granularity_of(ix, ix.everything())
 
 
-def _bar_text(labels: np.ndarray, total: int) -> str:
-    """A bar's hover text: its events one a line, each as plotly shows it literally."""
-    more = f"<br>… and {total - len(labels)} more" if total > len(labels) else ""
-    return "<br>".join(plain(label) for label in labels) + more
-
-
 def timeline_of(ix: EventIndex, mask: np.ndarray, granularity: Granularity) -> pd.DataFrame:
     """Events per period and status; each event counted once, at the start of its date.
 
@@ -281,7 +275,7 @@ def timeline_of(ix: EventIndex, mask: np.ndarray, granularity: Granularity) -> p
         "period": pd.DatetimeIndex(periods)[group // len(ix.v_status)],
         "status": ix.v_status[group % len(ix.v_status)],
         "n_events": sizes,
-        "events": [_bar_text(labels[a:b], int(n)) for a, b, n in zip(cuts, ends, sizes,
+        "events": [hover_lines(labels[a:b], int(n)) for a, b, n in zip(cuts, ends, sizes,
                                                                      strict=True)],
     })[cols]
 

@@ -12,7 +12,8 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -50,9 +51,6 @@ MAP_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False,
               "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 BAR_CONFIG = {"displaylogo": False, "displayModeBar": False}
 CORPORA = ("Seed corpus", "My uploads", "Both")
-# Downloads of up to this many rows are written on every rerun (a few milliseconds); larger ones
-# only when clicked. At 20,000 the two CSVs took 180 ms of the script's 440 ms a click on 1M rows.
-EAGER_CSV_ROWS = 2_000
 # Streamlit wraps cell text only in rows taller than 4rem: three lines, so the sentence is
 # read in the table instead of being cut after forty characters.
 ROW_HEIGHT = 68
@@ -264,7 +262,8 @@ def sidebar_filters(tables: data.Tables) -> tuple[Filters, Any]:
 
 
 def status_options(ix: EventIndex) -> list[str]:
-    return [s for s in ("held", "planned", "cancelled") if s in set(ix.v_status)]
+    present = set(ix.v_status)
+    return [s for s in charts.STATUS_COLOURS if s in present]
 
 
 def link_choices(ix: EventIndex) -> urlstate.Choices:
@@ -273,12 +272,12 @@ def link_choices(ix: EventIndex) -> urlstate.Choices:
     def shown(values: Iterable[str]) -> set[str]:
         return {labels.unreversed(v) for v in values}
 
-    actors = set(ix.options(ix.v_actor))
+    actors, venues = set(ix.options(ix.v_actor)), set(ix.options(ix.v_venue))
     return urlstate.Choices(
-        options={"actor": shown(actors), "place": shown(ix.options(ix.v_venue)),
+        options={"actor": shown(actors), "place": shown(venues),
                  "type": set(ix.options(ix.v_type)), "status": set(status_options(ix)),
                  "source": shown(ix.publishers), "count": {"events", "mentions"},
-                 "venue": set(ix.options(ix.v_venue)), "focus": actors},
+                 "venue": venues, "focus": actors},
         actors=actors, dates=date_bounds(ix), flags=("undated",), text=("q",))
 
 
@@ -304,9 +303,10 @@ def check_link(ix: EventIndex) -> None:
                     del st.query_params[key]
             except StreamlitAPIException:  # already bound to its widget: it drops the value
                 pass
-    st.warning(urlstate.notice(ignored))
+    message = urlstate.notice(ignored)
+    st.warning(message)
     if "q" in ignored:
-        st.session_state["link_notice"] = urlstate.notice(ignored)
+        st.session_state["link_notice"] = message
 
 
 # Which charts' clicks set each focus: the actor bars and the network both pick actors.
@@ -356,6 +356,20 @@ def figure(builder: str, *inputs: Any, **options: Any) -> tuple[Any, str]:
     build and as much again to serialise. The figure is shared: never change it."""
     fig = getattr(charts, builder)(*inputs, **options)
     return fig, hashlib.sha1(fig.to_json().encode()).hexdigest()
+
+
+def for_mask(view: str, ix: EventIndex, mask: np.ndarray,
+             compute: Callable[[EventIndex, np.ndarray], Any]) -> Any:
+    """``compute(ix, mask)``, kept in the session for the last mask of ``view``. The map and
+    the network are computed without their own click, so a click on them (or on the table,
+    or a view's own control) leaves their mask as it was: 120 ms of venues on 1M rows."""
+    digest = hashlib.sha1(np.packbits(mask).tobytes()).digest()
+    held = st.session_state.get(f"last_{view}")
+    if held is not None and held[0]() is ix and held[1] == digest:
+        return held[2]
+    value = compute(ix, mask)
+    st.session_state[f"last_{view}"] = (weakref.ref(ix), digest, value)  # no corpus kept alive
+    return value
 
 
 def clickable_chart(name: str, made: tuple[Any, str], config: dict) -> None:
@@ -410,7 +424,7 @@ def map_view(tables: data.Tables, mask: np.ndarray) -> None:
     """Venues of held events, computed without the map's own click so others stay clickable
     (and the figure, hence plotly's own highlight of the clicked marker, stays put)."""
     st.subheader("Meeting venues")
-    places = aggregate.venues_of(tables.index, mask)
+    places = for_mask("venues", tables.index, mask, aggregate.venues_of)
     if places.empty:
         st.info("No held event with a known venue matches these filters.")
         return
@@ -461,7 +475,7 @@ def network_view(ix: EventIndex, mask: np.ndarray) -> None:
     """Who met whom, computed like the actor bars without their own click, so every node
     stays clickable and plotly keeps the clicked one highlighted."""
     st.subheader("Who met whom")
-    net = network.network_of(ix, mask)
+    net = for_mask("network", ix, mask, network.network_of)
     if len(net.nodes) < 2:
         st.info("No two actors shared a held event in the selection.")
         return
@@ -479,7 +493,7 @@ def network_view(ix: EventIndex, mask: np.ndarray) -> None:
 def csv_payload(table: pd.DataFrame, rows: np.ndarray):
     """The CSV of ``table``'s rows at these positions: now for small selections; for large
     ones, the rows are taken and written only when the user clicks."""
-    if len(rows) <= EAGER_CSV_ROWS:
+    if len(rows) <= export.EAGER_CSV_ROWS:
         return export.to_csv_bytes(table.iloc[rows])
     return lambda: export.to_csv_bytes(table.iloc[rows])
 
@@ -569,7 +583,7 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
     n = len(reports["article_id"].unique())
     place = labels.shown(event["place"], labels.LABEL_CHARS) or "an unknown place"
     title = (f"{labels.shown(event['event_type'], labels.LABEL_CHARS)} in {place}, "
-             f"{event['date']} · {n} source{'s' if n != 1 else ''}")
+             f"{event['date']} · {counted(n, 'source')}")
     st.markdown("#### " + reader.escape_markdown(title))
     st.markdown(f"**Reports ({len(reports)})**: select one to read its article below.")
     key = "reports_" + hashlib.sha1(str(event["event_id"]).encode()).hexdigest()[:10]
@@ -672,7 +686,7 @@ def views(tables: data.Tables, picked: Filters) -> None:
     f = replace(picked, venues=venue, focus_actors=actor)
     ix = tables.index
     chosen = select(ix, f)
-    hidden = hidden_undated(ix, f)
+    hidden = chosen.hidden_undated
     st.caption(f"{counted(tables.articles.shape[0], 'article')} · {int(chosen.events.sum())} of "
                f"{ix.n_events} events shown"
                + (f" · {hidden} undated hidden by the date range" if hidden else ""))

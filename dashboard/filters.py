@@ -67,6 +67,7 @@ class Selection:
     events: np.ndarray
     map: np.ndarray
     actors: np.ndarray
+    hidden_undated: int = 0  # undated events that pass every filter but the date range
 
 
 def _in(codes: np.ndarray, vocabulary: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
@@ -136,19 +137,24 @@ def event_mask(ix: EventIndex, f: Filters) -> np.ndarray:
 
 
 def select(ix: EventIndex, f: Filters) -> Selection:
-    """The masks for one rerun, sharing the sidebar filters' work between them."""
-    base = event_mask(ix, f.without("venues", "focus_actors"))
+    """The masks for one rerun, sharing the sidebar filters' work between them. Hiding the
+    undated events only removes them from what the other filters keep, so the one pass also
+    counts how many the date range hides."""
+    base = event_mask(ix, f.without("venues", "focus_actors", "hide_undated"))
     venue = _in(ix.venue, ix.v_venue, f.venues) if f.venues else True
     actor = _with_actors(ix, f.focus_actors) if f.focus_actors else True
-    return Selection(events=base & venue & actor, map=base & actor, actors=base & venue)
+    hidden = 0
+    if f.hide_undated:
+        hidden = int((base & venue & actor & ~ix.dated).sum())
+        base = base & ix.dated
+    return Selection(events=base & venue & actor, map=base & actor, actors=base & venue,
+                     hidden_undated=hidden)
 
 
 def hidden_undated(ix: EventIndex, f: Filters) -> int:
     """How many undated events would pass every other filter but are hidden: a date range
     cannot place them, so the page says how many it leaves out."""
-    if not f.hide_undated:
-        return 0
-    return int((select(ix, replace(f, hide_undated=False)).events & ~ix.dated).sum())
+    return select(ix, f).hidden_undated
 
 
 def mention_rows(ix: EventIndex, events: np.ndarray) -> np.ndarray:

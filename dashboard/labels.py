@@ -87,6 +87,12 @@ def plain(value: object, limit: int = HOVER_CHARS) -> str:
     return html.escape(shown(value, limit), quote=False)
 
 
+def hover_lines(items: Sequence[object], total: int) -> str:
+    """Lines of a hover card, each ``plain``; ``total`` beyond them counted ("… and 3 more")."""
+    more = f"<br>… and {total - len(items)} more" if total > len(items) else ""
+    return "<br>".join(plain(item) for item in items) + more
+
+
 def distinct(names: Sequence[str], limit: int = LABEL_CHARS) -> list[str]:
     """``plain`` labels of ``names``, distinct even where two long names share their first
     ``limit`` characters: a category axis draws one bar per distinct label."""

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.index import EventIndex, build_index, codes_of
-from dashboard.labels import plain
+from dashboard.labels import hover_lines
 
 __all__ = ["Network", "layout", "network", "network_of"]
 
@@ -47,10 +47,8 @@ class Network:
 def _event_names(ix: EventIndex, events: np.ndarray) -> str:
     """"talks in Doha, Oct 2019" for each event, one a line (escaped: plotly reads a little
     HTML in hover cards), the rest counted."""
-    shown = [plain(f"{ix.v_what[ix.what[e]]}, {ix.v_label[ix.label[e]] or 'undated'}")
-             for e in events[:EVENTS_NAMED]]
-    more = [f"… and {len(events) - EVENTS_NAMED} more"] if len(events) > EVENTS_NAMED else []
-    return "<br>".join(shown + more)
+    return hover_lines([f"{ix.v_what[ix.what[e]]}, {ix.v_label[ix.label[e]] or 'undated'}"
+                        for e in events[:EVENTS_NAMED]], len(events))
 
 
 def network_of(ix: EventIndex, mask: np.ndarray, *, top: int = TOP,

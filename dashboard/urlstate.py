@@ -89,12 +89,12 @@ def ignored_values(params: Mapping[str, Sequence[str]], choices: Choices
 
 def usable(values: Sequence[str], bad: Sequence[str]) -> tuple[str, ...]:
     """The values of one key that the page uses."""
-    return tuple(v for v in values if v not in set(bad))
+    unused = set(bad)
+    return tuple(v for v in values if v not in unused)
 
 
 def _shown(value: str) -> str:
-    flat = "".join(c if c.isprintable() and c not in "\u202a\u202b\u202c\u202d\u202e"
-                   "\u2066\u2067\u2068\u2069" else " " for c in value)
+    flat = "".join(c if c.isprintable() else " " for c in value)  # bidi controls too
     if len(flat) > SHOWN_CHARS:
         flat = flat[: SHOWN_CHARS - 1] + "…"
     return escape_markdown(flat)
