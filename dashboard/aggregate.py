@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from dashboard.filters import mention_rows
 from dashboard.index import (
@@ -53,23 +54,19 @@ def _ranks(keys: np.ndarray) -> np.ndarray:
     return np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
 
 
-def summary_of(events: pd.DataFrame, ix: EventIndex, mask: np.ndarray, start: int = 0,
-               stop: int | None = None) -> pd.DataFrame:
+def summary_of(ix: EventIndex, mask: np.ndarray, start: int = 0, stop: int | None = None
+               ) -> pd.DataFrame:
     """Rows ``start:stop`` of the table, one per event: date, place, participants, type, status,
     how many articles reported it and by whom, and the provenance of its representative report
     (sentence, article). Dated events first, in time order; undated ones last, in reading order.
     ``event_code`` is the event's code in the index, for its detail view.
 
-    Only the rows asked for are built, so a page of a million-row selection stays cheap.
+    Only the rows asked for are built, from the index alone: a page of a million-row selection
+    stays cheap, and a corpus mapped from disk is not read for it.
     """
     page = ix.order[mask[ix.order]][start:stop]
     if not len(page):
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    first = events.iloc[ix.first_row[page]]
-
-    def column(name: str) -> np.ndarray:
-        return first[name].to_numpy(dtype=object)
-
     participants, reported_by = [], []
     for e in page:
         participants.append(", ".join(dict.fromkeys(
@@ -77,21 +74,22 @@ def summary_of(events: pd.DataFrame, ix: EventIndex, mask: np.ndarray, start: in
         reported_by.append(", ".join(dict.fromkeys(  # only publishers that are known
             p for p in ix.v_publisher[ix.publisher[ix.event_reports(e)]] if p != NO_PUBLISHER)))
     labels = ix.v_label[ix.label[page]]
-    articles = column("article_id")
+    articles = ix.v_article.to_numpy(dtype=object)[ix.article[page]]
+    sentences = ix.v_sentence.take(pa.array(ix.sentence[ix.row_report[ix.first_row[page]]]))
     out = pd.DataFrame({
-        "event_id": ix.event_id[page],
+        "event_id": np.asarray(ix.event_id[page], dtype=object),
         "date": np.where(labels == "", "undated", labels),
-        "place": column("place"),
+        "place": ix.v_place[ix.place[page]],
         "participants": np.array(participants, dtype=object),
-        "event_type": column("event_type"),
-        "status": column("status"),
-        "n_sources": ix.n_sources[page],
+        "event_type": ix.v_type[ix.event_type[page]],
+        "status": ix.v_status[ix.status[page]],
+        "n_sources": ix.n_sources[page].astype(np.int64),
         "reported_by": np.array(reported_by, dtype=object),
-        "sentence": column("sentence"),
+        "sentence": sentences.to_numpy(zero_copy_only=False).astype(object),
         "title": ix.titles.reindex(articles).fillna("").to_numpy(dtype=object),
         "article_id": articles,
-        "sentence_id": first["sentence_id"].to_numpy(),
-        "date_start": column("date_start"),
+        "sentence_id": ix.sentence_id[page].astype(np.int64),
+        "date_start": ix.v_date[ix.start[page]],
         "event_code": page,
     })
     return out[SUMMARY_COLUMNS]
@@ -100,7 +98,7 @@ def summary_of(events: pd.DataFrame, ix: EventIndex, mask: np.ndarray, start: in
 def event_summary(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """``summary_of`` every event of a frame."""
     ix = build_index(events, articles)
-    return summary_of(events, ix, ix.everything())
+    return summary_of(ix, ix.everything())
 
 
 def _joined(groups: np.ndarray, texts: np.ndarray) -> dict[int, str]:
@@ -122,6 +120,7 @@ def _top_per_group(group: np.ndarray, counts: np.ndarray, first: np.ndarray, top
     sizes = np.diff(np.r_[starts, len(group)])
     left = counts.copy()
     picked, ranks = [], []
+    first = first.astype(np.int64)  # ``never`` must not wrap round in an int32 array
     never = np.iinfo(np.int64).max
     for rank in range(top):
         best = np.repeat(np.maximum.reduceat(left, starts), sizes)

@@ -490,12 +490,13 @@ def network_view(ix: EventIndex, mask: np.ndarray) -> None:
         "it for the events. Click an actor, or a line's middle, to filter the page.")
 
 
-def csv_payload(table: pd.DataFrame, rows: np.ndarray):
-    """The CSV of ``table``'s rows at these positions: now for small selections; for large
-    ones, the rows are taken and written only when the user clicks."""
-    if len(rows) <= export.EAGER_CSV_ROWS:
-        return export.to_csv_bytes(table.iloc[rows])
-    return lambda: export.to_csv_bytes(table.iloc[rows])
+def csv_payload(tables: data.Tables, name: str, rows: np.ndarray):
+    """The CSV of one table's rows at these positions: now for small selections; for large
+    ones, and for a table mapped from disk (whose rows are read from the file), the rows are
+    taken and written only when the user clicks."""
+    if len(rows) <= export.EAGER_CSV_ROWS and name not in tables.mapped:
+        return export.to_csv_bytes(tables.take(name, rows))
+    return lambda: export.to_csv_bytes(tables.take(name, rows))
 
 
 def page_number(n_events: int, digest: str) -> int:
@@ -515,20 +516,19 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
     n_events = int(mask.sum())
     head, dl1, dl2 = st.columns([3, 1, 1], vertical_alignment="bottom")
     head.subheader(f"Events ({n_events})")
-    dl1.download_button("Download events CSV", csv_payload(tables.events, rows),
+    dl1.download_button("Download events CSV", csv_payload(tables, "events", rows),
                         file_name=export.file_name("events", f), mime="text/csv",
                         key="dl_events", on_click="ignore", width="stretch",
                         help=f"{len(rows)} rows, one per report and actor: event_id, "
                              "report_id and article_id keep both levels")
-    dl2.download_button("Download mentions CSV", csv_payload(tables.mentions, mentions),
+    dl2.download_button("Download mentions CSV", csv_payload(tables, "mentions", mentions),
                         file_name=export.file_name("mentions", f), mime="text/csv",
                         key="dl_mentions", on_click="ignore", width="stretch",
                         help=f"{len(mentions)} mentions in the sentences of these events")
     # Key on the filters so a row selection never points at another event after filtering.
     digest = hashlib.sha1(repr(f).encode()).hexdigest()[:10]
     page = page_number(n_events, digest)
-    summary = aggregate.summary_of(tables.events, ix, mask, (page - 1) * PAGE_ROWS,
-                                   page * PAGE_ROWS)
+    summary = aggregate.summary_of(ix, mask, (page - 1) * PAGE_ROWS, page * PAGE_ROWS)
     columns = ["date", "place", "participants", "event_type", "status", "n_sources",
                "reported_by", "sentence", "title"]
     if not (summary["reported_by"] != "").any():  # no article of the page names its publisher
@@ -575,11 +575,12 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
     article of the report the user picks (the first one until then)."""
     ix = tables.index
     code = int(event["event_code"])
-    rows = tables.events.iloc[ix.event_rows(code)]
+    rows = tables.take("events", ix.event_rows(code))
     one = np.zeros(ix.n_events, dtype=bool)
     one[code] = True
-    mentions = tables.mentions.iloc[mention_rows(ix, one)]
-    reports = detail.reports_of(rows, tables.articles)
+    mentions = tables.take("mentions", mention_rows(ix, one))
+    articles = tables.articles_of(rows["article_id"])
+    reports = detail.reports_of(rows, articles)
     n = len(reports["article_id"].unique())
     place = labels.shown(event["place"], labels.LABEL_CHARS) or "an unknown place"
     title = (f"{labels.shown(event['event_type'], labels.LABEL_CHARS)} in {place}, "
@@ -595,7 +596,7 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         st.markdown("**Why**")
-        reasons = detail.reasons_of(rows, mentions, tables.articles)
+        reasons = detail.reasons_of(rows, mentions, articles)
         if reasons.empty:
             st.caption("No choice among candidates was recorded for this event.")
         else:
@@ -618,7 +619,7 @@ def event_detail(tables: data.Tables, event: pd.Series) -> None:
 
 def article_view(tables: data.Tables, report: pd.Series) -> None:
     """The article of one report, its sentence underlined and its entities highlighted."""
-    art = tables.articles[tables.articles["article_id"] == report["article_id"]]
+    art = tables.articles_of([report["article_id"]])
     if art.empty:
         st.warning("The article of this report is not in the articles table.")
         return
@@ -632,7 +633,7 @@ def article_view(tables: data.Tables, report: pd.Series) -> None:
         st.info("The article text is only stored in the Parquet tables; showing the sentence.")
         st.text(report["sentence"])
         return
-    marks = tables.mentions[tables.mentions["article_id"] == report["article_id"]]
+    marks = tables.article_mentions(report["article_id"])
     body = reader.highlight(text, marks, focus=reader.sentence_span(text, report["sentence"]))
     st.html(reader.legend_html() + body)
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,6 +28,7 @@ import streamlit as st
 from dashboard.detail import surface_forms
 from dashboard.geomap import city_names
 from dashboard.index import EventIndex, build_index
+from dashboard.mapped import MAP_ROWS, ColumnScan, MappedTable, mapped_copy, n_rows
 from etl.records import ARTICLE_COLUMNS, ERROR_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -37,6 +40,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 INT_COLUMNS = {"n_sentences", "sentence_id", "start", "end", "n_sources"}
 FLOAT_COLUMNS = {"lat", "lon"}
 REQUIRED = ("articles", "mentions", "events")
+# Arrow's default allocator keeps freed memory for reuse; encoding ten million rows left
+# hundreds of megabytes held that way. The system allocator gives large blocks back.
+pa.set_memory_pool(pa.system_memory_pool())
 
 
 SNAPSHOT_ATTEMPTS = 8  # re-reads while the ETL commits (milliseconds) before giving up
@@ -52,29 +58,76 @@ class MissingTablesError(FileNotFoundError):
 
 @dataclass(frozen=True)
 class Tables:
-    """The four ETL tables, normalised; treat the frames as read-only (they may be cached)."""
+    """The four ETL tables, normalised; treat the frames as read-only (they may be cached).
+
+    A large Parquet table is mapped from disk (``dashboard.mapped``): its frame then wraps the
+    mapped copy, and views read rows through ``take`` and ``articles_of``, which touch only the
+    rows they return."""
 
     articles: pd.DataFrame
     mentions: pd.DataFrame
     events: pd.DataFrame
     errors: pd.DataFrame
+    mapped: Mapping[str, MappedTable] = field(default_factory=dict)
+
+    def take(self, name: str, positions: np.ndarray) -> pd.DataFrame:
+        """The rows of one table at these positions, in this order."""
+        if name in self.mapped:
+            return self.mapped[name].take(positions)
+        return getattr(self, name).iloc[positions]
+
+    def articles_of(self, ids: Iterable[str]) -> pd.DataFrame:
+        """The articles with these ids, each once, in the order first asked for."""
+        where = self._article_rows.reindex(pd.unique(pd.Series(list(ids), dtype=object)))
+        return self.take("articles", where.dropna().to_numpy(dtype=np.int64))
+
+    @cached_property
+    def _article_rows(self) -> pd.Series:
+        ids = self.articles["article_id"].astype(object)
+        first = ~ids.duplicated().to_numpy()
+        return pd.Series(np.flatnonzero(first), index=ids[first].to_numpy())
+
+    def article_mentions(self, article_id: str) -> pd.DataFrame:
+        """The mentions of one article, in table order."""
+        return self.take("mentions", self.index.article_mentions(article_id))
+
+    def scan(self, name: str) -> pd.DataFrame | ColumnScan:
+        """One table for a scan of whole columns: a mapped table is read a column at a time."""
+        frame = getattr(self, name)
+        return ColumnScan(self.mapped[name], frame) if name in self.mapped else frame
+
+    def release(self) -> None:
+        """After a scan of whole columns: the mapped pages it read may leave memory, and so
+        may the memory its temporaries freed."""
+        for table in self.mapped.values():
+            table.release()
+        pa.default_memory_pool().release_unused()
 
     @cached_property
     def actor_forms(self) -> pd.DataFrame:
         """Each actor's surface forms (``detail.surface_forms``), gathered once per corpus."""
-        return surface_forms(self.mentions)
+        try:
+            return surface_forms(self.scan("mentions"))
+        finally:
+            self.release()
 
     @cached_property
     def city_names(self) -> dict[tuple[float, float], str]:
         """The city at each pair of coordinates (``geomap.city_names``): a site the ETL put at
         its city is drawn as part of that city."""
-        return city_names(self.mentions)
+        try:
+            return city_names(self.scan("mentions"))
+        finally:
+            self.release()
 
     @cached_property
     def index(self) -> EventIndex:
         """The events as codes for fast filtering, built on first use and kept with the
         tables (so a cached ``Tables`` is encoded once, not on every rerun)."""
-        return build_index(self.events, self.articles, self.mentions)
+        try:
+            return build_index(self.scan("events"), self.scan("articles"), self.scan("mentions"))
+        finally:
+            self.release()
 
 
 def table_path(data_dir: Path, name: str) -> Path | None:
@@ -162,8 +215,9 @@ def one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def read_table(data_dir: Path, name: str) -> pd.DataFrame:
-    """One table, normalised; an absent optional table (errors) is an empty frame."""
+def read_table(data_dir: Path, name: str) -> pd.DataFrame | MappedTable:
+    """One table, normalised; an absent optional table (errors) is an empty frame, and a large
+    Parquet table is mapped rather than read (``map_table``)."""
     path = table_path(data_dir, name)
     if path is None:
         if name in REQUIRED:
@@ -172,6 +226,10 @@ def read_table(data_dir: Path, name: str) -> pd.DataFrame:
                 "Build the tables with `python -m etl seeds --out data`."
             )
         return normalise(name, pd.DataFrame(columns=list(COLUMNS[name])))
+    if path.is_dir() or path.suffix == ".parquet":
+        mapped = map_table(name, parts(path) if path.is_dir() else [path])
+        if mapped is not None:
+            return mapped
     if path.is_dir():
         frame = pa.concat_tables([pq.read_table(p) for p in parts(path)]).to_pandas()
     elif path.suffix == ".parquet":
@@ -180,6 +238,24 @@ def read_table(data_dir: Path, name: str) -> pd.DataFrame:
     else:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     return normalise(name, frame)
+
+
+def map_table(name: str, files: list[Path]) -> MappedTable | None:
+    """The mapped copy of a large Parquet table; None when it is small enough to read whole,
+    or when it predates the columns the copy is normalised with batch by batch (an event's
+    reports must then be counted over the whole table) or no copy can be written."""
+    if n_rows(files) < MAP_ROWS:
+        return None
+    present = set(pq.read_schema(files[0]).names)
+    if name == "events" and not {"report_id", "n_sources", "sources"} <= present:
+        return None
+    try:
+        return MappedTable(mapped_copy(files, lambda frame: normalise(name, frame)))
+    except OSError as exc:
+        warnings.warn(f"{files[0]}: no mapped copy could be written ({exc}); reading it whole "
+                      "into memory instead. Set PARLEY_CACHE to a writable folder.",
+                      stacklevel=2)
+        return None
 
 
 def read_tables(data_dir: str | Path, *, attempts: int = SNAPSHOT_ATTEMPTS) -> Tables:
@@ -193,7 +269,10 @@ def read_tables(data_dir: str | Path, *, attempts: int = SNAPSHOT_ATTEMPTS) -> T
     data_dir = Path(data_dir)
     for attempt in range(attempts):
         before = read_manifest(data_dir)
-        tables = Tables(*(read_table(data_dir, name) for name in COLUMNS))
+        read = {name: read_table(data_dir, name) for name in COLUMNS}
+        mapped = {n: t for n, t in read.items() if isinstance(t, MappedTable)}
+        tables = Tables(**{n: t.frame() if isinstance(t, MappedTable) else t
+                           for n, t in read.items()}, mapped=mapped)
         if before is None or (read_manifest(data_dir) == before
                               and describes(before, data_dir, tables)):
             return tables

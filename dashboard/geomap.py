@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.labels import Candidate, place_labels, plain, plotly_text_box, shown
+from dashboard.mapped import ColumnScan
 from dashboard.selection import KEY_SEP
 
 __all__ = ["KEY_SEP", "View", "cells", "cities_at", "city_names", "diameters", "map_labels",
@@ -54,15 +55,20 @@ def natural_earth(lon: np.ndarray, lat: np.ndarray, centre: float = 0.0
     return x, y
 
 
-def city_names(mentions: pd.DataFrame) -> dict[tuple[float, float], str]:
+def city_names(mentions: pd.DataFrame | ColumnScan) -> dict[tuple[float, float], str]:
     """The name of the city at each pair of coordinates: the place the articles name most
-    often there (a site the ETL put at its city shares the city's coordinates)."""
-    places = mentions[(mentions["kind"] == "place") & (mentions["geo_precision"] == "city")]
-    places = places[places["lat"].notna() & places["lon"].notna() & (places["name"] != "")]
-    if places.empty:
+    often there (a site the ETL put at its city shares the city's coordinates). Reads four
+    columns, never the whole table."""
+    keep = ((mentions["kind"] == "place").to_numpy(dtype=bool)
+            & (mentions["geo_precision"] == "city").to_numpy(dtype=bool))
+    lat = mentions["lat"].to_numpy(dtype=float, na_value=np.nan)[keep]
+    lon = mentions["lon"].to_numpy(dtype=float, na_value=np.nan)[keep]
+    name = mentions["name"][keep].astype(str).to_numpy(dtype=object)
+    known = ~np.isnan(lat) & ~np.isnan(lon) & (name != "")
+    if not known.any():
         return {}
-    counts = (pd.DataFrame({"lat": places["lat"].round(4), "lon": places["lon"].round(4),
-                            "name": places["name"].astype(str)})
+    counts = (pd.DataFrame({"lat": np.round(lat[known], 4), "lon": np.round(lon[known], 4),
+                            "name": name[known]})
               .value_counts().reset_index(name="n"))
     counts["length"] = counts["name"].str.len()
     counts = counts.sort_values(["lat", "lon", "n", "length", "name"],

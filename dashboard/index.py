@@ -17,11 +17,14 @@ as "in October" by one paper and "on 28 October" by another is drawn on the 28th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from dashboard.mapped import ColumnScan
 from etl.records import ACTOR_KINDS
 
 NO_PUBLISHER = "(no publisher)"
@@ -72,13 +75,21 @@ def report_ids(events: pd.DataFrame) -> pd.Series:
     if "report_id" not in events.columns:
         return event
     report = events["report_id"].astype(str)
-    return report.where(report != "", event)
+    blank = report == ""
+    return report.where(~blank, event) if blank.any() else report
 
 
 def encode(values: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(int32 codes, distinct values as an object array); sorted values keep string order."""
     codes, uniques = pd.factorize(values, sort=sort)
     return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+
+
+def encode_ids(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(int32 codes, distinct values in order of first appearance) for an id column: the
+    values stay Arrow text, since millions of Python strings took hundreds of megabytes."""
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int32), pd.Index(uniques)
 
 
 def lookup(values: pd.Series, vocabulary: np.ndarray) -> np.ndarray:
@@ -147,6 +158,8 @@ class EventIndex:
     event_type: np.ndarray
     status: np.ndarray
     order: np.ndarray  # event codes in table order: dated by date, then article, sentence
+    article: np.ndarray  # code into v_article of the representative report's article
+    sentence_id: np.ndarray  # the representative report's sentence in its article
     # Reports (one article's account of an event), in order of first appearance.
     report_id: np.ndarray
     report_event: np.ndarray  # event code of each report
@@ -159,6 +172,9 @@ class EventIndex:
     # Mentions.
     m_sentence_key: np.ndarray  # -1: no event in that sentence
     m_actor_kind: np.ndarray  # code into (ma_actor, ma_kind); -1 when not an actor
+    m_by_article: np.ndarray  # mention positions grouped by article, table order within
+    m_article_ptr: np.ndarray  # of article a: m_by_article[m_article_ptr[a]:m_article_ptr[a+1]]
+    v_article: pd.Index  # article ids of the events; position = article code
     # Distinct values.
     v_date: np.ndarray
     v_period: dict[str, np.ndarray]  # period start (datetime64) of each v_date, per granularity
@@ -199,6 +215,13 @@ class EventIndex:
         """Positions of one event's tidy rows, in table order."""
         return self.rows_by_event[self.event_ptr[event]:self.event_ptr[event + 1]]
 
+    def article_mentions(self, article_id: str) -> np.ndarray:
+        """Positions of one article's mentions, in table order (none when it has no event)."""
+        code = self.v_article.get_indexer([article_id])[0]
+        if code < 0:
+            return np.zeros(0, dtype=np.int64)
+        return self.m_by_article[self.m_article_ptr[code]:self.m_article_ptr[code + 1]]
+
     def rows(self, events: np.ndarray) -> np.ndarray:
         """Positions of the tidy rows of the masked events, in table order."""
         return np.flatnonzero(events[self.row_event])
@@ -217,7 +240,8 @@ class EventIndex:
 
 def _titles(articles: pd.DataFrame) -> pd.Series:
     """article_id -> title, the file name when the article has no title."""
-    by_id = articles.drop_duplicates("article_id").set_index("article_id")
+    by_id = articles[["article_id", "path", "title"]].drop_duplicates("article_id").set_index(
+        "article_id")
     files = by_id["path"].astype(str).map(lambda p: p.replace("\\", "/").rsplit("/", 1)[-1])
     return by_id["title"].astype(str).where(by_id["title"] != "", files)
 
@@ -244,6 +268,26 @@ def _sentence_keys(article: np.ndarray, sentence_id: np.ndarray, m_article: np.n
     return codes.astype(np.int32), np.where(m_article < 0, -1, m_codes).astype(np.int32)
 
 
+def encode_text_at(table: pd.DataFrame | ColumnScan, column: str, positions: np.ndarray
+                   ) -> tuple[np.ndarray, pa.Array]:
+    """(int32 codes, distinct values as Arrow text) of a text column at ascending positions,
+    in Arrow throughout: a mapped table reads only those rows' pages, and no Python string or
+    second copy of the text is made."""
+    if isinstance(table, ColumnScan):
+        values = table.column_at(column, positions)
+    else:
+        values = pa.chunked_array([pa.array(
+            table[column].iloc[positions].astype(str).to_numpy(dtype=object),
+            type=pa.large_string())])
+    if values.null_count:
+        values = pc.fill_null(values, "")
+    if not len(values):
+        return np.zeros(0, dtype=np.int32), pa.array([], pa.large_string())
+    encoded = values.dictionary_encode()  # the chunks share one dictionary
+    codes = np.concatenate([c.indices.to_numpy() for c in encoded.chunks]).astype(np.int32)
+    return codes, encoded.chunk(0).dictionary
+
+
 def first_of(codes: np.ndarray) -> np.ndarray:
     """The first position of each code, for codes numbered in order of first appearance."""
     if not len(codes):
@@ -259,22 +303,53 @@ def _representatives(events: pd.DataFrame, row_event: np.ndarray, lat: np.ndarra
         return np.zeros(0, dtype=np.int64)
     codes, values = encode(events["date_precision"])
     ranks = np.array([PRECISION_RANK.get(str(v), 8) for v in values], dtype=np.int8)
-    rank = np.where(events["date_start"].astype(str).to_numpy() == "", 9, ranks[codes])
-    no_venue = (events["place"].astype(str).to_numpy() == "") | np.isnan(lat)
+    rank = np.where((events["date_start"] == "").to_numpy(dtype=bool), 9, ranks[codes])
+    no_venue = (events["place"] == "").to_numpy(dtype=bool) | np.isnan(lat)
     order = np.lexsort((np.arange(len(row_event)), rank, no_venue, row_event))
     grouped = row_event[order]
     return order[np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])]
+
+
+def _mention_codes(mentions: pd.DataFrame | ColumnScan, v_article: np.ndarray,
+                   report_article: np.ndarray, report_sentence_id: np.ndarray
+                   ) -> tuple[np.ndarray, dict[str, Any]]:
+    """The sentence key of each report, and the index's ``m_*`` and ``ma_*`` fields: each
+    mention's sentence (shared with the reports) and actor, and the mentions by article."""
+    m_article = lookup(mentions["article_id"], v_article)
+    known = m_article >= 0
+    by_article = np.flatnonzero(known)[np.argsort(m_article[known], kind="stable")]
+    article_ptr = np.concatenate([[0], np.cumsum(np.bincount(m_article[known],
+                                                             minlength=len(v_article)))])
+    del known
+    sentence_key, m_sentence_key = _sentence_keys(
+        report_article, report_sentence_id, m_article,
+        mentions["sentence_id"].to_numpy(dtype=np.int64))
+    del m_article
+    m_name, v_m_name = encode(mentions["name"])
+    m_kind, v_m_kind = encode(mentions["kind"])
+    m_actor_kind, ma_first = combine_codes(m_name, m_kind)
+    m_is_actor = (np.isin(v_m_kind, ACTOR_KINDS)[m_kind] & (v_m_name != "")[m_name]
+                  if len(m_name) else np.zeros(0, dtype=bool))
+    return sentence_key, {
+        "m_sentence_key": m_sentence_key,
+        "m_actor_kind": np.where(m_is_actor, m_actor_kind, -1).astype(np.int32),
+        "m_by_article": _i32(by_article), "m_article_ptr": _i32(article_ptr),
+        "ma_actor": v_m_name[m_name[ma_first]] if len(ma_first) else v_m_name[:0],
+        "ma_kind": v_m_kind[m_kind[ma_first]] if len(ma_first) else v_m_kind[:0],
+    }
 
 
 def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
                 mentions: pd.DataFrame | None = None) -> EventIndex:
     """Encode the normalised tables (see ``data.normalise``); takes about a second per million
     rows, paid once per load."""
-    row_event, event_id = encode(events["event_id"], sort=False)
+    row_event, event_id = encode_ids(events["event_id"])
     n = len(event_id)
-    row_lat = events["lat"].to_numpy(dtype=float)
+    row_lat = events["lat"].to_numpy(dtype=float, na_value=np.nan)
     first_row = _representatives(events, row_event, row_lat)
-    rows_by_event = np.argsort(row_event, kind="stable")
+    lat = row_lat[first_row]
+    del row_lat  # ten-million-row temporaries go as soon as they are used up
+    rows_by_event = _i32(np.argsort(row_event, kind="stable"))
     event_ptr = np.concatenate([[0], np.cumsum(np.bincount(row_event, minlength=n))])
 
     def per_event(col: str, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -283,7 +358,7 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
 
     # Reports: one article's account of an event; the sentence and publisher filters and the
     # mentions of a selection are about reports, so an event is found through any of them.
-    row_report, report_id = encode(report_ids(events), sort=False)
+    row_report, report_id = encode_ids(report_ids(events))
     report_first = first_of(row_report)
     report_event = row_event[report_first]
     row_article, v_article = encode(events["article_id"], sort=False)
@@ -294,10 +369,13 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
     row_actor, v_actor = encode(events["actor"])
     kind_codes, v_kind = encode(events["actor_kind"])
     row_actor_kind, ak_first = combine_codes(row_actor, kind_codes)
+    ak_kind = v_kind[kind_codes[ak_first]] if len(ak_first) else v_kind[:0]
+    del kind_codes
     pair_key = row_event.astype(np.int64) * (len(v_actor) + 1) + row_actor
     blank_actor = v_actor == ""
     pair_first = (~pd.Series(pair_key).duplicated().to_numpy()
                   & ~blank_actor[row_actor] if len(row_actor) else np.zeros(0, dtype=bool))
+    del pair_key
 
     v_date = np.unique(np.concatenate([
         np.asarray(pd.unique(events["date_start"]), dtype=object),
@@ -318,11 +396,12 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
     keys = np.array([venue_key(str(v_place[place[i]]), str(v_country[country[i]]))
                      for i in venue_first], dtype=object)
     v_venue, venue_remap = np.unique(keys, return_inverse=True)
-    lat = row_lat[first_row]
-    lon = events["lon"].to_numpy(dtype=float)[first_row]
+    lon = events["lon"].to_numpy(dtype=float, na_value=np.nan)[first_row]
 
-    row_sentence_id = events["sentence_id"].to_numpy()
+    row_sentence_id = events["sentence_id"].to_numpy(dtype=np.int64)
     article, sentence_id = row_article[first_row], row_sentence_id[first_row]
+    report_sentence_id = row_sentence_id[report_first]
+    del row_sentence_id, row_article
     if articles is None:
         articles = pd.DataFrame({"article_id": [], "publisher": [], "title": [], "path": []})
     labels_by_article = publisher_labels(articles)
@@ -332,17 +411,10 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
     pub_codes, v_publisher = encode(pub_of_article)
     if mentions is None:
         mentions = pd.DataFrame({"article_id": [], "sentence_id": [], "kind": [], "name": []})
-    m_article = lookup(mentions["article_id"], v_article)
-    sentence_key, m_sentence_key = _sentence_keys(
-        report_article, row_sentence_id[report_first], m_article,
-        mentions["sentence_id"].to_numpy(dtype=np.int64))
-    m_name, v_m_name = encode(mentions["name"])
-    m_kind, v_m_kind = encode(mentions["kind"])
-    m_actor_kind, ma_first = combine_codes(m_name, m_kind)
-    m_is_actor = (np.isin(v_m_kind, ACTOR_KINDS)[m_kind] & (v_m_name != "")[m_name]
-                  if len(m_name) else np.zeros(0, dtype=bool))
+    sentence_key, mention_codes = _mention_codes(mentions, v_article, report_article,
+                                                 report_sentence_id)
 
-    sentence_codes, v_sentence = pd.factorize(events["sentence"], sort=False)
+    sentence_codes, v_sentence = encode_text_at(events, "sentence", report_first)
     date_order = np.argsort(np.where(v_date == "", "9999", v_date).astype(str), kind="stable")
     date_rank = np.empty(len(v_date), dtype=np.int64)
     date_rank[date_order] = np.arange(len(v_date))
@@ -356,7 +428,8 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
                        for i in what_first], dtype=object)
     pairs = np.flatnonzero(pair_first)
     pair_key = venue[row_event[pairs]].astype(np.int64) * len(v_actor) + row_actor[pairs]
-    by_venue_actor = pairs[np.argsort(pair_key, kind="stable")]
+    by_venue_actor = _i32(pairs[np.argsort(pair_key, kind="stable")])
+    del pairs, pair_key
     label_key = venue.astype(np.int64) * len(v_label) + label
     by_venue_label = np.argsort(label_key, kind="stable")
     return EventIndex(
@@ -365,27 +438,32 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
         va_event=row_event[by_venue_actor],
         va_key=venue[row_event[by_venue_actor]].astype(np.int64) * len(v_actor)
         + row_actor[by_venue_actor],
-        rows_by_event=rows_by_event, event_ptr=event_ptr,
-        event_id=event_id, first_row=first_row, n_sources=n_sources, start=start, end=end,
+        rows_by_event=rows_by_event, event_ptr=_i32(event_ptr),
+        event_id=event_id, first_row=_i32(first_row), n_sources=_i32(n_sources), start=start,
+        end=end,
         dated=start > 0, precision_rank=rank[precision], label=label,
-        by_venue_label=by_venue_label, vl_key=label_key[by_venue_label],
+        by_venue_label=_i32(by_venue_label), vl_key=label_key[by_venue_label],
         what=what_codes, venue=venue,
         has_coords=~np.isnan(lat) & ~np.isnan(lon) & (v_place != "")[place],
         lat=lat, lon=lon, place=place, country=country, event_type=event_type, status=status,
-        order=order, report_id=report_id, report_event=report_event, report_first=report_first,
-        reports_by_event=np.argsort(report_event, kind="stable"),
-        report_ptr=np.concatenate([[0], np.cumsum(np.bincount(report_event, minlength=n))]),
+        order=_i32(order), article=article, sentence_id=_i32(sentence_id),
+        report_id=report_id, report_event=report_event, report_first=_i32(report_first),
+        reports_by_event=_i32(np.argsort(report_event, kind="stable")),
+        report_ptr=_i32(np.concatenate([[0], np.cumsum(np.bincount(report_event, minlength=n))])),
         publisher=pub_codes[report_article],
-        sentence=sentence_codes.astype(np.int32)[report_first], sentence_key=sentence_key,
-        m_sentence_key=m_sentence_key, m_actor_kind=np.where(m_is_actor, m_actor_kind, -1),
+        sentence=sentence_codes, sentence_key=sentence_key,
+        **mention_codes, v_article=pd.Index(v_article),
         v_date=v_date, v_period=_periods(v_date), v_label=v_label, v_what=v_what, v_venue=v_venue,
         v_place=v_place, v_country=v_country, v_type=v_type, v_status=v_status,
         v_publisher=v_publisher, v_actor=v_actor,
-        v_sentence=pa.array(v_sentence, type=pa.large_string()),  # no Python strings
+        v_sentence=v_sentence,
         ak_actor=v_actor[row_actor[ak_first]] if len(ak_first) else v_actor[:0],
-        ak_kind=v_kind[kind_codes[ak_first]] if len(ak_first) else v_kind[:0],
-        ma_actor=v_m_name[m_name[ma_first]] if len(ma_first) else v_m_name[:0],
-        ma_kind=v_m_kind[m_kind[ma_first]] if len(ma_first) else v_m_kind[:0],
+        ak_kind=ak_kind,
         titles=_titles(articles),
         publishers=tuple(sorted(set(labels_by_article))),
     )
+
+
+def _i32(positions: np.ndarray) -> np.ndarray:
+    """Positions and counts as int32: half the memory of numpy's int64 at ten million rows."""
+    return positions.astype(np.int32, copy=False)

@@ -60,11 +60,11 @@ def test_views_of_a_selection_match_the_frame_views(tables):
 
 def test_summary_pages_are_slices_of_the_whole_table(tables):
     ix = tables.index
-    whole = aggregate.summary_of(tables.events, ix, ix.everything())
+    whole = aggregate.summary_of(ix, ix.everything())
     for start, stop in ((0, 2), (2, 4), (4, 100)):
-        page = aggregate.summary_of(tables.events, ix, ix.everything(), start, stop)
+        page = aggregate.summary_of(ix, ix.everything(), start, stop)
         pd.testing.assert_frame_equal(page, whole.iloc[start:stop].reset_index(drop=True))
-    assert aggregate.summary_of(tables.events, ix, ix.everything(), 50, 60).empty
+    assert aggregate.summary_of(ix, ix.everything(), 50, 60).empty
 
 
 def counter_venues(events: pd.DataFrame, top: int = 3) -> dict[str, str]:
@@ -120,7 +120,7 @@ def test_index_of_empty_tables_filters_and_counts_nothing(tables):
     assert not chosen.events.any() and ix.date_bounds() is None
     assert aggregate.venues_of(ix, chosen.events).empty
     assert aggregate.timeline_of(ix, chosen.events, "day").empty
-    assert aggregate.summary_of(tables.events.iloc[0:0], ix, chosen.events).empty
+    assert aggregate.summary_of(ix, chosen.events).empty
 
 
 def test_an_event_takes_its_most_precise_report():

@@ -1,0 +1,195 @@
+"""Large tables read in place: an uncompressed Arrow copy of a Parquet table, mapped from disk.
+
+A Parquet table of ten million rows is gigabytes once decompressed, more than the page may
+hold. Its first read therefore writes an Arrow IPC copy into a cache folder, one Parquet row
+group at a time, and the page maps that copy: a column scan or a page of rows makes only the
+file's pages it touches resident, and the kernel can drop those again (``release``).
+
+The copy is keyed by the source files' names, sizes and modification times, so a rebuilt table
+gets a new copy and the old one is removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+MAP_ROWS = 250_000  # Parquet tables of at least this many rows are mapped, not read whole
+FORMAT = "1"  # bump when the copy's layout changes, so that old copies are not read
+
+
+def cache_root() -> Path:
+    """Where mapped copies go: $PARLEY_CACHE, else the user's cache folder."""
+    if os.environ.get("PARLEY_CACHE"):
+        return Path(os.environ["PARLEY_CACHE"]) / "mapped"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "parley" / "mapped"
+
+
+def n_rows(files: Sequence[Path]) -> int:
+    """Rows of a Parquet table from its footers alone."""
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+
+
+def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.DataFrame],
+                root: Path | None = None) -> Path:
+    """The Arrow copy of a Parquet table (one file or its parts, in order), each batch passed
+    through ``normalise``; written once per version of the files, atomically."""
+    stamps = [(str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files]
+    folder = (root or cache_root()) / _digest(str(Path(stamps[0][0]).parent) + files[0].name)
+    target = folder / f"{_digest(FORMAT + repr(stamps))}.arrow"
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{target.stem}.{os.getpid()}.partial"
+    try:
+        with pa.OSFile(str(partial), "wb") as sink:
+            writer, schema = None, None
+            for file in files:
+                for batch in pq.ParquetFile(file).iter_batches():
+                    table = pa.Table.from_pandas(normalise(batch.to_pandas()),
+                                                 preserve_index=False)
+                    if writer is None:
+                        schema = _large_strings(table.schema)
+                        writer = pa.ipc.new_file(sink, schema)
+                    writer.write_table(table.cast(schema))
+            if writer is None:
+                raise ValueError(f"{files[0]} holds no rows")
+            writer.close()
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    for old in folder.glob("*.arrow"):  # earlier versions of the same table
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def _large_strings(schema: pa.Schema) -> pa.Schema:
+    """Text as ``large_string``, the layout pandas' ``str`` columns use, so that mapping the
+    copy into a frame copies no text."""
+    return pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_string(f.type) else f
+                      for f in schema])
+
+
+def _frame_type(arrow: pa.DataType) -> object:
+    """Text as pandas ``str`` and numbers as Arrow-backed columns: both wrap the mapped
+    buffers instead of copying them."""
+    if pa.types.is_large_string(arrow):
+        return pd.StringDtype("pyarrow", na_value=np.nan)
+    return pd.ArrowDtype(arrow)
+
+
+class MappedTable:
+    """One mapped copy: its rows as a frame for scans, and ``take`` for the rows shown."""
+
+    def __init__(self, path: Path) -> None:
+        with path.open("rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        whole = pa.py_buffer(self._map)
+        reader = pa.ipc.open_file(pa.BufferReader(whole))
+        self.table = reader.read_all()  # zero-copy: the columns point into the map
+        batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+        self._starts = np.cumsum([0, *(b.num_rows for b in batches)])
+        self._spans = [_span(b, whole.address) for b in batches]
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def frame(self) -> pd.DataFrame:
+        """Every row, without copying: for whole-column scans (then ``release``)."""
+        return self.table.to_pandas(types_mapper=_frame_type)
+
+    def take(self, positions: np.ndarray) -> pd.DataFrame:
+        """The rows at these positions, in this order, as an ordinary frame.
+
+        Arrow's ``take`` on a column of many chunks first joins the chunks, a copy of the
+        whole column; here each batch gives its own rows and only those are joined. Reading a
+        row maps the pages around it too (the kernel's fault-around), so a thousand scattered
+        rows would map most of the file: each batch's pages are let go once its rows are
+        copied."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if not len(positions):
+            return self.table.slice(0, 0).to_pandas()
+        batch = np.searchsorted(self._starts, positions, side="right") - 1
+        order = np.argsort(batch, kind="stable")
+        ordered, batches = positions[order], batch[order]
+        cuts = np.flatnonzero(np.diff(batches)) + 1
+        pieces = []
+        for b, local in zip(batches[np.r_[0, cuts]], np.split(ordered, cuts), strict=True):
+            start, stop = self._starts[b], self._starts[b + 1]
+            pieces.append(self.table.slice(start, stop - start).take(pa.array(local - start)))
+            self.release(b)
+        rows = pa.concat_tables(pieces)
+        back = np.empty_like(order)
+        back[order] = np.arange(len(order))
+        return rows.take(pa.array(back)).to_pandas()
+
+    def column_at(self, name: str, positions: np.ndarray) -> pa.ChunkedArray:
+        """One column's values at these ascending positions, read a batch at a time and letting
+        each batch's pages go: a third of the rows, scattered, lie on most of the file's pages.
+        """
+        column = self.table.column(name)
+        batch = np.searchsorted(self._starts, positions, side="right") - 1
+        bounds = np.searchsorted(batch, np.arange(len(self._starts)))
+        pieces = []
+        for b in range(column.num_chunks):
+            local = positions[bounds[b]:bounds[b + 1]] - self._starts[b]
+            if len(local):
+                pieces.append(column.chunk(b).take(pa.array(local)))
+                self.release(b)
+        return pa.chunked_array(pieces, type=column.type)
+
+    def release(self, batch: int | None = None) -> None:
+        """Let the kernel drop the pages read so far (of one batch, or all); they are read
+        again when needed."""
+        if batch is None:
+            self._map.madvise(mmap.MADV_DONTNEED)
+        else:
+            start, stop = self._spans[batch]
+            self._map.madvise(mmap.MADV_DONTNEED, start, stop - start)
+
+
+def _span(batch: pa.RecordBatch, base: int) -> tuple[int, int]:
+    """The page-aligned byte range of the file that holds one batch's buffers."""
+    places = [(buf.address - base, buf.address - base + buf.size)
+              for column in batch.columns for buf in column.buffers() if buf is not None]
+    start = min(a for a, _ in places) // mmap.PAGESIZE * mmap.PAGESIZE
+    return start, max(b for _, b in places)
+
+
+class ColumnScan:
+    """A mapped table's frame read one column at a time, as ``build_index`` and the corpus-wide
+    groupings read it: each column asked for first lets the pages of the columns read before it
+    leave memory, so a scan of ten million rows holds about one column, not the table."""
+
+    def __init__(self, table: MappedTable, frame: pd.DataFrame) -> None:
+        self._table, self._frame = table, frame
+
+    @property
+    def columns(self) -> pd.Index:
+        return self._frame.columns
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    def __getitem__(self, column: str) -> pd.Series:
+        self._table.release()
+        return self._frame[column]
+
+    def column_at(self, column: str, positions: np.ndarray) -> pa.ChunkedArray:
+        """One column at ascending positions, as Arrow, touching only their pages."""
+        self._table.release()
+        return self._table.column_at(column, positions)
