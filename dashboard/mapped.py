@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 MAP_ROWS = 250_000  # Parquet tables of at least this many rows are mapped, not read whole
+BATCH_ROWS = 65_536  # rows per batch of the copy: what one ``take`` reads and lets go
 FORMAT = "1"  # bump when the copy's layout changes, so that old copies are not read
 
 
@@ -54,7 +55,7 @@ def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.Da
         with pa.OSFile(str(partial), "wb") as sink:
             writer, schema = None, None
             for file in files:
-                for batch in pq.ParquetFile(file).iter_batches():
+                for batch in pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS):
                     table = pa.Table.from_pandas(normalise(batch.to_pandas()),
                                                  preserve_index=False)
                     if writer is None:
@@ -103,7 +104,7 @@ class MappedTable:
         self.table = reader.read_all()  # zero-copy: the columns point into the map
         batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
         self._starts = np.cumsum([0, *(b.num_rows for b in batches)])
-        self._spans = [_span(b, whole.address) for b in batches]
+        self._spans = [_span(b, whole.address, whole.size) for b in batches]
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -159,13 +160,18 @@ class MappedTable:
             self._map.madvise(mmap.MADV_DONTNEED)
         else:
             start, stop = self._spans[batch]
-            self._map.madvise(mmap.MADV_DONTNEED, start, stop - start)
+            if stop > start:
+                self._map.madvise(mmap.MADV_DONTNEED, start, stop - start)
 
 
-def _span(batch: pa.RecordBatch, base: int) -> tuple[int, int]:
-    """The page-aligned byte range of the file that holds one batch's buffers."""
+def _span(batch: pa.RecordBatch, base: int, size: int) -> tuple[int, int]:
+    """The page-aligned byte range of the file that holds one batch's buffers (empty buffers
+    may point anywhere, so they are left out)."""
     places = [(buf.address - base, buf.address - base + buf.size)
-              for column in batch.columns for buf in column.buffers() if buf is not None]
+              for column in batch.columns for buf in column.buffers()
+              if buf is not None and buf.size and 0 <= buf.address - base < size]
+    if not places:
+        return 0, 0
     start = min(a for a, _ in places) // mmap.PAGESIZE * mmap.PAGESIZE
     return start, max(b for _, b in places)
 
