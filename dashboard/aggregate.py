@@ -113,23 +113,24 @@ def _joined(groups: np.ndarray, texts: np.ndarray) -> dict[int, str]:
 def _top_per_group(group: np.ndarray, counts: np.ndarray, first: np.ndarray, top: int
                    ) -> tuple[np.ndarray, np.ndarray]:
     """The ``top`` items of each group by count, ties by ``first``, as Counter.most_common
-    does: (item positions, their rank). ``group`` is sorted; a few linear passes, no sort."""
+    does: (item positions, their rank). ``group`` is sorted; a few linear passes, no sort.
+
+    Count and first appearance make one score, distinct per item, so each rank is one
+    maximum per group."""
     starts = _starts(group)
     if not len(starts):
         return starts, starts
-    sizes = np.diff(np.r_[starts, len(group)])
-    left = counts.copy()
+    first = first.astype(np.int64)
+    latest = int(first.max())
+    score = counts.astype(np.int64) * (latest + 1) + (latest - first)
+    of_group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(group)]))
     picked, ranks = [], []
-    first = first.astype(np.int64)  # ``never`` must not wrap round in an int32 array
-    never = np.iinfo(np.int64).max
     for rank in range(top):
-        best = np.repeat(np.maximum.reduceat(left, starts), sizes)
-        tied = np.where((left == best) & (left > 0), first, never)
-        pick = np.flatnonzero(tied == np.repeat(np.minimum.reduceat(tied, starts), sizes))
-        pick = pick[tied[pick] != never]
+        best = np.maximum.reduceat(score, starts)
+        pick = np.flatnonzero((score == best[of_group]) & (score >= 0))
         picked.append(pick)
         ranks.append(np.full(len(pick), rank))
-        left[pick] = 0
+        score[pick] = -1
     return np.concatenate(picked), np.concatenate(ranks)
 
 
@@ -141,15 +142,13 @@ def venues_of(ix: EventIndex, mask: np.ndarray, *, statuses: tuple[str, ...] = (
     """
     cols = ["venue", "place", "country_code", "lat", "lon", "n_events", "dates", "participants"]
     keep = mask & ix.has_coords & np.isin(ix.status, codes_of(ix.v_status, statuses))
-    chosen = np.flatnonzero(keep)
+    chosen = ix.by_venue[keep[ix.by_venue]]  # by venue, then in table order
     if not len(chosen):
         return pd.DataFrame(columns=cols)
-    venue = ix.venue[chosen]
-    n_events = np.bincount(venue, minlength=len(ix.v_venue))
-    present = np.flatnonzero(n_events)
-    first = np.full(len(ix.v_venue), ix.n_events)
-    np.minimum.at(first, venue, chosen)  # the venue's first event gives its place
-    first = first[present]
+    at = _starts(ix.venue[chosen])
+    present = ix.venue[chosen[at]]
+    n_events = np.diff(np.r_[at, len(chosen)])
+    first = chosen[at]  # the venue's first event gives its place
 
     in_label = keep[ix.by_venue_label]
     by_label = ix.by_venue_label[in_label]
@@ -176,7 +175,7 @@ def venues_of(ix: EventIndex, mask: np.ndarray, *, statuses: tuple[str, ...] = (
         "country_code": ix.v_country[ix.country[first]],
         "lat": ix.lat[first],
         "lon": ix.lon[first],
-        "n_events": n_events[present],
+        "n_events": n_events,
         "dates": [dates.get(int(v), "undated") for v in present],
         "participants": [participants.get(int(v), "") for v in present],
     })
@@ -255,13 +254,16 @@ def timeline_of(ix: EventIndex, mask: np.ndarray, granularity: Granularity) -> p
     ``events`` names the first events of each bar (its hover text), not all of them.
     """
     cols = ["period", "status", "n_events", "events"]
+    # Periods are coded once per distinct date (thousands), not per event (millions).
+    date_period, periods = pd.factorize(ix.v_period[granularity], sort=True)
     chosen = np.flatnonzero(mask & ix.dated)
-    period = ix.v_period[granularity][ix.start[chosen]]
-    chosen, period = chosen[~np.isnat(period)], period[~np.isnat(period)]
+    period_code = date_period[ix.start[chosen]]
+    chosen, period_code = chosen[period_code >= 0], period_code[period_code >= 0]
     if not len(chosen):
         return pd.DataFrame(columns=cols)
-    period_code, periods = pd.factorize(period, sort=True)
     key = period_code.astype(np.int64) * len(ix.v_status) + ix.status[chosen]
+    if key.max() < 2**16:  # numpy sorts 16-bit keys stably in one linear (radix) pass
+        key = key.astype(np.uint16)
     order = np.argsort(key, kind="stable")  # within a bar, events in table order
     starts, rank = _starts(key[order]), _ranks(key[order])
     named = order[rank < LABELS_PER_BAR]
@@ -269,7 +271,7 @@ def timeline_of(ix: EventIndex, mask: np.ndarray, granularity: Granularity) -> p
     sizes = np.diff(np.r_[starts, len(order)])
     cuts = np.searchsorted(key[named], key[order][starts])
     ends = np.r_[cuts[1:], len(named)]
-    group = key[order][starts]
+    group = key[order][starts].astype(np.int64)
     return pd.DataFrame({
         "period": pd.DatetimeIndex(periods)[group // len(ix.v_status)],
         "status": ix.v_status[group % len(ix.v_status)],

@@ -146,6 +146,7 @@ class EventIndex:
     dated: np.ndarray
     precision_rank: np.ndarray
     label: np.ndarray  # code into v_label (date as the article meant it)
+    by_venue: np.ndarray  # event codes sorted by venue, in order of code within
     by_venue_label: np.ndarray  # event codes sorted by (venue, label), table order within
     vl_key: np.ndarray  # venue * len(v_label) + label of each of those events (sorted)
     what: np.ndarray  # code into v_what ("talks in Doha")
@@ -442,7 +443,8 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
         event_id=event_id, first_row=_i32(first_row), n_sources=_i32(n_sources), start=start,
         end=end,
         dated=start > 0, precision_rank=rank[precision], label=label,
-        by_venue_label=_i32(by_venue_label), vl_key=label_key[by_venue_label],
+        by_venue=_i32(np.argsort(venue, kind="stable")), by_venue_label=_i32(by_venue_label),
+        vl_key=label_key[by_venue_label],
         what=what_codes, venue=venue,
         has_coords=~np.isnan(lat) & ~np.isnan(lon) & (v_place != "")[place],
         lat=lat, lon=lon, place=place, country=country, event_type=event_type, status=status,

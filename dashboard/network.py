@@ -92,8 +92,9 @@ def network_of(ix: EventIndex, mask: np.ndarray, *, top: int = TOP,
         "source": names[i], "target": names[j], "weight": shared[i, j],
         "events": [_event_names(ix, codes[(incidence[:, a] & incidence[:, b]) > 0])
                    for a, b in zip(i, j, strict=True)]}, columns=EDGE_COLUMNS)
+    mine = position[actor] >= 0  # the first row of each drawn actor gives its kind
     first_row = np.full(len(ix.v_actor), len(ix.row_actor))
-    np.minimum.at(first_row, actor, rows)
+    np.minimum.at(first_row, actor[mine], rows[mine])
     x, y = layout(shared)
     nodes = pd.DataFrame({
         "actor": names,
