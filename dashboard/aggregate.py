@@ -75,7 +75,7 @@ def summary_of(ix: EventIndex, mask: np.ndarray, start: int = 0, stop: int | Non
             p for p in ix.v_publisher[ix.publisher[ix.event_reports(e)]] if p != NO_PUBLISHER)))
     labels = ix.v_label[ix.label[page]]
     articles = ix.v_article.to_numpy(dtype=object)[ix.article[page]]
-    sentences = ix.v_sentence.take(pa.array(ix.sentence[ix.row_report[ix.first_row[page]]]))
+    sentences = ix.report_sentence.take(pa.array(ix.row_report[ix.first_row[page]]))
     out = pd.DataFrame({
         "event_id": np.asarray(ix.event_id[page], dtype=object),
         "date": np.where(labels == "", "undated", labels),

@@ -94,7 +94,7 @@ class Tables:
     def scan(self, name: str) -> pd.DataFrame | ColumnScan:
         """One table for a scan of whole columns: a mapped table is read a column at a time."""
         frame = getattr(self, name)
-        return ColumnScan(self.mapped[name], frame) if name in self.mapped else frame
+        return ColumnScan(self.mapped[name], frame, self.release) if name in self.mapped else frame
 
     def release(self) -> None:
         """After a scan of whole columns: the mapped pages it read may leave memory, and so

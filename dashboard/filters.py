@@ -112,10 +112,9 @@ def _dates(ix: EventIndex, f: Filters) -> np.ndarray:
 
 
 def _text(ix: EventIndex, text: str) -> np.ndarray:
-    """Events one of whose reports' sentences contains the text, any case; each distinct
-    sentence read once."""
-    hits = pc.match_substring(ix.v_sentence, text, ignore_case=True)
-    return _any_report(ix, hits.to_numpy(zero_copy_only=False)[ix.sentence])
+    """Events one of whose reports' sentences contains the text, any case."""
+    hits = pc.match_substring(ix.report_sentence, text, ignore_case=True)
+    return _any_report(ix, hits.to_numpy(zero_copy_only=False))
 
 
 def event_mask(ix: EventIndex, f: Filters) -> np.ndarray:

@@ -164,11 +164,9 @@ class EventIndex:
     # Reports (one article's account of an event), in order of first appearance.
     report_id: np.ndarray
     report_event: np.ndarray  # event code of each report
-    report_first: np.ndarray  # first row of each report
     reports_by_event: np.ndarray  # report codes grouped by event, first appearance within
     report_ptr: np.ndarray  # reports of event e: reports_by_event[report_ptr[e]:report_ptr[e+1]]
     publisher: np.ndarray  # code into v_publisher
-    sentence: np.ndarray  # code into v_sentence
     sentence_key: np.ndarray  # code of (article_id, sentence_id), shared with m_sentence_key
     # Mentions.
     m_sentence_key: np.ndarray  # -1: no event in that sentence
@@ -188,7 +186,7 @@ class EventIndex:
     v_status: np.ndarray
     v_publisher: np.ndarray
     v_actor: np.ndarray
-    v_sentence: pa.Array
+    report_sentence: pa.Array  # each report's sentence (Arrow text: no Python strings)
     ak_actor: np.ndarray
     ak_kind: np.ndarray
     ma_actor: np.ndarray
@@ -269,11 +267,9 @@ def _sentence_keys(article: np.ndarray, sentence_id: np.ndarray, m_article: np.n
     return codes.astype(np.int32), np.where(m_article < 0, -1, m_codes).astype(np.int32)
 
 
-def encode_text_at(table: pd.DataFrame | ColumnScan, column: str, positions: np.ndarray
-                   ) -> tuple[np.ndarray, pa.Array]:
-    """(int32 codes, distinct values as Arrow text) of a text column at ascending positions,
-    in Arrow throughout: a mapped table reads only those rows' pages, and no Python string or
-    second copy of the text is made."""
+def text_at(table: pd.DataFrame | ColumnScan, column: str, positions: np.ndarray) -> pa.Array:
+    """A text column at ascending positions, as one Arrow array: a mapped table reads only
+    those rows' pages, and no Python string is made."""
     if isinstance(table, ColumnScan):
         values = table.column_at(column, positions)
     else:
@@ -282,11 +278,8 @@ def encode_text_at(table: pd.DataFrame | ColumnScan, column: str, positions: np.
             type=pa.large_string())])
     if values.null_count:
         values = pc.fill_null(values, "")
-    if not len(values):
-        return np.zeros(0, dtype=np.int32), pa.array([], pa.large_string())
-    encoded = values.dictionary_encode()  # the chunks share one dictionary
-    codes = np.concatenate([c.indices.to_numpy() for c in encoded.chunks]).astype(np.int32)
-    return codes, encoded.chunk(0).dictionary
+    return pa.concat_arrays(values.chunks) if values.num_chunks else pa.array(
+        [], pa.large_string())
 
 
 def first_of(codes: np.ndarray) -> np.ndarray:
@@ -415,7 +408,7 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
     sentence_key, mention_codes = _mention_codes(mentions, v_article, report_article,
                                                  report_sentence_id)
 
-    sentence_codes, v_sentence = encode_text_at(events, "sentence", report_first)
+    report_sentence = text_at(events, "sentence", report_first)
     date_order = np.argsort(np.where(v_date == "", "9999", v_date).astype(str), kind="stable")
     date_rank = np.empty(len(v_date), dtype=np.int64)
     date_rank[date_order] = np.arange(len(v_date))
@@ -427,9 +420,9 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
     what_codes, what_first = combine_codes(event_type, place)
     v_what = np.array([f"{v_type[event_type[i]]} in {v_place[place[i]] or 'unknown place'}"
                        for i in what_first], dtype=object)
-    pairs = np.flatnonzero(pair_first)
+    pairs = _i32(np.flatnonzero(pair_first))
     pair_key = venue[row_event[pairs]].astype(np.int64) * len(v_actor) + row_actor[pairs]
-    by_venue_actor = _i32(pairs[np.argsort(pair_key, kind="stable")])
+    by_venue_actor = pairs[np.argsort(pair_key, kind="stable")]
     del pairs, pair_key
     label_key = venue.astype(np.int64) * len(v_label) + label
     by_venue_label = np.argsort(label_key, kind="stable")
@@ -449,16 +442,15 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
         has_coords=~np.isnan(lat) & ~np.isnan(lon) & (v_place != "")[place],
         lat=lat, lon=lon, place=place, country=country, event_type=event_type, status=status,
         order=_i32(order), article=article, sentence_id=_i32(sentence_id),
-        report_id=report_id, report_event=report_event, report_first=_i32(report_first),
+        report_id=report_id, report_event=report_event,
         reports_by_event=_i32(np.argsort(report_event, kind="stable")),
         report_ptr=_i32(np.concatenate([[0], np.cumsum(np.bincount(report_event, minlength=n))])),
         publisher=pub_codes[report_article],
-        sentence=sentence_codes, sentence_key=sentence_key,
+        report_sentence=report_sentence, sentence_key=sentence_key,
         **mention_codes, v_article=pd.Index(v_article),
         v_date=v_date, v_period=_periods(v_date), v_label=v_label, v_what=v_what, v_venue=v_venue,
         v_place=v_place, v_country=v_country, v_type=v_type, v_status=v_status,
         v_publisher=v_publisher, v_actor=v_actor,
-        v_sentence=v_sentence,
         ak_actor=v_actor[row_actor[ak_first]] if len(ak_first) else v_actor[:0],
         ak_kind=ak_kind,
         titles=_titles(articles),

@@ -176,8 +176,12 @@ class ColumnScan:
     groupings read it: each column asked for first lets the pages of the columns read before it
     leave memory, so a scan of ten million rows holds about one column, not the table."""
 
-    def __init__(self, table: MappedTable, frame: pd.DataFrame) -> None:
+    def __init__(self, table: MappedTable, frame: pd.DataFrame,
+                 release: Callable[[], None] | None = None) -> None:
+        """``release`` lets go of what was read before (default: this table's pages; the
+        tables pass theirs, so a scan of one table also drops the pages of another)."""
         self._table, self._frame = table, frame
+        self._release = release or table.release
 
     @property
     def columns(self) -> pd.Index:
@@ -187,10 +191,10 @@ class ColumnScan:
         return len(self._frame)
 
     def __getitem__(self, column: str) -> pd.Series:
-        self._table.release()
+        self._release()
         return self._frame[column]
 
     def column_at(self, column: str, positions: np.ndarray) -> pa.ChunkedArray:
         """One column at ascending positions, as Arrow, touching only their pages."""
-        self._table.release()
+        self._release()
         return self._table.column_at(column, positions)
