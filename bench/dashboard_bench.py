@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -162,7 +163,7 @@ def interaction(tables, f, laps: Laps) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
     from dashboard import aggregate, detail, export, network
-    from dashboard.filters import mention_rows, select
+    from dashboard.filters import mention_count, mention_rows, row_count, select
 
     ix = tables.index
     ix.date_bounds(), ix.options(ix.v_actor), ix.options(ix.v_venue), ix.options(ix.v_type)
@@ -178,10 +179,11 @@ def interaction(tables, f, laps: Laps) -> None:  # type: ignore[no-untyped-def]
     laps("timeline")
     network.network_of(ix, chosen.actors)
     laps("network")
-    for name, rows in (("events", ix.rows(chosen.events)),
-                       ("mentions", mention_rows(ix, chosen.events))):
-        if len(rows) <= export.EAGER_CSV_ROWS and name not in tables.mapped:  # else on click
-            export.to_csv_bytes(tables.take(name, rows))
+    for name, n, rows in (("events", row_count(ix, chosen.events), ix.rows),
+                          ("mentions", mention_count(ix, chosen.events),
+                           partial(mention_rows, ix))):
+        if n <= export.EAGER_CSV_ROWS and name not in tables.mapped:  # else on click
+            export.to_csv_bytes(tables.take(name, rows(chosen.events)))
     laps("downloads")
     page = aggregate.summary_of(ix, chosen.events, 0, aggregate.PAGE_ROWS)
     laps("table page")

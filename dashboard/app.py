@@ -16,6 +16,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -43,7 +44,14 @@ from dashboard import (  # noqa: E402
     urlstate,
 )
 from dashboard.build import EtlUnavailableError, ensure_tables, run_etl  # noqa: E402
-from dashboard.filters import Filters, hidden_undated, mention_rows, select  # noqa: E402
+from dashboard.filters import (  # noqa: E402
+    Filters,
+    hidden_undated,
+    mention_count,
+    mention_rows,
+    row_count,
+    select,
+)
 from dashboard.index import EventIndex  # noqa: E402
 
 # Plotly fetches its world outline from a CDN by default; serve ours from dashboard/static.
@@ -490,13 +498,13 @@ def network_view(ix: EventIndex, mask: np.ndarray) -> None:
         "it for the events. Click an actor, or a line's middle, to filter the page.")
 
 
-def csv_payload(tables: data.Tables, name: str, rows: np.ndarray):
-    """The CSV of one table's rows at these positions: now for small selections; for large
-    ones, and for a table mapped from disk (whose rows are read from the file), the rows are
-    taken and written only when the user clicks."""
-    if len(rows) <= export.EAGER_CSV_ROWS and name not in tables.mapped:
-        return export.to_csv_bytes(tables.take(name, rows))
-    return lambda: export.to_csv_bytes(tables.take(name, rows))
+def csv_payload(tables: data.Tables, name: str, n: int, positions: Callable[[], np.ndarray]):
+    """The CSV of ``n`` rows of one table (``positions`` finds them): now for small selections;
+    for large ones, and for a table mapped from disk (whose rows are read from the file), the
+    rows are found, taken and written only when the user clicks."""
+    if n <= export.EAGER_CSV_ROWS and name not in tables.mapped:
+        return export.to_csv_bytes(tables.take(name, positions()))
+    return lambda: export.to_csv_bytes(tables.take(name, positions()))
 
 
 def page_number(n_events: int, digest: str) -> int:
@@ -512,19 +520,21 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
     """The events table (one row per event), the downloads (one row per report and actor),
     and the detail of a picked event."""
     ix = tables.index
-    rows, mentions = ix.rows(mask), mention_rows(ix, mask)
+    n_rows, n_mentions = row_count(ix, mask), mention_count(ix, mask)
     n_events = int(mask.sum())
     head, dl1, dl2 = st.columns([3, 1, 1], vertical_alignment="bottom")
     head.subheader(f"Events ({n_events})")
-    dl1.download_button("Download events CSV", csv_payload(tables, "events", rows),
+    dl1.download_button("Download events CSV", csv_payload(tables, "events", n_rows,
+                                                        partial(ix.rows, mask)),
                         file_name=export.file_name("events", f), mime="text/csv",
                         key="dl_events", on_click="ignore", width="stretch",
-                        help=f"{len(rows)} rows, one per report and actor: event_id, "
+                        help=f"{n_rows} rows, one per report and actor: event_id, "
                              "report_id and article_id keep both levels")
-    dl2.download_button("Download mentions CSV", csv_payload(tables, "mentions", mentions),
+    dl2.download_button("Download mentions CSV", csv_payload(tables, "mentions", n_mentions,
+                                                           partial(mention_rows, ix, mask)),
                         file_name=export.file_name("mentions", f), mime="text/csv",
                         key="dl_mentions", on_click="ignore", width="stretch",
-                        help=f"{len(mentions)} mentions in the sentences of these events")
+                        help=f"{n_mentions} mentions in the sentences of these events")
     # Key on the filters so a row selection never points at another event after filtering.
     digest = hashlib.sha1(repr(f).encode()).hexdigest()[:10]
     page = page_number(n_events, digest)

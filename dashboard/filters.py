@@ -158,9 +158,25 @@ def hidden_undated(ix: EventIndex, f: Filters) -> int:
 
 def mention_rows(ix: EventIndex, events: np.ndarray) -> np.ndarray:
     """Positions of the mentions in the sentences of the masked events' reports."""
-    wanted = np.zeros(int(ix.sentence_key.max(initial=-1)) + 2, dtype=bool)  # last: no event
+    return np.flatnonzero(_sentences_of(ix, events)[ix.m_sentence_key])
+
+
+def _sentences_of(ix: EventIndex, events: np.ndarray) -> np.ndarray:
+    """A mask of sentence keys: the sentences of the masked events' reports (the last key,
+    -1, is the mentions' "no event")."""
+    wanted = np.zeros(len(ix.m_key_count) + 1, dtype=bool)
     wanted[ix.sentence_key[ix.reports(events)]] = True
-    return np.flatnonzero(wanted[ix.m_sentence_key])
+    return wanted
+
+
+def mention_count(ix: EventIndex, events: np.ndarray) -> int:
+    """``len(mention_rows(...))`` from counts per sentence, without a pass over the mentions."""
+    return int(ix.m_key_count[_sentences_of(ix, events)[:-1]].sum())
+
+
+def row_count(ix: EventIndex, events: np.ndarray) -> int:
+    """``len(ix.rows(events))`` from each event's row count."""
+    return int(np.diff(ix.event_ptr)[events].sum())
 
 
 def filter_events(events: pd.DataFrame, articles: pd.DataFrame, f: Filters) -> pd.DataFrame:

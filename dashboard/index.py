@@ -170,6 +170,7 @@ class EventIndex:
     sentence_key: np.ndarray  # code of (article_id, sentence_id), shared with m_sentence_key
     # Mentions.
     m_sentence_key: np.ndarray  # -1: no event in that sentence
+    m_key_count: np.ndarray  # mentions per sentence key
     m_actor_kind: np.ndarray  # code into (ma_actor, ma_kind); -1 when not an actor
     m_by_article: np.ndarray  # mention positions grouped by article, table order within
     m_article_ptr: np.ndarray  # of article a: m_by_article[m_article_ptr[a]:m_article_ptr[a+1]]
@@ -326,6 +327,8 @@ def _mention_codes(mentions: pd.DataFrame | ColumnScan, v_article: np.ndarray,
                   if len(m_name) else np.zeros(0, dtype=bool))
     return sentence_key, {
         "m_sentence_key": m_sentence_key,
+        "m_key_count": np.bincount(m_sentence_key[m_sentence_key >= 0],
+                                   minlength=int(sentence_key.max(initial=-1)) + 1),
         "m_actor_kind": np.where(m_is_actor, m_actor_kind, -1).astype(np.int32),
         "m_by_article": _i32(by_article), "m_article_ptr": _i32(article_ptr),
         "ma_actor": v_m_name[m_name[ma_first]] if len(ma_first) else v_m_name[:0],

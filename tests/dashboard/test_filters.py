@@ -11,7 +11,11 @@ from dashboard.filters import (
     NO_PUBLISHER,
     Filters,
     filter_events,
+    mention_count,
+    mention_rows,
     mentions_for,
+    row_count,
+    select,
     venue_key,
     venue_keys,
 )
@@ -121,3 +125,12 @@ def test_hidden_undated_counts_what_a_date_range_hides(tables):
     assert hidden_undated(ix, ranged) == 2  # e2 planned, e4 cancelled
     assert hidden_undated(ix, Filters(date_from=date(2019, 10, 1),
                                       date_to=date(2019, 10, 31))) == 0
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(venues=("Kabul (AF)",)), Filters(text="talks"),
+                               Filters(statuses=("planned",)), Filters(text="no such words")])
+def test_download_sizes_are_counted_without_finding_the_rows(tables, f):
+    ix = tables.index
+    mask = select(ix, f).events
+    assert row_count(ix, mask) == len(ix.rows(mask))
+    assert mention_count(ix, mask) == len(mention_rows(ix, mask))
