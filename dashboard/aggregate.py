@@ -23,8 +23,8 @@ from dashboard.index import (
     PRECISION_RANK,
     EventIndex,
     build_index,
-    codes_of,
     date_label,
+    matching,
 )
 from dashboard.labels import hover_lines
 
@@ -141,7 +141,7 @@ def venues_of(ix: EventIndex, mask: np.ndarray, *, statuses: tuple[str, ...] = (
     The index keeps events and rows pre-sorted by venue, so this is a few linear passes.
     """
     cols = ["venue", "place", "country_code", "lat", "lon", "n_events", "dates", "participants"]
-    keep = mask & ix.has_coords & np.isin(ix.status, codes_of(ix.v_status, statuses))
+    keep = mask & ix.has_coords & matching(ix.status, ix.v_status, statuses)
     chosen = ix.by_venue[keep[ix.by_venue]]  # by venue, then in table order
     if not len(chosen):
         return pd.DataFrame(columns=cols)

@@ -22,7 +22,7 @@ from dashboard.index import (
     NO_PUBLISHER,
     EventIndex,
     build_index,
-    codes_of,
+    matching,
     publisher_labels,
     venue_key,
     venue_keys,
@@ -72,7 +72,7 @@ class Selection:
 
 def _in(codes: np.ndarray, vocabulary: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
     """Which codes stand for one of the wanted values."""
-    return np.isin(codes, codes_of(vocabulary, wanted))
+    return matching(codes, vocabulary, wanted)
 
 
 def _with_actors(ix: EventIndex, wanted: tuple[str, ...]) -> np.ndarray:

@@ -99,6 +99,14 @@ def lookup(values: pd.Series, vocabulary: np.ndarray) -> np.ndarray:
     return where[codes] if len(codes) else codes
 
 
+def matching(codes: np.ndarray, vocabulary: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
+    """Which codes stand for one of the wanted values: one lookup per code (``np.isin``
+    searched, several times slower on millions of codes)."""
+    allowed = np.zeros(len(vocabulary) + 1, dtype=bool)  # the last: a code of -1
+    allowed[codes_of(vocabulary, wanted)] = True
+    return allowed[codes]
+
+
 def codes_of(vocabulary: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
     """Codes of the wanted values that occur; unknown values match nothing."""
     at = pd.Index(vocabulary).get_indexer(pd.Index(list(wanted), dtype=object))

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from dashboard.index import EventIndex, build_index, codes_of
+from dashboard.index import EventIndex, build_index, matching
 from dashboard.labels import hover_lines
 
 __all__ = ["Network", "layout", "network", "network_of"]
@@ -56,7 +56,7 @@ def network_of(ix: EventIndex, mask: np.ndarray, *, top: int = TOP,
     """The ``top`` actors of the selected held events with most shared events (ties by more
     events, then name) and the events each pair shared. Linear in the selected rows; the pair
     counts are a product of a small incidence matrix (shared events x top actors)."""
-    keep = mask & np.isin(ix.status, codes_of(ix.v_status, statuses))
+    keep = mask & matching(ix.status, ix.v_status, statuses)
     rows = np.flatnonzero(ix.pair_first & keep[ix.row_event])
     empty = Network(pd.DataFrame(columns=NODE_COLUMNS), pd.DataFrame(columns=EDGE_COLUMNS))
     if not len(rows):
@@ -79,7 +79,8 @@ def network_of(ix: EventIndex, mask: np.ndarray, *, top: int = TOP,
     codes, local = np.unique(event[inside], return_inverse=True)
     incidence = np.zeros((len(codes), len(chosen)), dtype=np.int32)
     incidence[local, position[actor[inside]]] = 1
-    shared = incidence.T.astype(np.int64) @ incidence
+    weights = incidence.astype(np.float64)  # BLAS multiplies floats; counts stay exact
+    shared = np.rint(weights.T @ weights).astype(np.int64)
     np.fill_diagonal(shared, 0)
     degree = (shared > 0).sum(axis=1)
     drawn = degree > 0  # a top actor whose partners are all outside the top has no line
