@@ -146,7 +146,7 @@ class EventIndex:
     rows_by_event: np.ndarray  # row positions grouped by event, table order within
     event_ptr: np.ndarray  # rows of event e: rows_by_event[event_ptr[e]:event_ptr[e + 1]]
     # Events.
-    event_id: np.ndarray
+    event_id: pd.Index  # Arrow text
     first_row: np.ndarray  # the event's representative row: its most precise report's first
     n_sources: np.ndarray  # distinct articles among the event's reports
     start: np.ndarray  # code into v_date; "" sorts first, so dated means start > 0 here
@@ -170,7 +170,7 @@ class EventIndex:
     article: np.ndarray  # code into v_article of the representative report's article
     sentence_id: np.ndarray  # the representative report's sentence in its article
     # Reports (one article's account of an event), in order of first appearance.
-    report_id: np.ndarray
+    report_id: pd.Index  # Arrow text
     report_event: np.ndarray  # event code of each report
     reports_by_event: np.ndarray  # report codes grouped by event, first appearance within
     report_ptr: np.ndarray  # reports of event e: reports_by_event[report_ptr[e]:report_ptr[e+1]]

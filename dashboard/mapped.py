@@ -39,15 +39,15 @@ def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.Da
     """The Arrow copy of a Parquet table (one file or its parts, in order), each batch passed
     through ``normalise``; written once per version of the files, atomically."""
     stamps = [(str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files]
-    table = _digest(str(Path(stamps[0][0]).parent) + files[0].name)
-    folder = (root or user_cache_dir() / "mapped") / table
+    folder = (root or user_cache_dir() / "mapped") / _digest(
+        str(Path(stamps[0][0]).parent) + files[0].name)  # one folder per table
     target = folder / f"{_digest(FORMAT + repr(stamps))}.arrow"
     if target.is_file():
         return target
     folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{target.stem}.{os.getpid()}.partial"
+    unfinished = folder / f".{target.stem}.{os.getpid()}.partial"
     try:
-        with pa.OSFile(str(partial), "wb") as sink:
+        with pa.OSFile(str(unfinished), "wb") as sink:
             writer, schema = None, None
             for file in files:
                 for batch in pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS):
@@ -60,9 +60,9 @@ def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.Da
             if writer is None:
                 raise ValueError(f"{files[0]} holds no rows")
             writer.close()
-        os.replace(partial, target)
+        os.replace(unfinished, target)
     finally:
-        partial.unlink(missing_ok=True)
+        unfinished.unlink(missing_ok=True)
     for old in folder.glob("*.arrow"):  # earlier versions of the same table
         if old != target:
             old.unlink(missing_ok=True)
@@ -190,7 +190,7 @@ class ColumnScan:
     def __len__(self) -> int:
         return len(self._frame)
 
-    def __getitem__(self, column: str) -> pd.Series:
+    def __getitem__(self, column: str | list[str]) -> pd.Series | pd.DataFrame:
         self._release()
         return self._frame[column]
 
