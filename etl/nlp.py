@@ -366,9 +366,9 @@ def to_parsed(doc: Doc, article: Article) -> ParsedArticle:
     name = {key: strings[key] for key in numpy.unique(array[:, [1, 3, 4, 7]]).tolist()}
     lower = {key: strings[key].lower() for key in set(lemma)}
     tokens = [
-        Token(i, idx[i], name[orth[i]], lower[lemma[i]], name[pos[i]], name[dep[i]], head[i],
-              sentence_of[i], " " if space[i] else "", name[tag[i]])
-        for i in range(n)
+        Token(i, at, name[o], lower[lem], name[p], name[d], h, sid, " " if sp else "", name[tg])
+        for i, at, o, lem, p, d, h, sid, sp, tg
+        in zip(range(n), idx, orth, lemma, pos, dep, head, sentence_of, space, tag, strict=True)
     ]
     entities = [
         Entity(e.start, e.end, e.start_char, e.end_char, e.label_,
