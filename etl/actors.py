@@ -368,26 +368,33 @@ def is_nationality(text: str, gazetteer: Gazetteer) -> bool:
 
 @lru_cache(maxsize=65_536)
 def _made_from_a_country(word: str) -> bool:
-    """Every entity of every article asks and the same words recur: each is compared with
-    every country's name once per process, not once per mention."""
-    return any(_derived_from(word, country) for country in _COUNTRY_WORDS)
+    """Every entity of every article asks and the same words recur: each is compared once per
+    process, not once per mention, and only with the countries whose names begin as it does."""
+    return any(_derived_from(word, country)
+               for country in _COUNTRY_WORDS.get(word[:_MIN_STEM], ()))
+
+
+_MIN_STEM = 4  # the letters a nationality word keeps of its country's name, at least
 
 
 def _derived_from(word: str, country: str) -> bool:
     n = 0
     while n < min(len(word), len(country)) and word[n] == country[n]:
         n += 1
-    return n >= 4 and len(country) - n <= _MAX_DROPPED and word[n:] in _NATIONALITY_SUFFIXES
+    return (n >= _MIN_STEM and len(country) - n <= _MAX_DROPPED
+            and word[n:] in _NATIONALITY_SUFFIXES)
 
 
-_COUNTRY_WORDS: list[str] = []
+# Country names in lower case by their first _MIN_STEM letters: a word derived from a
+# country's name begins with them.
+_COUNTRY_WORDS: dict[str, list[str]] = {}
 
 
-def _country_words(gazetteer: Gazetteer) -> list[str]:
-    """Country names in lower case, once per process."""
+def _country_words(gazetteer: Gazetteer) -> dict[str, list[str]]:
+    """Country names in lower case, by their first letters, once per process."""
     if not _COUNTRY_WORDS:
-        _COUNTRY_WORDS.extend(sorted({normalize_name(c.name) for c in
-                                      gazetteer.countries.values()}))
+        for name in sorted({normalize_name(c.name) for c in gazetteer.countries.values()}):
+            _COUNTRY_WORDS.setdefault(name[:_MIN_STEM], []).append(name)
     return _COUNTRY_WORDS
 
 

@@ -59,6 +59,7 @@ _ANAPHORA = re.compile(rf"(?:^|\s)(?:{_words_re(_RULES['anaphora']['forms'])})(?
 # Prepositions read (above) and then dropped from the front of an expression.
 _LEADING = (*DIRECTION, "for", "over", "during", "throughout", "from", "on", "in", "at", "to")
 _DIRECTION_RE = re.compile(rf"^(?P<prep>{_words_re(DIRECTION)})\s")
+_LEADING_RE = re.compile(rf"^(?:{_words_re(_LEADING)}) ")
 
 
 def _day(d: date) -> DateValue:
@@ -91,15 +92,22 @@ def strip_clock(text: str) -> str:
     return text
 
 
+_DOTTED_DATE = re.compile(r"(?<=\d)\.(?=\d)")  # "18.1.2025", once clock times are gone
+_POSSESSIVE = re.compile(r"'s\b")  # "Thursday's meeting", "last week's talks"
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")  # "mid-May", "year-end"
+_PUNCTUATION = re.compile(r"[\"“”‘()\[\],.;:!?']+")
+_SPACES = re.compile(r"\s+")
+
+
 def _clean(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-").lower()
     text = strip_clock(text)
-    text = re.sub(r"(?<=\d)\.(?=\d)", "/", text)  # "18.1.2025", once clock times are gone
-    text = re.sub(r"'s\b", "", text)  # "Thursday's meeting", "last week's talks"
-    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "mid-May", "year-end"
-    text = re.sub(r"[\"“”‘()\[\],.;:!?']+", " ", text)
+    text = _DOTTED_DATE.sub("/", text)
+    text = _POSSESSIVE.sub("", text)
+    text = _WORD_HYPHEN.sub(" ", text)
+    text = _PUNCTUATION.sub(" ", text)
     text = _ZONE.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def normalize_date(
@@ -132,7 +140,7 @@ def _normalize(t: str, anchor: date | None, tense: str,
             tense = "past"  # "since January": a month that has begun, whatever the clause says
         elif tense == "past":
             tense = ""  # "hoped to meet before March": the nearest March
-    t = re.sub(rf"^(?:{_words_re(_LEADING)}) ", "", t)
+    t = _LEADING_RE.sub("", t)
     absolute = _absolute(t, anchor, tense)
     if absolute is not None:
         return absolute
@@ -152,7 +160,9 @@ def _normalize(t: str, anchor: date | None, tense: str,
 _YEAR = r"(?P<year>(?:1[89]|20)\d{2})"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _MONTH = rf"(?P<month>{_MONTH_RE})"
-_PREFIX = r"^(?:(?:on|in|by|since|until|till|from|of|the|after|before|during|to) )*"
+_PREFIX = re.compile(r"^(?:(?:on|in|by|since|until|till|from|of|the|after|before|during|to) )*")
+# A month's name as a word, where it may stand in a longer text.
+_MONTH_WORD = re.compile(rf"\b(?P<month>{_MONTH_RE})\b")
 _ABSOLUTE_PATTERNS = [
     re.compile(rf"^(?:\w+ )?{_MONTH} {_DAY}(?: {_YEAR})?$"),  # (Tuesday) October 29th 2019
     re.compile(rf"^(?:\w+ )?{_DAY} (?:of )?{_MONTH}(?: {_YEAR})?$"),  # (Tuesday) 29 October 2019
@@ -167,7 +177,7 @@ _NUMERIC = re.compile(r"^(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<ye
 
 
 def _absolute(t: str, anchor: date | None, tense: str) -> DateValue | str | None:
-    t = re.sub(_PREFIX, "", t)
+    t = _PREFIX.sub("", t)
     for pattern in _ABSOLUTE_PATTERNS:
         m = pattern.match(t)
         if not m:
@@ -191,8 +201,7 @@ def _absolute(t: str, anchor: date | None, tense: str) -> DateValue | str | None
         a, b = int(m["a"]), int(m["b"])
         day, month = (a, b) if b <= 12 else (b, a)  # day first unless impossible
         return _day(date(int(m["year"]), month, day))
-    if re.search(r"\d", t) and re.search(rf"\b(?:{_MONTH_RE})\b", t) and \
-            re.search(r"\b\d{4}\b", t):
+    if re.search(r"\d", t) and _MONTH_WORD.search(t) and re.search(r"\b\d{4}\b", t):
         try:
             parsed = dateutil_parser.parse(t, fuzzy=True, dayfirst=True)
         except (ValueError, OverflowError):
@@ -253,6 +262,7 @@ def normalize_range(text: str, anchor: date | None, *, tense: str = "") -> DateV
         return None
 
 
+_WEEKDAY_WORD = re.compile(rf"\b(?:{_WEEKDAY_RE})\b", re.I)
 _WEEKDAY_RANGE = re.compile(
     rf"^(?:from |between )?(?P<a>(?:{_WEEKDAY_RE})(?: (?:{_PART_RE}))?)"
     rf" (?:to|through|till|until|and|-) (?P<b>{_WEEKDAY_RE})\b")
@@ -261,7 +271,7 @@ _WEEKDAY_RANGE = re.compile(
 def weekday_range(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The character spans of the two weekdays of "Monday to Wednesday" in `text`: two date
     mentions, as the gold counts "on Monday and Tuesday"."""
-    found = [m for m in re.finditer(rf"\b(?:{_WEEKDAY_RE})\b", text, re.I)]
+    found = list(_WEEKDAY_WORD.finditer(text))
     if len(found) != 2 or not _WEEKDAY_RANGE.match(_clean(text)):
         return None
     return found[0].span(), found[1].span()
@@ -289,7 +299,7 @@ def _anaphoric(t: str, context: DateValue | None) -> DateValue | None:
         return _day(date(context.start.year, context.start.month, int(m["day"])))
     if not _ANAPHORA.search(t):
         return None
-    m = re.search(rf"\b(?P<month>{_MONTH_RE})\b", t)
+    m = _MONTH_WORD.search(t)
     if m and _only_filler(t, m, extra=("that", "same")):
         return _month(context.start.year, MONTHS[m["month"]])
     return None
@@ -298,14 +308,24 @@ def _anaphoric(t: str, context: DateValue | None) -> DateValue | None:
 # --- relative dates ----------------------------------------------------------------------
 
 _Resolver = Callable[[date, str], DateValue]
+_UNITS = r"(?:days?|weeks?|months?|years?)"
+_COUNTED = re.compile(rf"\b(?:{_NUMBER_RE})\s+{_UNITS}\b")  # a duration, or with "ago"
+_AGO = re.compile(rf"\b(?P<n>{_NUMBER_RE})\s+(?P<unit>{_UNITS}) ago\b")
+_RELATIVE_WEEKDAY = re.compile(rf"\b(?:(?P<rel>{_REL_RE})\s+)?(?P<wd>{_WEEKDAY_RE})\b")
+_RELATIVE_UNIT = {
+    unit: re.compile(rf"\b(?P<rel>{_REL_RE})\s+{unit}\b"
+                     rf"|\b(?P<bare>(?:the )?(?:start|beginning|end|middle) of the {unit}|"
+                     rf"{unit} end|earlier (?:in )?the {unit}|"
+                     rf"(?:earlier|later) (?:this|in the) {unit})\b")
+    for unit in ("week", "month", "year")}
+_RELATIVE_MONTH = re.compile(rf"\b(?:(?P<rel>{_REL_RE})\s+)?(?P<month>{_MONTH_RE})\b")
 
 
 def _relative_rules(t: str) -> _Resolver | None:
     """Match a relative expression; return a function of (anchor, tense) or None."""
-    if re.search(rf"\b(?:{_NUMBER_RE})\s+(?:days?|weeks?|months?|years?)\b", t) \
-            and "ago" not in t:
+    if _COUNTED.search(t) and "ago" not in t:
         return None  # a duration: "two years", "a month"
-    m = re.search(rf"\b(?P<n>{_NUMBER_RE})\s+(?P<unit>days?|weeks?|months?|years?) ago\b", t)
+    m = _AGO.search(t)
     if m:
         n = _number(m["n"])
         if n <= 0:
@@ -320,19 +340,16 @@ def _relative_rules(t: str) -> _Resolver | None:
     if m:  # "October last year", "April of next year"
         month, shift = MONTHS[m["month"]], RELATIVE[m["rel"]]
         return lambda a, f: _month(a.year + shift, month)
-    m = re.search(rf"\b(?:(?P<rel>{_REL_RE})\s+)?(?P<wd>{_WEEKDAY_RE})\b", t)
+    m = _RELATIVE_WEEKDAY.search(t)
     if m:
         wd, rel = WEEKDAYS[m["wd"]], m["rel"]
         return lambda a, f: _day(_weekday(a, wd, rel, f))
-    for unit in ("week", "month", "year"):
-        m = re.search(rf"\b(?P<rel>{_REL_RE})\s+{unit}\b"
-                      rf"|\b(?P<bare>(?:the )?(?:start|beginning|end|middle) of the {unit}|"
-                      rf"{unit} end|earlier (?:in )?the {unit}|"
-                      rf"(?:earlier|later) (?:this|in the) {unit})\b", t)
+    for unit, pattern in _RELATIVE_UNIT.items():
+        m = pattern.search(t)
         if m:
             shift = RELATIVE.get(m["rel"] or "", 0)
             return partial(_unit_resolver, unit=unit, shift=shift)
-    m = re.search(rf"\b(?:(?P<rel>{_REL_RE})\s+)?(?P<month>{_MONTH_RE})\b", t)
+    m = _RELATIVE_MONTH.search(t)
     if m and _only_filler(t, m):
         month, rel = MONTHS[m["month"]], m["rel"]
         return lambda a, f: _named_month(a, month, rel, f)

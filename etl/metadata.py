@@ -545,7 +545,7 @@ _DATELINE_DATE_RE = re.compile(
 _NOT_PLACES = frozenset(rule("dateline", "not_places"))
 _AGENCIES = frozenset(rule("dateline", "agencies"))
 _SMALL_WORDS = frozenset({"de", "da", "del", "di", "do", "dos", "du", "es", "la", "le", "of"})
-_DATELINE_WINDOW = 200  # a dateline ends within the body's first characters
+DATELINE_WINDOW = 200  # a dateline ends within the body's first characters
 
 
 def _title_case(place: str) -> str:
@@ -578,7 +578,7 @@ def _match_dateline(body: str, *, title_case: bool) -> Dateline | None:
     """The dateline at the start of ``body``. All-caps places always; title-case places
     ("Hanoi (Xinhua) --", "Victoria, 11 March 2023 –") only with a known agency or a full date.
     Without a separator after the agency ("ROME (RNS) Pope …") the agency must be known."""
-    m = _DATELINE_RE.match(body, 0, _DATELINE_WINDOW)  # bounded: a long word backtracks
+    m = _DATELINE_RE.match(body, 0, DATELINE_WINDOW)  # bounded: a long word backtracks
     if not m:
         return None
     agency = (m["agency"] or "").strip()

@@ -156,9 +156,14 @@ class Extraction:
     events: list[Event]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
-    """One token of a parsed article: what the stages need of spaCy's analysis."""
+    """One token of a parsed article: what the stages need of spaCy's analysis.
+
+    Read-only like the other records, but not frozen: one is made for every word of every
+    article, and a frozen dataclass's `__init__` (one `object.__setattr__` a field) took
+    twice as long as this one's.
+    """
 
     i: int  # index in the article
     idx: int  # character offset in the article text
