@@ -70,22 +70,17 @@ class Selection:
     hidden_undated: int = 0  # undated events that pass every filter but the date range
 
 
-def _in(codes: np.ndarray, vocabulary: np.ndarray, wanted: tuple[str, ...]) -> np.ndarray:
-    """Which codes stand for one of the wanted values."""
-    return matching(codes, vocabulary, wanted)
-
-
 def _with_actors(ix: EventIndex, wanted: tuple[str, ...]) -> np.ndarray:
     """Events with at least one of the wanted participants; an entry that joins several
     actors by ``PAIR_SEP`` (a clicked network edge) wants events with all of them."""
     keep = np.zeros(ix.n_events, dtype=bool)
     single = tuple(w for w in wanted if PAIR_SEP not in w)
-    keep[ix.row_event[_in(ix.row_actor, ix.v_actor, single)]] = True
+    keep[ix.row_event[matching(ix.row_actor, ix.v_actor, single)]] = True
     for group in (w.split(PAIR_SEP) for w in wanted if PAIR_SEP in w):
         every = np.ones(ix.n_events, dtype=bool)
         for actor in group:
             one = np.zeros(ix.n_events, dtype=bool)
-            one[ix.row_event[_in(ix.row_actor, ix.v_actor, (actor,))]] = True
+            one[ix.row_event[matching(ix.row_actor, ix.v_actor, (actor,))]] = True
             every &= one
         keep |= every
     return keep
@@ -124,9 +119,9 @@ def event_mask(ix: EventIndex, f: Filters) -> np.ndarray:
             (f.places, ix.venue, ix.v_venue), (f.venues, ix.venue, ix.v_venue),
             (f.event_types, ix.event_type, ix.v_type), (f.statuses, ix.status, ix.v_status)):
         if values:
-            mask &= _in(codes, vocabulary, values)
+            mask &= matching(codes, vocabulary, values)
     if f.publishers:
-        mask &= _any_report(ix, _in(ix.publisher, ix.v_publisher, f.publishers))
+        mask &= _any_report(ix, matching(ix.publisher, ix.v_publisher, f.publishers))
     if f.text.strip():
         mask &= _text(ix, f.text.strip())
     for wanted in (f.actors, f.focus_actors):
@@ -140,7 +135,7 @@ def select(ix: EventIndex, f: Filters) -> Selection:
     undated events only removes them from what the other filters keep, so the one pass also
     counts how many the date range hides."""
     base = event_mask(ix, f.without("venues", "focus_actors", "hide_undated"))
-    venue = _in(ix.venue, ix.v_venue, f.venues) if f.venues else True
+    venue = matching(ix.venue, ix.v_venue, f.venues) if f.venues else True
     actor = _with_actors(ix, f.focus_actors) if f.focus_actors else True
     hidden = 0
     if f.hide_undated:
