@@ -1,5 +1,7 @@
-"""The dashboard's data path at scale: a generated events table of N rows (1,000,000 by
-default), loaded as the dashboard loads it, then the work of one interaction timed."""
+"""The dashboard's data path at scale: generated corpora (1M event rows in one Parquet file a
+table, 10M in a folder of parts a table, as ``--engine dask`` writes), each opened as the
+dashboard opens it in a fresh process, then the work of one interaction timed per query kind.
+"""
 
 from __future__ import annotations
 
@@ -160,8 +162,6 @@ def interaction(tables, f, laps: Laps) -> None:  # type: ignore[no-untyped-def]
     """What the page computes on one rerun (dashboard/app.py: main, sidebar options, map,
     actors, timeline, who-met-whom, the download sizes and small CSVs, one page of the table,
     the actors with their surface forms, and the detail of the table's first event)."""
-    import numpy as np
-
     from dashboard import aggregate, detail, export, network
     from dashboard.filters import mention_count, mention_rows, row_count, select
 
