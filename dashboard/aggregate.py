@@ -26,7 +26,7 @@ from dashboard.index import (
     date_label,
     matching,
 )
-from dashboard.labels import hover_lines
+from dashboard.labels import HOVER_CHARS, hover_lines
 
 __all__ = ["ACTOR_KINDS", "PAGE_ROWS", "PRECISION_RANK", "Granularity", "actor_counts",
            "actor_counts_of", "choose_granularity", "date_label", "event_summary",
@@ -39,6 +39,10 @@ SUMMARY_COLUMNS = ["event_id", "date", "place", "participants", "event_type", "s
                    "date_start", "event_code"]
 PAGE_ROWS = 1_000  # events per page of the table: the browser gets a page, not the corpus
 LABELS_PER_BAR = 20  # events named in a timeline bar's hover; the rest are counted
+# A venue's dates listed for its hover card, whose line shows HOVER_CHARS characters: each
+# date and its separator take more than two, so these fill it, and a venue with a thousand
+# dates no longer joins them all on every rerun.
+DATES_JOINED = HOVER_CHARS // 2
 
 
 def _starts(keys: np.ndarray) -> np.ndarray:
@@ -101,12 +105,14 @@ def event_summary(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     return summary_of(ix, ix.everything())
 
 
-def _joined(groups: np.ndarray, texts: np.ndarray) -> dict[int, str]:
-    """", ".join of the texts of each group; ``groups`` sorted."""
+def _joined(groups: np.ndarray, texts: np.ndarray, most: int | None = None) -> dict[int, str]:
+    """", ".join of the (first ``most``) texts of each group; ``groups`` sorted."""
     if not len(groups):
         return {}
     starts = _starts(groups)
     ends = np.r_[starts[1:], len(groups)]
+    if most is not None:
+        ends = np.minimum(ends, starts + most)
     return {int(groups[s]): ", ".join(texts[s:e]) for s, e in zip(starts, ends, strict=True)}
 
 
@@ -154,7 +160,7 @@ def venues_of(ix: EventIndex, mask: np.ndarray, *, statuses: tuple[str, ...] = (
     by_label = ix.by_venue_label[in_label]
     pairs = by_label[_starts(ix.vl_key[in_label])]
     pairs = pairs[(ix.v_label != "")[ix.label[pairs]]]
-    dates = _joined(ix.venue[pairs], ix.v_label[ix.label[pairs]])
+    dates = _joined(ix.venue[pairs], ix.v_label[ix.label[pairs]], most=DATES_JOINED)
 
     # (venue, actor) counts over distinct (event, actor) pairs, ties in order of appearance.
     in_pair = keep[ix.va_event]

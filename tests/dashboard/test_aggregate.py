@@ -102,3 +102,18 @@ def test_event_summary_one_row_per_event_with_provenance(tables):
 ])
 def test_date_label(args, label):
     assert aggregate.date_label(*args) == label
+
+
+def test_a_venue_with_many_dates_lists_what_its_hover_line_shows(tables):
+    from dashboard.labels import HOVER_CHARS, plain
+
+    kabul = tables.events[(tables.events["place"] == "Kabul")
+                          & (tables.events["status"] == "held")].iloc[:1]
+    days = pd.date_range("2019-01-01", periods=80, freq="D").strftime("%Y-%m-%d")
+    many = pd.concat([kabul.assign(event_id=f"k{i}", report_id=f"k{i}", date_start=d,
+                                   date_end=d, date_precision="day")
+                      for i, d in enumerate(days)], ignore_index=True)
+    dates = aggregate.venues(many).set_index("place").loc["Kabul", "dates"]
+    assert dates.split(", ") == list(days[:aggregate.DATES_JOINED])
+    assert plain(dates) == plain(", ".join(days))  # the hover line is the same
+    assert len(", ".join(days)) > len(dates) > HOVER_CHARS
