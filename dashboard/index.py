@@ -414,12 +414,16 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
         labels_by_article[~labels_by_article.index.duplicated()]).astype(object)
     pub_of_article = pub_of_article.where(pub_of_article.notna(), NO_PUBLISHER)
     pub_codes, v_publisher = encode(pub_of_article)
+    publishers = tuple(sorted(set(labels_by_article)))
+    titles = _titles(articles)
+    del labels_by_article, pub_of_article
     if mentions is None:
         mentions = pd.DataFrame({"article_id": [], "sentence_id": [], "kind": [], "name": []})
     sentence_key, mention_codes = _mention_codes(mentions, v_article, report_article,
                                                  report_sentence_id)
 
     report_sentence = text_at(events, "sentence", report_first)
+    del report_first, report_sentence_id
     date_order = np.argsort(np.where(v_date == "", "9999", v_date).astype(str), kind="stable")
     date_rank = np.empty(len(v_date), dtype=np.int64)
     date_rank[date_order] = np.arange(len(v_date))
@@ -436,7 +440,9 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
     by_venue_actor = pairs[np.argsort(pair_key, kind="stable")]
     del pairs, pair_key
     label_key = venue.astype(np.int64) * len(v_label) + label
-    by_venue_label = np.argsort(label_key, kind="stable")
+    by_venue_label = _i32(np.argsort(label_key, kind="stable"))
+    vl_key = label_key[by_venue_label]
+    del label_key
     return EventIndex(
         row_event=row_event, row_report=row_report, row_actor=row_actor,
         row_actor_kind=row_actor_kind, pair_first=pair_first, by_venue_actor=by_venue_actor,
@@ -447,8 +453,8 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
         event_id=event_id, first_row=_i32(first_row), n_sources=_i32(n_sources), start=start,
         end=end,
         dated=start > 0, precision_rank=rank[precision], label=label,
-        by_venue=_i32(np.argsort(venue, kind="stable")), by_venue_label=_i32(by_venue_label),
-        vl_key=label_key[by_venue_label],
+        by_venue=_i32(np.argsort(venue, kind="stable")), by_venue_label=by_venue_label,
+        vl_key=vl_key,
         what=what_codes, venue=venue,
         has_coords=~np.isnan(lat) & ~np.isnan(lon) & (v_place != "")[place],
         lat=lat, lon=lon, place=place, country=country, event_type=event_type, status=status,
@@ -464,8 +470,7 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
         v_publisher=v_publisher, v_actor=v_actor,
         ak_actor=v_actor[row_actor[ak_first]] if len(ak_first) else v_actor[:0],
         ak_kind=ak_kind,
-        titles=_titles(articles),
-        publishers=tuple(sorted(set(labels_by_article))),
+        titles=titles, publishers=publishers,
     )
 
 
