@@ -54,6 +54,7 @@ TICK_CHARS = 30  # an axis tick: the actor bars share a third of the page with t
 HOVER_CHARS = 100  # a line of a hover card: about 700 px, inside the narrowest chart
 # Embeddings, overrides and isolates: each can reorder what follows it on screen.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_AS_SPACES = str.maketrans("\r\n\t", "   ")  # a line break inside one label
 
 
 def unreversed(value: Any) -> Any:
@@ -76,7 +77,7 @@ def shown(value: object, limit: int = HOVER_CHARS) -> str:
     U+FFFD so nothing is drawn reversed, line breaks as spaces, at most ``limit`` characters
     (the last an ellipsis)."""
     text = unreversed(str(value))
-    text = "".join(" " if c in "\r\n\t" else c for c in text)
+    text = text.translate(_AS_SPACES)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
