@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 
-def _peak_mib(who: int) -> float:
+def peak_mib(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
@@ -130,8 +130,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     result = STEPS[args.step](args)
-    result["rss_mib"] = _peak_mib(resource.RUSAGE_SELF)
-    result["rss_workers_mib"] = _peak_mib(resource.RUSAGE_CHILDREN)
+    result["rss_mib"] = peak_mib(resource.RUSAGE_SELF)
+    result["rss_workers_mib"] = peak_mib(resource.RUSAGE_CHILDREN)
     json.dump(result, sys.stdout)
     print()
 

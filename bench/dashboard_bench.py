@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.child import peak_mib
 from etl.store import SCHEMAS
 
 # An article's body: about 2,500 characters, its id appended so that no two are equal.
@@ -228,12 +229,6 @@ def measure(folder: Path, repeats: int = 5) -> dict[str, object]:
         cases[name] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     return {"rows": len(tables.events), "load_seconds": load, "cases": cases,
             "load_rss_mib": load_rss, "rss_mib": peak_mib(), **memory_now()}
-
-
-def peak_mib() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def memory_now() -> dict[str, float]:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import time
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 INT_COLUMNS = {"n_sentences", "sentence_id", "start", "end", "n_sources"}
 FLOAT_COLUMNS = {"lat", "lon"}
 REQUIRED = ("articles", "mentions", "events")
+T = TypeVar("T")
 # Arrow's default allocator keeps freed memory for reuse; encoding ten million rows left
 # hundreds of megabytes held that way. The system allocator gives large blocks back.
 pa.set_memory_pool(pa.system_memory_pool())
@@ -96,6 +97,13 @@ class Tables:
         frame = getattr(self, name)
         return ColumnScan(self.mapped[name], frame, self.release) if name in self.mapped else frame
 
+    def _scanned(self, compute: Callable[..., T], *names: str) -> T:
+        """``compute`` over whole columns of these tables (``scan``), then ``release``."""
+        try:
+            return compute(*(self.scan(name) for name in names))
+        finally:
+            self.release()
+
     def release(self) -> None:
         """After a scan of whole columns: the mapped pages it read may leave memory, and so
         may the memory its temporaries freed."""
@@ -106,28 +114,19 @@ class Tables:
     @cached_property
     def actor_forms(self) -> pd.DataFrame:
         """Each actor's surface forms (``detail.surface_forms``), gathered once per corpus."""
-        try:
-            return surface_forms(self.scan("mentions"))
-        finally:
-            self.release()
+        return self._scanned(surface_forms, "mentions")
 
     @cached_property
     def city_names(self) -> dict[tuple[float, float], str]:
         """The city at each pair of coordinates (``geomap.city_names``): a site the ETL put at
         its city is drawn as part of that city."""
-        try:
-            return city_names(self.scan("mentions"))
-        finally:
-            self.release()
+        return self._scanned(city_names, "mentions")
 
     @cached_property
     def index(self) -> EventIndex:
         """The events as codes for fast filtering, built on first use and kept with the
         tables (so a cached ``Tables`` is encoded once, not on every rerun)."""
-        try:
-            return build_index(self.scan("events"), self.scan("articles"), self.scan("mentions"))
-        finally:
-            self.release()
+        return self._scanned(build_index, "events", "articles", "mentions")
 
 
 def table_path(data_dir: Path, name: str) -> Path | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import mmap
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -119,34 +119,34 @@ class MappedTable:
         positions = np.asarray(positions, dtype=np.int64)
         if not len(positions):
             return self.table.slice(0, 0).to_pandas()
-        batch = np.searchsorted(self._starts, positions, side="right") - 1
-        order = np.argsort(batch, kind="stable")
-        ordered, batches = positions[order], batch[order]
-        cuts = np.flatnonzero(np.diff(batches)) + 1
-        pieces = []
-        for b, local in zip(batches[np.r_[0, cuts]], np.split(ordered, cuts), strict=True):
-            start, stop = self._starts[b], self._starts[b + 1]
-            pieces.append(self.table.slice(start, stop - start).take(pa.array(local - start)))
-            self.release(b)
-        rows = pa.concat_tables(pieces)
+        order = np.argsort(positions, kind="stable")
+        pieces = [self.table.slice(start, length).take(pa.array(local))
+                  for start, length, local in self._by_batch(positions[order])]
         back = np.empty_like(order)
         back[order] = np.arange(len(order))
-        return rows.take(pa.array(back)).to_pandas()
+        return pa.concat_tables(pieces).take(pa.array(back)).to_pandas()
 
     def column_at(self, name: str, positions: np.ndarray) -> pa.ChunkedArray:
         """One column's values at these ascending positions, read a batch at a time and letting
         each batch's pages go: a third of the rows, scattered, lie on most of the file's pages.
         """
         column = self.table.column(name)
-        batch = np.searchsorted(self._starts, positions, side="right") - 1
-        bounds = np.searchsorted(batch, np.arange(len(self._starts)))
-        pieces = []
-        for b in range(column.num_chunks):
-            local = positions[bounds[b]:bounds[b + 1]] - self._starts[b]
-            if len(local):
-                pieces.append(column.chunk(b).take(pa.array(local)))
-                self.release(b)
+        pieces = [column.slice(start, length).chunk(0).take(pa.array(local))
+                  for start, length, local in self._by_batch(np.asarray(positions))]
         return pa.chunked_array(pieces, type=column.type)
+
+    def _by_batch(self, ordered: np.ndarray) -> Iterator[tuple[int, int, np.ndarray]]:
+        """(first row, rows, positions within it) of each batch holding some of these
+        ascending positions; each batch's pages are let go once the caller has copied its
+        rows (the kernel maps 64 kB around every row read)."""
+        if not len(ordered):
+            return
+        batch = np.searchsorted(self._starts, ordered, side="right") - 1
+        cuts = np.flatnonzero(np.diff(batch)) + 1
+        for b, local in zip(batch[np.r_[0, cuts]], np.split(ordered, cuts), strict=True):
+            start = int(self._starts[b])
+            yield start, int(self._starts[b + 1]) - start, local - start
+            self.release(int(b))
 
     def release(self, batch: int | None = None) -> None:
         """Let the kernel drop the pages read so far (of one batch, or all); they are read
@@ -176,12 +176,12 @@ class ColumnScan:
     groupings read it: each column asked for first lets the pages of the columns read before it
     leave memory, so a scan of ten million rows holds about one column, not the table."""
 
-    def __init__(self, table: MappedTable, frame: pd.DataFrame,
-                 release: Callable[[], None] | None = None) -> None:
-        """``release`` lets go of what was read before (default: this table's pages; the
-        tables pass theirs, so a scan of one table also drops the pages of another)."""
+    def __init__(self, table: MappedTable, frame: pd.DataFrame, release: Callable[[], None]
+                 ) -> None:
+        """``release`` lets go of what was read before: the tables pass theirs, so a scan of
+        one table also drops the pages of another."""
         self._table, self._frame = table, frame
-        self._release = release or table.release
+        self._release = release
 
     @property
     def columns(self) -> pd.Index:
