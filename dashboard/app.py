@@ -535,7 +535,6 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
                         file_name=export.file_name("mentions", f), mime="text/csv",
                         key="dl_mentions", on_click="ignore", width="stretch",
                         help=f"{n_mentions} mentions in the sentences of these events")
-    # Key on the filters so a row selection never points at another event after filtering.
     digest = hashlib.sha1(repr(f).encode()).hexdigest()[:10]
     page = page_number(n_events, digest)
     summary = aggregate.summary_of(ix, mask, (page - 1) * PAGE_ROWS, page * PAGE_ROWS)
@@ -544,10 +543,8 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
     if not (summary["reported_by"] != "").any():  # no article of the page names its publisher
         columns.remove("reported_by")
     shown = labels.unreversed_frame(summary[columns])
-    if page > 1:
-        digest += f"_{page}"
     picked = st.dataframe(
-        shown, key=f"events_table_{digest}", on_select="rerun", selection_mode="single-row",
+        shown, key=table_key(f"{digest}_{page}"), on_select="rerun", selection_mode="single-row",
         hide_index=True, width="stretch", row_height=ROW_HEIGHT,
         height=38 + ROW_HEIGHT * max(1, min(len(shown), 10)),  # ten rows, as with short rows
         column_config={**text_columns(shown.columns.drop("n_sources")),
@@ -563,6 +560,23 @@ def events_view(tables: data.Tables, mask: np.ndarray, f: Filters) -> None:
                    "articles with the entities highlighted.")
         return
     event_detail(tables, summary.iloc[picked_rows[0]])
+
+
+def table_key(rows: str) -> str:
+    """The events table's widget key while it shows ``rows`` (the filters and page).
+
+    The key outlives a click, so the browser refills the table it has rather than building a
+    new one (a third of a click's time on the seed). Streamlit keeps a row selection when the
+    rows change under it, so a table with a row selected gets a new, unselected key when they
+    do: the selection never points at another event.
+    """
+    ss = st.session_state
+    key = ss.get("events_table_key", "events_table_0")
+    state = ss.get(key)
+    if ss.get("events_table_rows", rows) != rows and state and state["selection"]["rows"]:
+        key = f"events_table_{int(key.rpartition('_')[2]) + 1}"
+    ss["events_table_key"], ss["events_table_rows"] = key, rows
+    return key
 
 
 # Headings and widths of the text columns of the events and reports tables.
@@ -649,12 +663,16 @@ def article_view(tables: data.Tables, report: pd.Series) -> None:
 
 
 def actors_view(tables: data.Tables, mask: np.ndarray) -> None:
-    """Every actor of the selection with the names the articles call them by."""
-    counts = aggregate.actor_counts_of(tables.index, mask, top=ACTOR_ROWS)
-    if counts.empty:
+    """Every actor of the selection with the names the articles call them by, counted and
+    drawn only while the expander is open: closed, it would still cost every click."""
+    box = st.expander("Actors of these events and the names they go by", key="actors_open",
+                      on_change="rerun")
+    if not box.open:
         return
-    more = " (the most frequent)" if len(counts) == ACTOR_ROWS else ""
-    with st.expander(f"Actors of these events{more} and the names they go by"):
+    counts = aggregate.actor_counts_of(tables.index, mask, top=ACTOR_ROWS)
+    with box:
+        if len(counts) == ACTOR_ROWS:
+            st.caption(f"The {ACTOR_ROWS} most frequent.")
         st.dataframe(labels.unreversed_frame(detail.actor_table(counts, tables.actor_forms)),
                      hide_index=True,
                      width="stretch", key="actors_table",

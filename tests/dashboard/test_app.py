@@ -377,8 +377,27 @@ def test_event_detail_lists_reports_reasons_and_surface_forms(corpus_env):
     assert "sat down with" in html and "<mark" in html
 
 
+def test_a_click_refills_the_events_table_and_drops_a_row_picked_before(app_env):
+    """The table keeps its widget across clicks, so the browser refills it instead of building
+    a new one; a row picked before the rows changed would point at another event, so then the
+    table starts again unselected."""
+    at = run()
+    first = at.session_state["events_table_key"]
+    at = click(at, "venue_chart_0", "Kabul (AF)")
+    assert at.session_state["events_table_key"] == first and first in at.dataframe[0].proto.id
+    at.session_state[first] = DataframeState({"selection": DataframeSelectionState(
+        {"rows": [0], "columns": [], "cells": []})})
+    at.button(key="clear_focus").click().run()
+    assert at.session_state["events_table_key"] != first
+    assert not any("Reports (" in m.value for m in at.markdown)  # no event detail
+    assert len(table(at)) == seed_events(app_env)["event_id"].nunique()
+
+
 def test_actors_expander_lists_surface_forms(corpus_env):
     at = run()
+    assert not any({"events", "forms"} <= set(d.value.columns) for d in at.dataframe)
+    at.session_state["actors_open"] = True
+    at.run()
     actors = frame_with(at, "actor", "events", "forms").set_index("actor")
     assert actors.loc["Zalmay Khalilzad", "events"] == 5
     assert list(actors.loc["Ashraf Ghani", "forms"]) == ["Ashraf Ghani", "Ghani"]
