@@ -42,7 +42,7 @@ eval: setup
 # Benchmarks: ETL throughput and its ratio to bare spaCy, workers, incremental runs, memory,
 # and the dashboard's data path on a million event rows (about 15 minutes).
 bench: setup
-	$(PY) -m bench
+	$(PY) -m bench --incremental-size 10000
 
 lint: setup
 	$(VENV)/bin/ruff check etl dashboard tests bench

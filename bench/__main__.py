@@ -1,6 +1,6 @@
 """`python -m bench`: Parley's performance figures, printed as one table.
 
-    python -m bench                          # 1000 articles; dashboard at 1M and 10M rows
+    python -m bench                          # 300 and 1000 articles; dashboard at 1M and 10M rows
     python -m bench --articles 200 --dashboard-rows 100000   # a quick look
     python -m bench --only memory                # a 30 MB text, 1 and 2 workers; 1 GB JSONL, CSV
     python -m bench --only memory --memory-sizes 1000,10000  # flat-memory check (long)
@@ -27,7 +27,8 @@ def table(rows: list[tuple[str, str, str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=1000, help="corpus size (default 1000)")
+    parser.add_argument("--articles", default="300,1000",
+                        help="ETL corpus sizes, comma-separated (default 300,1000)")
     parser.add_argument("--dashboard-rows", default="1000000,10000000",
                         help="event rows of the generated dashboard corpora, comma-separated; "
                              "the clicks step uses the first (default 1000000,10000000)")
@@ -49,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="parley-bench-"))
     rows: list[tuple[str, str, str]] = []
     if args.only in (None, "etl"):
-        rows += etl_bench.run(work, args.articles)
+        for n in (int(s) for s in args.articles.split(",") if s):
+            rows += etl_bench.run(work, n)
     if args.only in (None, "memory"):
         for workers in (1, 2):
             rows.append(memory_bench.long_text(work, args.long_text_mb, workers))
