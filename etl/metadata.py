@@ -339,7 +339,10 @@ def _byline_fields(line: str) -> _LineFields | None:
                 r"[.!?,;]$", who):
             return _LineFields()
         return None
-    name, *rest = (p.strip() for p in re.split(r"\s*[|,]\s*|\s+[-–—]\s+", who) if p.strip())
+    parts = [p.strip() for p in re.split(r"\s*[|,]\s*|\s+[-–—]\s+", who) if p.strip()]
+    if not parts:  # "By ," names no one
+        return None
+    name, *rest = parts
     if not _looks_like_name(name) or len(name.split()) > 5 or not all(
             w[:1].isupper() or w in _NAME_PARTICLES for w in name.split()):
         return None  # "By Monday the talks had collapsed" is content

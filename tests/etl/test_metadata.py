@@ -543,3 +543,9 @@ def test_rules_file_lists_are_loaded() -> None:
         assert rule(section, key), (section, key)
     assert "aired" in rule("publication", "dated_prefixes")
     assert rule("publication", "no such key") == ()
+
+
+@pytest.mark.parametrize("line", ["By ,", "By | -"])
+def test_a_byline_of_separators_only_names_no_one(line: str) -> None:
+    meta = parse_metadata(f"Talks resume\n\n{line}\n\nACCRA — The ministers met.")
+    assert meta.author == "" and meta.body.endswith("The ministers met.")
