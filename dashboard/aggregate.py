@@ -26,7 +26,7 @@ from dashboard.index import (
     date_label,
     matching,
 )
-from dashboard.labels import HOVER_CHARS, hover_lines
+from dashboard.labels import HOVER_CHARS, card_lines, plain
 
 __all__ = ["ACTOR_KINDS", "PAGE_ROWS", "PRECISION_RANK", "Granularity", "actor_counts",
            "actor_counts_of", "choose_granularity", "date_label", "event_summary",
@@ -273,7 +273,8 @@ def timeline_of(ix: EventIndex, mask: np.ndarray, granularity: Granularity) -> p
     order = np.argsort(key, kind="stable")  # within a bar, events in table order
     starts, rank = _starts(key[order]), _ranks(key[order])
     named = order[rank < LABELS_PER_BAR]
-    labels = ix.v_what[ix.what[chosen[named]]]
+    distinct, at = np.unique(ix.what[chosen[named]], return_inverse=True)
+    texts = np.array([plain(what) for what in ix.v_what[distinct]], dtype=object)[at]
     sizes = np.diff(np.r_[starts, len(order)])
     cuts = np.searchsorted(key[named], key[order][starts])
     ends = np.r_[cuts[1:], len(named)]
@@ -282,8 +283,8 @@ def timeline_of(ix: EventIndex, mask: np.ndarray, granularity: Granularity) -> p
         "period": pd.DatetimeIndex(periods)[group // len(ix.v_status)],
         "status": ix.v_status[group % len(ix.v_status)],
         "n_events": sizes,
-        "events": [hover_lines(labels[a:b], int(n)) for a, b, n in zip(cuts, ends, sizes,
-                                                                     strict=True)],
+        "events": [card_lines(texts[a:b], int(n)) for a, b, n in zip(cuts, ends, sizes,
+                                                                    strict=True)],
     })[cols]
 
 

@@ -90,8 +90,14 @@ def plain(value: object, limit: int = HOVER_CHARS) -> str:
 
 def hover_lines(items: Sequence[object], total: int) -> str:
     """Lines of a hover card, each ``plain``; ``total`` beyond them counted ("… and 3 more")."""
-    more = f"<br>… and {total - len(items)} more" if total > len(items) else ""
-    return "<br>".join(plain(item) for item in items) + more
+    return card_lines([plain(item) for item in items], total)
+
+
+def card_lines(escaped: Sequence[str], total: int) -> str:
+    """``hover_lines`` of texts already ``plain``: a chart of thousands of cards escapes each
+    distinct text once."""
+    more = f"<br>… and {total - len(escaped)} more" if total > len(escaped) else ""
+    return "<br>".join(escaped) + more
 
 
 def distinct(names: Sequence[str], limit: int = LABEL_CHARS) -> list[str]:
