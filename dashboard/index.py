@@ -16,8 +16,11 @@ as "in October" by one paper and "on 28 October" by another is drawn on the 28th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -28,6 +31,8 @@ from dashboard.mapped import ColumnScan
 from etl.records import ACTOR_KINDS
 
 NO_PUBLISHER = "(no publisher)"
+RESULTS_KEPT = 32  # views' results kept with a corpus's index, for every session
+T = TypeVar("T")
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
@@ -202,6 +207,27 @@ class EventIndex:
     ma_kind: np.ndarray
     titles: pd.Series  # article_id -> title (file name when untitled)
     publishers: tuple[str, ...]  # every publisher label of the articles, sorted
+    # The last views computed from the index (see ``remembered``), most recent last: kept
+    # beside the codes, not part of them.
+    results: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict, repr=False,
+                                                compare=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept with the index under ``key`` (a view and its selection), for
+        every session of the page: the opening view, a selection cleared back to the whole
+        corpus or one analyst's view opened by another costs one lookup the second time.
+        The last ``RESULTS_KEPT`` are kept; callers never change what they get."""
+        with self.lock:
+            if key in self.results:
+                self.results.move_to_end(key)
+                return self.results[key]
+        value = compute()  # outside the lock: two sessions may compute it once each
+        with self.lock:
+            self.results[key] = value
+            while len(self.results) > RESULTS_KEPT:
+                self.results.popitem(last=False)
+        return value
 
     @property
     def n_events(self) -> int:

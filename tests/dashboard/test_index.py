@@ -22,6 +22,23 @@ def test_index_is_built_once_per_tables(tables):
     assert tables.index.n_events == tables.events["event_id"].nunique()
 
 
+def test_results_are_remembered_with_the_index_and_the_oldest_let_go(tables, monkeypatch):
+    ix = build_index(tables.events, tables.articles)  # not the shared one: it is filled here
+    monkeypatch.setattr("dashboard.index.RESULTS_KEPT", 2)
+    calls = []
+
+    def compute(key):
+        calls.append(key)
+        return [key]
+
+    first = ix.remembered("a", lambda: compute("a"))
+    assert ix.remembered("a", lambda: compute("a")) is first and calls == ["a"]
+    ix.remembered("b", lambda: compute("b"))
+    ix.remembered("a", lambda: compute("a"))  # used again: now the most recent
+    ix.remembered("c", lambda: compute("c"))  # lets "b" go, the least recently used
+    assert list(ix.results) == ["a", "c"] and calls == ["a", "b", "c"]
+
+
 @pytest.mark.parametrize("f", [
     Filters(),
     Filters(venues=("Kabul (AF)",)),

@@ -55,7 +55,7 @@ def test_large_tables_are_mapped_in_batches(both):
 def test_the_index_of_a_mapped_corpus_is_the_same(frames, tmp_path, table_writer, both):
     plain = data.read_tables(table_writer(frames, tmp_path / "again"))
     _, big = both
-    for field in dataclasses.fields(plain.index):
+    for field in (f for f in dataclasses.fields(plain.index) if f.compare):
         mine, theirs = getattr(big.index, field.name), getattr(plain.index, field.name)
         assert same(mine, theirs), field.name
     pd.testing.assert_frame_equal(big.actor_forms, plain.actor_forms)
