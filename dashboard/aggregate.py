@@ -158,13 +158,13 @@ def venues_of(ix: EventIndex, mask: np.ndarray, *, statuses: tuple[str, ...] = (
 
     in_label = keep[ix.by_venue_label]
     by_label = ix.by_venue_label[in_label]
-    pairs = by_label[_starts(ix.vl_key[in_label])]
+    pairs = by_label[_starts(ix.venue_label_key[in_label])]
     pairs = pairs[(ix.v_label != "")[ix.label[pairs]]]
     dates = _joined(ix.venue[pairs], ix.v_label[ix.label[pairs]], most=DATES_JOINED)
 
     # (venue, actor) counts over distinct (event, actor) pairs, ties in order of appearance.
-    in_pair = keep[ix.va_event]
-    rows, who = ix.by_venue_actor[in_pair], ix.va_key[in_pair]
+    in_pair = keep[ix.venue_actor_event]
+    rows, who = ix.by_venue_actor[in_pair], ix.venue_actor_key[in_pair]
     starts = _starts(who)
     counts = np.diff(np.r_[starts, len(who)])
     pair_venue = who[starts] // len(ix.v_actor)
@@ -216,9 +216,9 @@ def actor_counts_of(ix: EventIndex, mask: np.ndarray, *,
     """
     if by == "events":
         rows = ix.pair_first & mask[ix.row_event]
-        return _top(ix.ak_actor, ix.ak_kind, ix.row_actor_kind[rows], top)
+        return _top(ix.row_pair_actor, ix.row_pair_kind, ix.row_actor_kind[rows], top)
     codes = ix.m_actor_kind[mention_rows(ix, mask) if mentions is None else mentions]
-    return _top(ix.ma_actor, ix.ma_kind, codes[codes >= 0], top)
+    return _top(ix.mention_pair_actor, ix.mention_pair_kind, codes[codes >= 0], top)
 
 
 def actor_counts(events: pd.DataFrame, mentions: pd.DataFrame, *,

@@ -143,11 +143,11 @@ class EventIndex:
     row_event: np.ndarray  # event code of each row
     row_report: np.ndarray  # report code of each row
     row_actor: np.ndarray  # code into v_actor
-    row_actor_kind: np.ndarray  # code into (ak_actor, ak_kind)
+    row_actor_kind: np.ndarray  # code into (row_pair_actor, row_pair_kind)
     pair_first: np.ndarray  # first row of its (event, actor) pair, actor not blank
     by_venue_actor: np.ndarray  # pair_first rows sorted by (venue, actor), table order within
-    va_event: np.ndarray  # event code of each of those rows
-    va_key: np.ndarray  # venue * len(v_actor) + actor of each of those rows (sorted)
+    venue_actor_event: np.ndarray  # event code of each of those rows
+    venue_actor_key: np.ndarray  # venue * len(v_actor) + actor of each of those rows (sorted)
     rows_by_event: np.ndarray  # row positions grouped by event, table order within
     event_ptr: np.ndarray  # rows of event e: rows_by_event[event_ptr[e]:event_ptr[e + 1]]
     # Events.
@@ -161,7 +161,7 @@ class EventIndex:
     label: np.ndarray  # code into v_label (date as the article meant it)
     by_venue: np.ndarray  # event codes sorted by venue, in order of code within
     by_venue_label: np.ndarray  # event codes sorted by (venue, label), table order within
-    vl_key: np.ndarray  # venue * len(v_label) + label of each of those events (sorted)
+    venue_label_key: np.ndarray  # venue * len(v_label) + label of each of those events (sorted)
     what: np.ndarray  # code into v_what ("talks in Doha")
     venue: np.ndarray  # code into v_venue
     has_coords: np.ndarray  # place and coordinates known
@@ -184,7 +184,7 @@ class EventIndex:
     # Mentions.
     m_sentence_key: np.ndarray  # -1: no event in that sentence
     m_key_count: np.ndarray  # mentions per sentence key
-    m_actor_kind: np.ndarray  # code into (ma_actor, ma_kind); -1 when not an actor
+    m_actor_kind: np.ndarray  # code into mention_pair_*; -1 when not an actor
     m_by_article: np.ndarray  # mention positions grouped by article, table order within
     m_article_ptr: np.ndarray  # of article a: m_by_article[m_article_ptr[a]:m_article_ptr[a+1]]
     v_article: pd.Index  # article ids of the events; position = article code
@@ -201,10 +201,11 @@ class EventIndex:
     v_publisher: np.ndarray
     v_actor: np.ndarray
     report_sentence: pa.Array  # each report's sentence (Arrow text: no Python strings)
-    ak_actor: np.ndarray
-    ak_kind: np.ndarray
-    ma_actor: np.ndarray
-    ma_kind: np.ndarray
+    # Distinct (actor, kind) pairs: of the tidy table's rows, and of the mentions.
+    row_pair_actor: np.ndarray
+    row_pair_kind: np.ndarray
+    mention_pair_actor: np.ndarray
+    mention_pair_kind: np.ndarray
     titles: pd.Series  # article_id -> title (file name when untitled)
     publishers: tuple[str, ...]  # every publisher label of the articles, sorted
     # The last views computed from the index (see ``remembered``), most recent last: kept
@@ -342,7 +343,7 @@ def _representatives(events: pd.DataFrame, row_event: np.ndarray, lat: np.ndarra
 def _mention_codes(mentions: pd.DataFrame | ColumnScan, v_article: np.ndarray,
                    report_article: np.ndarray, report_sentence_id: np.ndarray
                    ) -> tuple[np.ndarray, dict[str, Any]]:
-    """The sentence key of each report, and the index's ``m_*`` and ``ma_*`` fields: each
+    """The sentence key of each report, and the index's ``m_*`` and ``mention_pair_*`` fields: each
     mention's sentence (shared with the reports) and actor, and the mentions by article."""
     m_article = lookup(mentions["article_id"], v_article)
     known = m_article >= 0
@@ -356,7 +357,7 @@ def _mention_codes(mentions: pd.DataFrame | ColumnScan, v_article: np.ndarray,
     del m_article
     m_name, v_m_name = encode(mentions["name"])
     m_kind, v_m_kind = encode(mentions["kind"])
-    m_actor_kind, ma_first = combine_codes(m_name, m_kind)
+    m_actor_kind, first = combine_codes(m_name, m_kind)
     m_is_actor = (np.isin(v_m_kind, ACTOR_KINDS)[m_kind] & (v_m_name != "")[m_name]
                   if len(m_name) else np.zeros(0, dtype=bool))
     return sentence_key, {
@@ -365,8 +366,8 @@ def _mention_codes(mentions: pd.DataFrame | ColumnScan, v_article: np.ndarray,
                                    minlength=int(sentence_key.max(initial=-1)) + 1),
         "m_actor_kind": np.where(m_is_actor, m_actor_kind, -1).astype(np.int32),
         "m_by_article": _i32(by_article), "m_article_ptr": _i32(article_ptr),
-        "ma_actor": v_m_name[m_name[ma_first]] if len(ma_first) else v_m_name[:0],
-        "ma_kind": v_m_kind[m_kind[ma_first]] if len(ma_first) else v_m_kind[:0],
+        "mention_pair_actor": v_m_name[m_name[first]] if len(first) else v_m_name[:0],
+        "mention_pair_kind": v_m_kind[m_kind[first]] if len(first) else v_m_kind[:0],
     }
 
 
@@ -399,8 +400,8 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
 
     row_actor, v_actor = encode(events["actor"])
     kind_codes, v_kind = encode(events["actor_kind"])
-    row_actor_kind, ak_first = combine_codes(row_actor, kind_codes)
-    ak_kind = v_kind[kind_codes[ak_first]] if len(ak_first) else v_kind[:0]
+    row_actor_kind, row_pair_first = combine_codes(row_actor, kind_codes)
+    row_pair_kind = v_kind[kind_codes[row_pair_first]] if len(row_pair_first) else v_kind[:0]
     del kind_codes
     pair_key = row_event.astype(np.int64) * (len(v_actor) + 1) + row_actor
     blank_actor = v_actor == ""
@@ -467,20 +468,20 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
     del pairs, pair_key
     label_key = venue.astype(np.int64) * len(v_label) + label
     by_venue_label = _i32(np.argsort(label_key, kind="stable"))
-    vl_key = label_key[by_venue_label]
+    venue_label_key = label_key[by_venue_label]
     del label_key
     return EventIndex(
         row_event=row_event, row_report=row_report, row_actor=row_actor,
         row_actor_kind=row_actor_kind, pair_first=pair_first, by_venue_actor=by_venue_actor,
-        va_event=row_event[by_venue_actor],
-        va_key=venue[row_event[by_venue_actor]].astype(np.int64) * len(v_actor)
+        venue_actor_event=row_event[by_venue_actor],
+        venue_actor_key=venue[row_event[by_venue_actor]].astype(np.int64) * len(v_actor)
         + row_actor[by_venue_actor],
         rows_by_event=rows_by_event, event_ptr=_i32(event_ptr),
         event_id=event_id, first_row=_i32(first_row), n_sources=_i32(n_sources), start=start,
         end=end,
         dated=start > 0, precision_rank=rank[precision], label=label,
         by_venue=_i32(np.argsort(venue, kind="stable")), by_venue_label=by_venue_label,
-        vl_key=vl_key,
+        venue_label_key=venue_label_key,
         what=what_codes, venue=venue,
         has_coords=~np.isnan(lat) & ~np.isnan(lon) & (v_place != "")[place],
         lat=lat, lon=lon, place=place, country=country, event_type=event_type, status=status,
@@ -494,8 +495,9 @@ def build_index(events: pd.DataFrame, articles: pd.DataFrame | None = None,
         v_date=v_date, v_period=_periods(v_date), v_label=v_label, v_what=v_what, v_venue=v_venue,
         v_place=v_place, v_country=v_country, v_type=v_type, v_status=v_status,
         v_publisher=v_publisher, v_actor=v_actor,
-        ak_actor=v_actor[row_actor[ak_first]] if len(ak_first) else v_actor[:0],
-        ak_kind=ak_kind,
+        row_pair_actor=v_actor[row_actor[row_pair_first]] if len(row_pair_first)
+        else v_actor[:0],
+        row_pair_kind=row_pair_kind,
         titles=titles, publishers=publishers,
     )
 

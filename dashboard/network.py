@@ -99,7 +99,7 @@ def network_of(ix: EventIndex, mask: np.ndarray, *, top: int = TOP,
     x, y = layout(shared)
     nodes = pd.DataFrame({
         "actor": names,
-        "kind": ix.ak_kind[ix.row_actor_kind[first_row[chosen]]],
+        "kind": ix.row_pair_kind[ix.row_actor_kind[first_row[chosen]]],
         "n_events": totals[chosen],
         "n_shared": shared_n[chosen],
         "degree": (shared > 0).sum(axis=1),
