@@ -6,7 +6,8 @@ group at a time, and the page maps that copy: a column scan or a page of rows ma
 file's pages it touches resident, and the kernel can drop those again (``release``).
 
 The copy is keyed by the source files' names, sizes and modification times, so a rebuilt table
-gets a new copy and the old one is removed.
+gets a new copy and the old one is removed; copies of tables that no longer exist are removed
+whenever a new copy is written, since each can take gigabytes of disk.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import mmap
 import os
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from etl.cache import user_cache_dir
 MAP_ROWS = 250_000  # Parquet tables of at least this many rows are mapped, not read whole
 BATCH_ROWS = 65_536  # rows per batch of the copy: what one ``take`` reads and lets go
 FORMAT = "1"  # bump when the copy's layout changes, so that old copies are not read
+SOURCE = "source"  # in each table's folder: the path of the first file it copies
 
 
 def n_rows(files: Sequence[Path]) -> int:
@@ -45,6 +48,7 @@ def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.Da
     if target.is_file():
         return target
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / SOURCE).write_text(stamps[0][0], encoding="utf-8")
     unfinished = folder / f".{target.stem}.{os.getpid()}.partial"
     try:
         with pa.OSFile(str(unfinished), "wb") as sink:
@@ -66,7 +70,27 @@ def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.Da
     for old in folder.glob("*.arrow"):  # earlier versions of the same table
         if old != target:
             old.unlink(missing_ok=True)
+    remove_orphans(folder.parent)
     return target
+
+
+def remove_orphans(root: Path) -> list[Path]:
+    """Remove the copies whose source is gone, and those an earlier version wrote without
+    naming their source (such a table is copied again when next opened); a folder with a copy
+    being written is left alone. A page still mapping a removed copy keeps reading it: the file
+    lives until it is unmapped."""
+    removed = []
+    for folder in root.iterdir():
+        if not folder.is_dir() or any(folder.glob(".*.partial")):
+            continue
+        try:
+            source = Path((folder / SOURCE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            source = None
+        if source is None or not source.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def _digest(text: str) -> str:

@@ -115,6 +115,30 @@ def test_a_rebuilt_table_gets_a_new_copy_and_the_old_goes(tmp_path):
     assert not list(second.parent.glob(".*partial"))
 
 
+def test_copies_of_tables_that_are_gone_are_removed(tmp_path):
+    cache = tmp_path / "cache"
+    kept, gone, new = (tmp_path / n / "events.parquet" for n in ("kept", "gone", "new"))
+    for source in (kept, gone, new):
+        source.parent.mkdir()
+        pd.DataFrame({"a": ["x"]}).to_parquet(source)
+    kept_copy = mapped.mapped_copy([kept], lambda f: f, root=cache)
+    gone_copy = mapped.mapped_copy([gone], lambda f: f, root=cache)
+    unnamed = cache / "written-by-an-earlier-version"  # a copy without its source's name
+    unnamed.mkdir()
+    (unnamed / "0123.arrow").write_bytes(b"")
+    writing = cache / "being-written"  # another process's copy, not finished
+    writing.mkdir()
+    (writing / ".0123.99.partial").write_bytes(b"")
+    gone.unlink()
+    assert gone_copy.exists()  # nothing is removed until a copy is written
+    mapped.mapped_copy([new], lambda f: f, root=cache)
+    assert kept_copy.exists() and writing.exists()
+    assert not gone_copy.parent.exists() and not unnamed.exists()
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [kept_copy.parent.name, writing.name, mapped.mapped_copy([new], lambda f: f,
+                                                                 root=cache).parent.name])
+
+
 def test_without_a_writable_cache_the_table_is_read_whole(both, tmp_path, monkeypatch):
     plain, _ = both
     blocker = tmp_path / "not-a-folder"
