@@ -215,6 +215,7 @@ def measure(folder: Path, repeats: int = 5) -> dict[str, object]:
     from dashboard.data import read_tables
     from dashboard.filters import Filters
 
+    copies_before = mapped_copies()
     start = time.perf_counter()
     tables = read_tables(folder)
     tables.index  # encoded once per load, with the tables  # noqa: B018
@@ -234,7 +235,15 @@ def measure(folder: Path, repeats: int = 5) -> dict[str, object]:
                          "total": everything - sum(laps.seconds[k] for k in ON_REQUEST)})
         cases[name] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     return {"rows": len(tables.events), "load_seconds": load, "cases": cases,
+            "copied": bool(mapped_copies() - copies_before),
             "load_rss_mib": load_rss, "rss_mib": peak_mib(), **memory_now()}
+
+
+def mapped_copies() -> set[Path]:
+    """The mapped copies in the user cache: a load that adds one paid for the one-time copy."""
+    from etl.cache import user_cache_dir
+
+    return set((user_cache_dir() / "mapped").glob("*/*.arrow"))
 
 
 def memory_now() -> dict[str, float]:
@@ -278,8 +287,13 @@ def run(work: Path, sizes: tuple[int, ...]) -> list[tuple[str, str, str]]:
     """Load and interaction figures per corpus size; per query kind, the slowest case."""
     rows = []
     for n_rows in sizes:
-        result = measured(generated(work, n_rows))
+        folder = generated(work, n_rows)
+        result = measured(folder)
         size = f"{result['rows']:,} rows"
+        if result["copied"]:  # the first opening made the mapped copy: time an opening again
+            rows.append((f"dashboard {size}: first load, with the one-time mapped copy",
+                         f"{result['load_seconds']:.1f} s", ""))
+            result = measured(folder)
         target = "<= 150 ms" if n_rows <= 1_000_000 else "<= 300 ms"
         rows.append((f"dashboard {size}: load", f"{result['load_seconds']:.1f} s (once per "
                      "corpus, cached)", ""))
