@@ -104,7 +104,9 @@ def load_seed_tables() -> data.Tables | None:
         with st.spinner("Building the tables from the seed articles (first start only)…"):
             ensure_tables(folder, seeds_dir(), progress_bar("Reading articles"))
         shown = data.signature(folder)
-        tables = data.load_tables(str(folder), shown)
+        with st.spinner("Opening the tables (a large corpus takes a while, once)…"):
+            tables = data.load_tables(str(folder), shown)
+            tables.index  # encoded here, under the spinner  # noqa: B018
         offer_newer_tables(str(folder), shown)
         return tables
     except (EtlUnavailableError, data.MissingTablesError) as exc:
@@ -178,13 +180,15 @@ def sidebar_uploads() -> data.Tables | None:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def combined(_seed: data.Tables, _mine: data.Tables, key: tuple) -> data.Tables:
+def combined(_seed: data.Tables, _mine: data.Tables, folders: tuple[str, str],
+             key: tuple) -> data.Tables:
     """Seed and uploads as one corpus, kept (and encoded) once while neither changes.
 
-    ``key`` names both folders' files; the tables themselves are not hashed (too big).
+    ``folders`` are where each was read from (what a large corpus's combination writes beside
+    them lasts as long as they do); ``key`` names their files; the tables themselves are not
+    hashed (too big).
     """
-    del key
-    return data.combine([_seed, _mine])
+    return data.combine([_seed, _mine], sources=[Path(folder) for folder in folders])
 
 
 def choose_corpus(seed: data.Tables | None, mine: data.Tables | None) -> data.Tables | None:
@@ -199,8 +203,11 @@ def choose_corpus(seed: data.Tables | None, mine: data.Tables | None) -> data.Ta
     if choice == "My uploads":
         return mine
     uploaded = st.session_state.get("upload_tables", "")
-    return combined(seed, mine, (data.signature(data_dir()), uploaded,
-                                 data.signature(uploaded)))
+    with st.spinner("Putting the seed corpus and your uploads together…"):
+        both = combined(seed, mine, (str(data_dir()), uploaded),
+                        (data.signature(data_dir()), data.signature(uploaded)))
+        both.index  # encoded here, under the spinner  # noqa: B018
+    return both
 
 
 def date_bounds(ix: EventIndex) -> tuple[date, date] | None:

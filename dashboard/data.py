@@ -28,7 +28,14 @@ import streamlit as st
 from dashboard.detail import surface_forms
 from dashboard.geomap import city_names
 from dashboard.index import EventIndex, build_index
-from dashboard.mapped import MAP_ROWS, ColumnScan, MappedTable, mapped_copy, n_rows
+from dashboard.mapped import (
+    MAP_ROWS,
+    ColumnScan,
+    MappedTable,
+    frame_copy,
+    mapped_copy,
+    n_rows,
+)
 from etl.records import ARTICLE_COLUMNS, ERROR_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -306,22 +313,47 @@ def describes(manifest: dict[str, Any], data_dir: Path, tables: Tables) -> bool:
     return True
 
 
-def combine(parts: Iterable[Tables]) -> Tables:
-    """Several corpora as one; the ETL keys articles by content hash, so duplicates drop out."""
-    parts = list(parts)
+def combine(parts: Iterable[Tables], sources: Iterable[Path] = ()) -> Tables:
+    """Several corpora as one; the ETL keys articles by content hash, so duplicates drop out.
+
+    A table mapped in some corpus stays on disk (``combine_mapped``); ``sources`` are the
+    corpora's folders, which keep the copies this writes beside it."""
+    parts, sources = list(parts), list(sources)
     if len(parts) == 1:
         return parts[0]
+    keys = {"articles": ["article_id"], "mentions": ["article_id", "start", "end", "kind"],
+            "events": ["report_id", "actor"], "errors": None}
+    frames, mapped = {}, {}
+    for name, key in keys.items():
+        if any(name in p.mapped for p in parts):
+            mapped[name] = combine_mapped(name, parts, sources)
+            frames[name] = mapped[name].frame()
+        else:
+            frame = pd.concat([getattr(p, name) for p in parts], ignore_index=True)
+            frames[name] = one_chunk(frame.drop_duplicates(subset=key).reset_index(drop=True))
+    return Tables(**frames, mapped=mapped)
 
-    def cat(name: str, keys: list[str] | None) -> pd.DataFrame:
-        frame = pd.concat([getattr(p, name) for p in parts], ignore_index=True)
-        return one_chunk(frame.drop_duplicates(subset=keys).reset_index(drop=True))
 
-    return Tables(
-        articles=cat("articles", ["article_id"]),
-        mentions=cat("mentions", ["article_id", "start", "end", "kind"]),
-        events=cat("events", ["report_id", "actor"]),
-        errors=cat("errors", None),
-    )
+def combine_mapped(name: str, parts: list[Tables], sources: list[Path]) -> MappedTable:
+    """One table of several corpora, mapped: the largest mapped copy of it as it is, and beside
+    it a copy of each other corpus's rows of articles not already in a corpus before it, so
+    that a small upload beside ten million rows costs the upload's size, not a copy of the
+    rest."""
+    if len(sources) != len(parts):
+        raise ValueError("combining a mapped corpus needs each corpus's folder")
+    order = sorted(range(len(parts)),
+                   key=lambda i: (name not in parts[i].mapped, -len(getattr(parts[i], name))))
+    first = parts[order[0]]
+    paths = list(first.mapped[name].paths)
+    like = first.mapped[name].table.schema
+    seen = set(first.articles["article_id"])
+    for i in order[1:]:
+        frame = getattr(parts[i], name)
+        fresh = frame[~frame["article_id"].isin(seen)] if "article_id" in frame else frame
+        if len(fresh):
+            paths.append(frame_copy(fresh, like, sources[i]))
+        seen.update(parts[i].articles["article_id"])
+    return MappedTable(*paths)
 
 
 def needs_build(data_dir: str | Path, sources: Iterable[Path]) -> bool:

@@ -16,7 +16,7 @@ import hashlib
 import mmap
 import os
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -45,24 +45,45 @@ def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.Da
     folder = (root or user_cache_dir() / "mapped") / _digest(
         str(Path(stamps[0][0]).parent) + files[0].name)  # one folder per table
     target = folder / f"{_digest(FORMAT + repr(stamps))}.arrow"
-    if target.is_file():
-        return target
+    if not target.is_file():
+        batches = (pa.Table.from_pandas(normalise(batch.to_pandas()), preserve_index=False)
+                   for file in files
+                   for batch in pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS))
+        _write(batches, target, Path(stamps[0][0]), f"{files[0]} holds no rows")
+    return target
+
+
+def frame_copy(frame: pd.DataFrame, like: pa.Schema, source: Path,
+               root: Path | None = None) -> Path:
+    """An Arrow copy of a (small) frame with the columns and types of ``like``, to be mapped
+    beside a copy of that schema; kept while ``source``, the folder it was read from, exists."""
+    frame = frame.reindex(columns=like.names)
+    key = hashlib.sha1(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    folder = (root or user_cache_dir() / "mapped") / _digest(f"{source.resolve()}{like}")
+    target = folder / f"{_digest(FORMAT + key.hexdigest())}.arrow"
+    if not target.is_file():
+        batch = pa.Table.from_pandas(frame, preserve_index=False).cast(like)
+        _write([batch], target, source.resolve(), f"{source}: no rows to copy")
+    return target
+
+
+def _write(batches: Iterable[pa.Table], target: Path, source: Path, empty: str) -> None:
+    """The batches as one Arrow file at ``target``, atomically, text as ``large_string``; the
+    folder names its source, and earlier versions in it and orphaned folders beside it go."""
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / SOURCE).write_text(stamps[0][0], encoding="utf-8")
+    (folder / SOURCE).write_text(str(source), encoding="utf-8")
     unfinished = folder / f".{target.stem}.{os.getpid()}.partial"
     try:
         with pa.OSFile(str(unfinished), "wb") as sink:
             writer, schema = None, None
-            for file in files:
-                for batch in pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS):
-                    table = pa.Table.from_pandas(normalise(batch.to_pandas()),
-                                                 preserve_index=False)
-                    if writer is None:
-                        schema = _large_strings(table.schema)
-                        writer = pa.ipc.new_file(sink, schema)
-                    writer.write_table(table.cast(schema))
+            for table in batches:
+                if writer is None:
+                    schema = _large_strings(table.schema)
+                    writer = pa.ipc.new_file(sink, schema)
+                writer.write_table(table.cast(schema))
             if writer is None:
-                raise ValueError(f"{files[0]} holds no rows")
+                raise ValueError(empty)
             writer.close()
         os.replace(unfinished, target)
     finally:
@@ -71,7 +92,6 @@ def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.Da
         if old != target:
             old.unlink(missing_ok=True)
     remove_orphans(folder.parent)
-    return target
 
 
 def remove_orphans(root: Path) -> list[Path]:
@@ -113,17 +133,25 @@ def _frame_type(arrow: pa.DataType) -> object:
 
 
 class MappedTable:
-    """One mapped copy: its rows as a frame for scans, and ``take`` for the rows shown."""
+    """Mapped copies, one after the other: their rows as a frame for scans, and ``take`` for
+    the rows shown. The copies share one schema (a large corpus and one beside it)."""
 
-    def __init__(self, path: Path) -> None:
-        with path.open("rb") as f:
-            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        whole = pa.py_buffer(self._map)
-        reader = pa.ipc.open_file(pa.BufferReader(whole))
-        self.table = reader.read_all()  # zero-copy: the columns point into the map
-        batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
-        self._starts = np.cumsum([0, *(b.num_rows for b in batches)])
-        self._spans = [_span(b, whole.address, whole.size) for b in batches]
+    def __init__(self, *paths: Path) -> None:
+        self.paths = paths
+        self._maps: list[mmap.mmap] = []
+        tables, sizes, self._spans = [], [], []
+        for path in paths:
+            with path.open("rb") as f:
+                self._maps.append(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+            whole = pa.py_buffer(self._maps[-1])
+            reader = pa.ipc.open_file(pa.BufferReader(whole))
+            tables.append(reader.read_all())  # zero-copy: the columns point into the map
+            for i in range(reader.num_record_batches):
+                batch = reader.get_batch(i)
+                sizes.append(batch.num_rows)
+                self._spans.append((self._maps[-1], *_span(batch, whole.address, whole.size)))
+        self.table = pa.concat_tables(tables)  # one chunk a batch, no copy
+        self._starts = np.cumsum([0, *sizes])
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -176,11 +204,12 @@ class MappedTable:
         """Let the kernel drop the pages read so far (of one batch, or all); they are read
         again when needed."""
         if batch is None:
-            self._map.madvise(mmap.MADV_DONTNEED)
+            for whole in self._maps:
+                whole.madvise(mmap.MADV_DONTNEED)
         else:
-            start, stop = self._spans[batch]
+            held, start, stop = self._spans[batch]
             if stop > start:
-                self._map.madvise(mmap.MADV_DONTNEED, start, stop - start)
+                held.madvise(mmap.MADV_DONTNEED, start, stop - start)
 
 
 def _span(batch: pa.RecordBatch, base: int, size: int) -> tuple[int, int]:

@@ -115,6 +115,40 @@ def test_a_rebuilt_table_gets_a_new_copy_and_the_old_goes(tmp_path):
     assert not list(second.parent.glob(".*partial"))
 
 
+@pytest.mark.parametrize("upload_mapped", [False, True])
+def test_an_upload_beside_a_mapped_corpus_stays_mapped(both, frames, tmp_path, table_writer,
+                                                      monkeypatch, upload_mapped):
+    """Uploads of one article the corpus has and one it has not: combined on disk, the corpus
+    reads as the two combined in memory, and the known article is there once."""
+    plain, big = both
+    known, new = list(frames["articles"]["article_id"])[:2]
+    upload = {name: frame[frame["article_id"].isin([known, new])].reset_index(drop=True)
+              for name, frame in frames.items() if name != "errors"}
+    for frame in upload.values():  # the second article as one the corpus has never seen
+        fresh = frame["article_id"] == new
+        frame.loc[fresh, "article_id"] = "a-new-one"
+        if "report_id" in frame:
+            for column in ("event_id", "report_id"):
+                frame.loc[fresh, column] = "new-" + frame.loc[fresh, column]
+            frame.loc[fresh, ["sources", "n_sources"]] = ["a-new-one", 1]
+    folder = table_writer(upload, tmp_path / "upload")
+    monkeypatch.setattr(data, "MAP_ROWS", 10**9)
+    expected = data.combine([plain, data.read_tables(folder)])  # all in memory
+    monkeypatch.setattr(data, "MAP_ROWS", 1 if upload_mapped else 10**9)
+    mine = data.read_tables(folder)
+    combined = data.combine([big, mine], sources=[tmp_path / "normalised", folder])
+    assert {"events", "mentions", "articles"} <= set(combined.mapped)
+    for name in ("events", "mentions", "articles"):
+        table = getattr(expected, name)
+        got = combined.take(name, np.arange(len(table)))
+        pd.testing.assert_frame_equal(got, table.reset_index(drop=True), check_dtype=False)
+        assert len(getattr(combined, name)) == len(table)
+    assert list(combined.articles["article_id"]).count(known) == 1
+    for field in (f for f in dataclasses.fields(expected.index) if f.compare):
+        assert same(getattr(combined.index, field.name), getattr(expected.index, field.name)), \
+            field.name
+
+
 def test_copies_of_tables_that_are_gone_are_removed(tmp_path):
     cache = tmp_path / "cache"
     kept, gone, new = (tmp_path / n / "events.parquet" for n in ("kept", "gone", "new"))
