@@ -373,16 +373,6 @@ def figure(builder: str, *inputs: Any, **options: Any) -> tuple[Any, str]:
     return fig, hashlib.sha1(fig.to_json().encode()).hexdigest()
 
 
-def for_mask(view: str, ix: EventIndex, mask: np.ndarray,
-             compute: Callable[[EventIndex, np.ndarray], T]) -> T:
-    """``compute(ix, mask)``, kept with the corpus's index for every session
-    (``EventIndex.remembered``). ``view`` names the view and its own options. The map and the
-    network are computed without their own click, so a click on them, on the table or on a
-    view's own control finds their result: 450 ms of venues on 10M rows."""
-    digest = hashlib.sha1(np.packbits(mask).tobytes()).digest()
-    return ix.remembered((view, digest), partial(compute, ix, mask))
-
-
 def clickable_chart(name: str, made: tuple[Any, str], config: dict) -> None:
     """A chart whose clicks filter the page (``made`` by ``figure``); remembers which figure
     the user is looking at."""
@@ -435,7 +425,7 @@ def map_view(tables: data.Tables, mask: np.ndarray) -> None:
     """Venues of held events, computed without the map's own click so others stay clickable
     (and the figure, hence plotly's own highlight of the clicked marker, stays put)."""
     st.subheader("Meeting venues")
-    places = for_mask("venues", tables.index, mask, aggregate.venues_of)
+    places = tables.index.for_mask("venues", mask, aggregate.venues_of)
     if places.empty:
         st.info("No held event with a known venue matches these filters.")
         return
@@ -450,8 +440,8 @@ def actor_view(ix: EventIndex, mask: np.ndarray) -> None:
     unit = st.segmented_control("Count", ["events", "mentions"], default="events",
                                 key="count", bind="query-params", required=True,
                                 label_visibility="collapsed") or "events"
-    counts = for_mask(f"actors by {unit}", ix, mask,
-                      partial(aggregate.actor_counts_of, by=cast(CountBy, unit)))
+    counts = ix.for_mask(f"actors by {unit}", mask,
+                         partial(aggregate.actor_counts_of, by=cast(CountBy, unit)))
     if counts.empty:
         st.info("No actors in the current selection.")
         return
@@ -468,7 +458,7 @@ def timeline_view(ix: EventIndex, mask: np.ndarray, hidden: int = 0) -> None:
         label_visibility="collapsed", required=True,
         help="Preset to the coarsest date precision in the selection, so an event dated "
              "'in October' is not drawn on 1 October.") or auto
-    periods = for_mask(f"timeline by {granularity}", ix, mask, partial(
+    periods = ix.for_mask(f"timeline by {granularity}", mask, partial(
         aggregate.timeline_of, granularity=cast(aggregate.Granularity, granularity)))
     undated = aggregate.undated_by_status_of(ix, mask)
     if periods.empty and undated.empty:
@@ -488,7 +478,7 @@ def network_view(ix: EventIndex, mask: np.ndarray) -> None:
     """Who met whom, computed like the actor bars without their own click, so every node
     stays clickable and plotly keeps the clicked one highlighted."""
     st.subheader("Who met whom")
-    net = for_mask("network", ix, mask, network.network_of)
+    net = ix.for_mask("network", mask, network.network_of)
     if len(net.nodes) < 2:
         st.info("No two actors shared a held event in the selection.")
         return

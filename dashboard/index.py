@@ -16,6 +16,7 @@ as "in October" by one paper and "on 28 October" by another is drawn on the 28th
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -229,6 +230,15 @@ class EventIndex:
             while len(self.results) > RESULTS_KEPT:
                 self.results.popitem(last=False)
         return value
+
+    def for_mask(self, view: str, mask: np.ndarray,
+                 compute: Callable[[EventIndex, np.ndarray], T]) -> T:
+        """``compute(self, mask)``, ``remembered`` under ``view`` (the view and its own
+        options) and the selection. The page computes the map and the network without their
+        own click, so a click on them, on the table or on a view's own control finds their
+        result: 300 ms of venues on 10M rows."""
+        digest = hashlib.sha1(np.packbits(mask).tobytes()).digest()
+        return self.remembered((view, digest), lambda: compute(self, mask))
 
     @property
     def n_events(self) -> int:

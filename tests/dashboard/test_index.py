@@ -39,6 +39,23 @@ def test_results_are_remembered_with_the_index_and_the_oldest_let_go(tables, mon
     assert list(ix.results) == ["a", "c"] and calls == ["a", "b", "c"]
 
 
+def test_a_view_of_the_same_selection_is_computed_once(tables):
+    ix = build_index(tables.events, tables.articles)
+    calls = []
+
+    def count(index, mask):
+        calls.append(int(mask.sum()))
+        return int(mask.sum())
+
+    everything, first = ix.everything(), np.zeros(ix.n_events, dtype=bool)
+    first[0] = True
+    assert ix.for_mask("view", everything, count) == ix.n_events
+    assert ix.for_mask("view", everything.copy(), count) == ix.n_events  # equal, not the same
+    assert ix.for_mask("view", first, count) == 1  # another selection
+    assert ix.for_mask("other view", everything, count) == ix.n_events
+    assert calls == [ix.n_events, 1, ix.n_events]
+
+
 @pytest.mark.parametrize("f", [
     Filters(),
     Filters(venues=("Kabul (AF)",)),
