@@ -107,9 +107,14 @@ def _dates(ix: EventIndex, f: Filters) -> np.ndarray:
 
 
 def _text(ix: EventIndex, text: str) -> np.ndarray:
-    """Events one of whose reports' sentences contains the text, any case."""
-    hits = pc.match_substring(ix.report_sentence, text, ignore_case=True)
-    return _any_report(ix, hits.to_numpy(zero_copy_only=False))
+    """Events one of whose reports' sentences contains the text, any case; kept with the
+    index, since every click after a search filters by it again (a scan of all sentences:
+    250 ms on 10M rows)."""
+    def search() -> np.ndarray:
+        hits = pc.match_substring(ix.report_sentence, text, ignore_case=True)
+        return _any_report(ix, hits.to_numpy(zero_copy_only=False))
+
+    return ix.remembered(("text", text), search)
 
 
 def event_mask(ix: EventIndex, f: Filters) -> np.ndarray:

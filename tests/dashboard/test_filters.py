@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from dashboard import filters
 from dashboard.filters import (
     NO_PUBLISHER,
     Filters,
@@ -19,6 +20,7 @@ from dashboard.filters import (
     venue_key,
     venue_keys,
 )
+from dashboard.index import build_index
 
 
 def ids(frame: pd.DataFrame) -> set[str]:
@@ -79,6 +81,19 @@ def test_status_type_place_text_and_source(tables):
     assert ids(filter_events(ev, art, Filters(text="MOSCOW"))) == {"e6"}
     assert ids(filter_events(ev, art, Filters(publishers=("Dawn",)))) == ids(ev)
     assert filter_events(ev, art, Filters(publishers=(NO_PUBLISHER,))).empty
+
+
+def test_a_search_scans_the_sentences_once_and_its_result_stays(tables, monkeypatch):
+    ix = build_index(tables.events, tables.articles)  # not the shared one: it is filled here
+    scanned = []
+    scan = filters.pc.match_substring
+    monkeypatch.setattr(filters.pc, "match_substring",
+                        lambda *args, **kw: scanned.append(args[1]) or scan(*args, **kw))
+    first = select(ix, Filters(text="talks")).events.copy()
+    assert first.any() and not first.all()
+    assert not select(ix, Filters(text="talks", statuses=("planned",))).events.all()
+    assert (select(ix, Filters(text="talks")).events == first).all()  # not narrowed in place
+    assert scanned == ["talks"]
 
 
 def test_text_search_is_literal_not_regex(tables):
