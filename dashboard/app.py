@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
@@ -67,7 +67,6 @@ ACTOR_ROWS = 500  # actors listed with their surface forms
 TITLE_CHARS = 200  # of an article title shown as a heading
 CHECK_SECONDS = 5  # how often an open page looks for newer tables on disk
 CountBy = Literal["events", "mentions"]
-T = TypeVar("T")
 
 
 def counted(n: int, noun: str) -> str:
