@@ -103,9 +103,7 @@ def load_seed_tables() -> data.Tables | None:
         with st.spinner("Building the tables from the seed articles (first start only)…"):
             ensure_tables(folder, seeds_dir(), progress_bar("Reading articles"))
         shown = data.signature(folder)
-        with st.spinner("Opening the tables (a large corpus takes a while, once)…"):
-            tables = data.load_tables(str(folder), shown)
-            tables.index  # encoded here, under the spinner  # noqa: B018
+        tables = data.load_tables(str(folder), shown)
         offer_newer_tables(str(folder), shown)
         return tables
     except (EtlUnavailableError, data.MissingTablesError) as exc:
@@ -178,7 +176,8 @@ def sidebar_uploads() -> data.Tables | None:
     return data.load_tables(out_dir, data.signature(out_dir))
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner="Putting the seed corpus and your uploads "
+                   "together…")
 def combined(_seed: data.Tables, _mine: data.Tables, folders: tuple[str, str],
              key: tuple) -> data.Tables:
     """Seed and uploads as one corpus, kept (and encoded) once while neither changes.
@@ -202,11 +201,8 @@ def choose_corpus(seed: data.Tables | None, mine: data.Tables | None) -> data.Ta
     if choice == "My uploads":
         return mine
     uploaded = st.session_state.get("upload_tables", "")
-    with st.spinner("Putting the seed corpus and your uploads together…"):
-        both = combined(seed, mine, (str(data_dir()), uploaded),
-                        (data.signature(data_dir()), data.signature(uploaded)))
-        both.index  # encoded here, under the spinner  # noqa: B018
-    return both
+    return combined(seed, mine, (str(data_dir()), uploaded),
+                    (data.signature(data_dir()), data.signature(uploaded)))
 
 
 def date_bounds(ix: EventIndex) -> tuple[date, date] | None:

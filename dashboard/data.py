@@ -367,12 +367,15 @@ def needs_build(data_dir: str | Path, sources: Iterable[Path]) -> bool:
     return newest_source > oldest_table
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8,
+                   show_spinner="Opening the tables (a large corpus takes a while, once)…")
 def load_tables(data_dir: str, key: tuple[tuple[str, int, int], ...]) -> Tables:
     """Cached read, keyed by the files' mtimes; cache_resource avoids a copy per rerun.
 
     ``key`` is ``signature(data_dir)``: it is unused in the body but makes a rebuilt table a
-    new cache entry.
+    new cache entry. The index is built here too, under the spinner.
     """
     del key
-    return read_tables(data_dir)
+    tables = read_tables(data_dir)
+    tables.index  # noqa: B018
+    return tables
