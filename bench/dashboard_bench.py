@@ -253,9 +253,9 @@ def measure(folder: Path, repeats: int = 5) -> dict[str, object]:
 
 def mapped_copies() -> set[Path]:
     """The mapped copies in the user cache: a load that adds one paid for the one-time copy."""
-    from etl.cache import user_cache_dir
+    from dashboard.mapped import copies_folder
 
-    return set((user_cache_dir() / "mapped").glob("*/*.arrow"))
+    return set(copies_folder().glob("*/*.arrow"))
 
 
 def memory_now() -> dict[str, float]:

@@ -324,9 +324,11 @@ def combine(parts: Iterable[Tables], sources: Iterable[Path] = ()) -> Tables:
     keys = {"articles": ["article_id"], "mentions": ["article_id", "start", "end", "kind"],
             "events": ["report_id", "actor"], "errors": None}
     frames, mapped = {}, {}
+    article_ids: list[set[str]] = []  # of each corpus, read once for all its mapped tables
     for name, key in keys.items():
         if any(name in p.mapped for p in parts):
-            mapped[name] = combine_mapped(name, parts, sources)
+            article_ids = article_ids or [set(p.articles["article_id"]) for p in parts]
+            mapped[name] = combine_mapped(name, parts, sources, article_ids)
             frames[name] = mapped[name].frame()
         else:
             frame = pd.concat([getattr(p, name) for p in parts], ignore_index=True)
@@ -334,7 +336,8 @@ def combine(parts: Iterable[Tables], sources: Iterable[Path] = ()) -> Tables:
     return Tables(**frames, mapped=mapped)
 
 
-def combine_mapped(name: str, parts: list[Tables], sources: list[Path]) -> MappedTable:
+def combine_mapped(name: str, parts: list[Tables], sources: list[Path],
+                   article_ids: list[set[str]]) -> MappedTable:
     """One table of several corpora, mapped: the largest mapped copy of it as it is, and beside
     it a copy of each other corpus's rows of articles not already in a corpus before it, so
     that a small upload beside ten million rows costs the upload's size, not a copy of the
@@ -346,13 +349,13 @@ def combine_mapped(name: str, parts: list[Tables], sources: list[Path]) -> Mappe
     first = parts[order[0]]
     paths = list(first.mapped[name].paths)
     like = first.mapped[name].table.schema
-    seen = set(first.articles["article_id"])
+    seen = set(article_ids[order[0]])
     for i in order[1:]:
         frame = getattr(parts[i], name)
         fresh = frame[~frame["article_id"].isin(seen)] if "article_id" in frame else frame
         if len(fresh):
             paths.append(frame_copy(fresh, like, sources[i]))
-        seen.update(parts[i].articles["article_id"])
+        seen |= article_ids[i]
     return MappedTable(*paths)
 
 

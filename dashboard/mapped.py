@@ -37,12 +37,17 @@ def n_rows(files: Sequence[Path]) -> int:
     return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
 
 
+def copies_folder(root: Path | None = None) -> Path:
+    """Where the mapped copies live: ``root``, else the user cache's ``mapped`` folder."""
+    return root or user_cache_dir() / "mapped"
+
+
 def mapped_copy(files: Sequence[Path], normalise: Callable[[pd.DataFrame], pd.DataFrame],
                 root: Path | None = None) -> Path:
     """The Arrow copy of a Parquet table (one file or its parts, in order), each batch passed
     through ``normalise``; written once per version of the files, atomically."""
     stamps = [(str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files]
-    folder = (root or user_cache_dir() / "mapped") / _digest(
+    folder = copies_folder(root) / _digest(
         str(Path(stamps[0][0]).parent) + files[0].name)  # one folder per table
     target = folder / f"{_digest(FORMAT + repr(stamps))}.arrow"
     if not target.is_file():
@@ -59,7 +64,7 @@ def frame_copy(frame: pd.DataFrame, like: pa.Schema, source: Path,
     beside a copy of that schema; kept while ``source``, the folder it was read from, exists."""
     frame = frame.reindex(columns=like.names)
     key = hashlib.sha1(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    folder = (root or user_cache_dir() / "mapped") / _digest(f"{source.resolve()}{like}")
+    folder = copies_folder(root) / _digest(f"{source.resolve()}{like}")
     target = folder / f"{_digest(FORMAT + key.hexdigest())}.arrow"
     if not target.is_file():
         batch = pa.Table.from_pandas(frame, preserve_index=False).cast(like)
@@ -94,12 +99,11 @@ def _write(batches: Iterable[pa.Table], target: Path, source: Path, empty: str) 
     remove_orphans(folder.parent)
 
 
-def remove_orphans(root: Path) -> list[Path]:
+def remove_orphans(root: Path) -> None:
     """Remove the copies whose source is gone, and those an earlier version wrote without
     naming their source (such a table is copied again when next opened); a folder with a copy
     being written is left alone. A page still mapping a removed copy keeps reading it: the file
     lives until it is unmapped."""
-    removed = []
     for folder in root.iterdir():
         if not folder.is_dir() or any(folder.glob(".*.partial")):
             continue
@@ -109,8 +113,6 @@ def remove_orphans(root: Path) -> list[Path]:
             source = None
         if source is None or not source.exists():
             shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
 
 
 def _digest(text: str) -> str:
